@@ -1,0 +1,228 @@
+/**
+ * The `.agentgate.yml` schema: the one source of truth.
+ *
+ * The TypeScript type (`Policy`) is inferred from it, `schema/agentgate.schema.json` is
+ * generated from it (`npm run schema`, checked by a test), and docs/config.md is checked
+ * against it by a test so that every key is documented.
+ *
+ * Every object is strict: an unknown key is an error, never silently ignored.
+ */
+import { z } from "zod";
+
+export const POLICY_VERSION = 1;
+
+const severity = z.enum(["block", "require", "note"]);
+const permission = z.enum(["admin", "maintain", "write", "triage", "read"]);
+const confidence = z.enum(["high", "medium", "low"]);
+/** `org/slug` of a GitHub team. */
+const team = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a team is written org/team-slug");
+const glob = z.string().min(1);
+const approvals = z.number().int().min(0).max(20);
+
+/** A regular expression, checked to compile. Matched case-insensitively. */
+const pattern = z
+  .string()
+  .min(1)
+  .refine(
+    (s) => {
+      try {
+        new RegExp(s, "i");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "not a valid regular expression" },
+  );
+
+/** Where a custom marker is matched. */
+export const markerSource = z.enum([
+  "pr-author",
+  "pr-branch",
+  "pr-label",
+  "pr-title",
+  "pr-body",
+  "commit-author",
+  "commit-committer",
+  "commit-trailer",
+  "commit-message",
+]);
+
+const customMarker = z.strictObject({
+  /** Agent id it reports, e.g. `in-house-bot`. */
+  agent: z.string().min(1),
+  source: markerSource,
+  /** Regular expression (case-insensitive). For identities it is matched on `Name <email>`; for
+   *  trailers on the whole trailer line `Key: value`. */
+  pattern,
+  kind: z.enum(["agent", "suggestion", "automation"]).default("agent"),
+  confidence: confidence.default("high"),
+  /** A name to refer to it by; defaults to `custom:<agent>:<index>`. */
+  id: z.string().min(1).optional(),
+});
+
+const agentsSection = z
+  .strictObject({
+    /** Exact GitHub logins of agents (PR authors, commit authors), e.g. `our-agent[bot]`. */
+    logins: z.array(z.string().min(1)).default([]),
+    /** Exact commit emails of agents. */
+    emails: z.array(z.string().min(1)).default([]),
+    /** Regular expressions matched on co-author and other trailer lines. */
+    trailers: z.array(pattern).default([]),
+    /** Head-branch globs (minimatch), e.g. `ai/**`. */
+    branches: z.array(glob).default([]),
+    /** PR labels that mark an agent PR. */
+    labels: z.array(z.string().min(1)).default([]),
+    /** Markers with full control of source, kind and confidence. */
+    markers: z.array(customMarker).default([]),
+    /** Ids of built-in markers (or whole agents, by agent id) to switch off. */
+    disable: z.array(z.string().min(1)).default([]),
+    /** Logins or emails that are never agents, whatever they carry (e.g. a human on an AI vendor's domain). */
+    never: z.array(z.string().min(1)).default([]),
+    /** Count accepted machine suggestions (Copilot / CodeRabbit suggestion commits) as agent-written. */
+    count_suggestions: z.boolean().default(true),
+    /** Count automation bots (dependabot, renovate, github-actions) as agents. */
+    count_automation: z.boolean().default(false),
+  })
+  .default({
+    logins: [],
+    emails: [],
+    trailers: [],
+    branches: [],
+    labels: [],
+    markers: [],
+    disable: [],
+    never: [],
+    count_suggestions: true,
+    count_automation: false,
+  });
+
+const approvalsSection = z
+  .strictObject({
+    /** Approvals needed on the current head. */
+    required: approvals.default(2),
+    /** Minimum repository permission of an approver. */
+    min_permission: permission.default("write"),
+    /** Whether authors, committers and co-authors of the PR's commits may approve it. */
+    allow_contributors: z.boolean().default(false),
+    /** Keep approvals of an earlier head when the PR's diff is unchanged since (rebase, base update). */
+    keep_on_identical_diff: z.boolean().default(true),
+  })
+  .default({ required: 2, min_permission: "write", allow_contributors: false, keep_on_identical_diff: true });
+
+const pathRule = z
+  .strictObject({
+    /** Shown in the check run and used as the rule id `path:<name>`. */
+    name: z.string().min(1).regex(/^[A-Za-z0-9_.\-/]+$/, "use letters, digits, . _ - /"),
+    /** Globs (minimatch, dotfiles included), matched against both names of a rename. */
+    paths: z.array(glob).min(1),
+    /** Total approvals needed when this rule fires (if more than `approvals.required`). */
+    approvals: approvals.optional(),
+    /** Teams (`org/slug`) that must each give at least one approval. */
+    teams: z.array(team).optional(),
+    /** An agent may not change these paths at all. */
+    block: z.boolean().default(false),
+  })
+  .refine((r) => r.block || r.approvals !== undefined || (r.teams?.length ?? 0) > 0, {
+    message: "a path rule needs `block: true`, `approvals` or `teams`",
+  });
+
+const scopedSeverity = z.strictObject({
+  paths: z.array(glob).min(1),
+  severity: severity.optional(),
+  enabled: z.boolean().optional(),
+});
+
+const infraRuleSettings = z.strictObject({
+  enabled: z.boolean().optional(),
+  severity: severity.optional(),
+  /** Path-scoped overrides; the first whose `paths` match the file wins. */
+  scopes: z.array(scopedSeverity).optional(),
+  /** Teams whose approval a `require` finding of this rule needs. */
+  teams: z.array(team).optional(),
+});
+
+const allowEntry = z.strictObject({
+  /** Rule id, e.g. `DB-01`, or `*`. */
+  rule: z.string().min(1),
+  /** Regular expression matched on the evidence line. */
+  pattern: pattern.optional(),
+  /** Globs of files it applies to. */
+  paths: z.array(glob).optional(),
+  /** Why this is safe: shown in the check run. Required. */
+  reason: z.string().min(1),
+});
+
+const infraSection = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** Per-rule settings keyed by rule id (`TF-01`, ...). */
+    rules: z.record(z.string().regex(/^[A-Z0-9]+-[0-9]+$/, "a rule id looks like TF-01"), infraRuleSettings).default({}),
+    /** Known-safe patterns, each with a reason. */
+    allow: z.array(allowEntry).default([]),
+    /** Paths that are not deployed: findings there are capped at `note`. Replaces the defaults when set. */
+    non_deployed_paths: z.array(glob).optional(),
+    /** Paths that are documentation: not checked for content. Replaces the defaults when set. */
+    docs_paths: z.array(glob).optional(),
+    /** Teams whose approval every `require` finding needs (unless the rule names its own). */
+    teams: z.array(team).default([]),
+  })
+  .default({ enabled: true, rules: {}, allow: [], teams: [] });
+
+const limitsSection = z
+  .strictObject({
+    /** Fail closed above this many files (GitHub lists at most 3000). */
+    max_files: z.number().int().min(1).max(3000).default(3000),
+    /** Fail closed above this many commits (GitHub lists at most 250 on a PR). */
+    max_commits: z.number().int().min(1).max(10000).default(250),
+  })
+  .default({ max_files: 3000, max_commits: 250 });
+
+export const policySchema = z.strictObject({
+  /** Schema version of this file. */
+  version: z.literal(POLICY_VERSION).default(POLICY_VERSION),
+  /** Extend another policy: `repo` (same org), `owner/repo`, or `owner/repo:path`. */
+  _extends: z.string().min(1).optional(),
+  /** `agents`: only agent-authored PRs are gated. `all`: every PR is. */
+  applies_to: z.enum(["agents", "all"]).default("agents"),
+  agents: agentsSection,
+  approvals: approvalsSection,
+  /** Protected path rules. The defaults (see `protect_defaults`) come first. */
+  paths: z.array(pathRule).default([]),
+  /** Keep the built-in protected paths (the policy file, workflows, CODEOWNERS: block). */
+  protect_defaults: z.boolean().default(true),
+  infra: infraSection,
+  /** The commit status context and check run name. */
+  check_name: z.string().min(1).max(100).default("agentgate"),
+  limits: limitsSection,
+});
+
+/** The policy after defaults are applied. */
+export type Policy = z.output<typeof policySchema>;
+/** The policy as written in YAML. */
+export type PolicyInput = z.input<typeof policySchema>;
+export type PathRule = Policy["paths"][number];
+export type CustomMarker = Policy["agents"]["markers"][number];
+export type AgentsPolicy = Policy["agents"];
+export type InfraPolicy = Policy["infra"];
+export type InfraRuleSettings = z.output<typeof infraRuleSettings>;
+export type AllowEntry = z.output<typeof allowEntry>;
+export type PermissionLevel = z.output<typeof permission>;
+
+/** The built-in protected paths: an agent may not change its own gate or the CI. */
+export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
+  {
+    name: "agentgate-policy",
+    paths: [".agentgate.yml", ".agentgate.yaml", ".github/agentgate.yml", ".github/agentgate.yaml"],
+    block: true,
+  },
+  { name: "workflows", paths: [".github/workflows/**", ".github/actions/**"], block: true },
+  { name: "codeowners", paths: ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"], block: true },
+];
+
+/** The policy that applies when a repository has none. */
+export function defaultPolicy(): Policy {
+  return policySchema.parse({});
+}

@@ -1,0 +1,70 @@
+import type { Detection } from "../detect/types.js";
+import type { Finding } from "../rules/types.js";
+
+/** What is published. success: not gated or requirement met; pending: waiting for approvals;
+ *  failure: blocked by a rule, changes requested or an invalid policy; error: could not decide. */
+export type GateState = "success" | "pending" | "failure" | "error";
+
+export interface TeamRequirement {
+  /** `org/slug`. */
+  team: string;
+  /** Rules that asked for it (`path:infra`, `TF-01`, ...). */
+  because: string[];
+  /** Counted approvers who are active members. */
+  satisfiedBy: string[];
+}
+
+export interface Requirement {
+  /** Whether the gate applies at all (agent-authored, or `applies_to: all`). */
+  applies: boolean;
+  /** Approvals needed on the current head. */
+  approvals: number;
+  teams: TeamRequirement[];
+  /** A `block` finding: no number of approvals lets it through. */
+  blocked: boolean;
+  /** Human-readable reasons for the requirement, one per rule that raised it. */
+  reasons: string[];
+}
+
+export interface CountedApproval {
+  login: string;
+  commitId: string | null;
+  /** Set when the approval was given on an earlier SHA with an identical diff. */
+  carriedFrom?: string;
+}
+
+export type IgnoredReason =
+  | "superseded"
+  | "stale"
+  | "bot"
+  | "agent"
+  | "pr-author"
+  | "contributor"
+  | "steered-agent"
+  | "permission"
+  | "unknown-reviewer";
+
+export interface IgnoredApproval {
+  login: string;
+  reason: IgnoredReason;
+  /** The sentence shown to users, e.g. `has read permission; write is required`. */
+  detail: string;
+}
+
+export interface Decision {
+  state: GateState;
+  /** One line, e.g. `1/2 approvals · agent: claude-code · terraform/ requires @org/platform`. */
+  headline: string;
+  headSha: string;
+  checkName: string;
+  detection: Detection;
+  findings: Finding[];
+  requirement: Requirement;
+  approvals: { counted: CountedApproval[]; ignored: IgnoredApproval[] };
+  /** Eligible reviewers whose latest review requests changes. */
+  changesRequestedBy: string[];
+  /** What is still needed for success (empty when success). */
+  missing: string[];
+  /** Why it could not decide (state error) or why the input is invalid (policy errors). */
+  problems: string[];
+}
