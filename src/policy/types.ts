@@ -67,4 +67,6 @@ export interface Decision {
   missing: string[];
   /** Why it could not decide (state error) or why the input is invalid (policy errors). */
   problems: string[];
+  /** Context added when publishing (e.g. other PRs sharing the head SHA, a forged status). */
+  notes?: string[];
 }

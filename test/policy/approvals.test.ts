@@ -1,0 +1,155 @@
+import { describe, expect, it } from "@jest/globals";
+import { defaultPolicy } from "../../src/config/schema.js";
+import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail } from "../../src/policy/approvals.js";
+import { agentDetection, commit, facts, HEAD, OLD_HEAD, review, reviewer } from "../helpers/facts.js";
+
+const notAnAgent = () => false;
+const policy = defaultPolicy();
+
+function verdict(f: ReturnType<typeof facts>, det = agentDetection(), p = policy, isAgentLogin: (l: string, t: string) => boolean = notAnAgent) {
+  return evaluateApprovals({ facts: f, detection: det, policy: p, isAgentLogin });
+}
+
+describe("who counts as an approver", () => {
+  it("counts a writer's approval of the current head", () => {
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED")] }));
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+    expect(v.ignored).toEqual([]);
+  });
+
+  it("ignores the PR author's own approval", () => {
+    const v = verdict(facts({ reviews: [review("alice", "APPROVED")] }));
+    expect(v.counted).toEqual([]);
+    expect(v.ignored).toEqual([{ login: "alice", reason: "pr-author", detail: "opened this pull request" }]);
+  });
+
+  it("ignores bots and agents, with the reason", () => {
+    const v = verdict(
+      facts({ reviews: [review("renovate[bot]", "APPROVED", HEAD, "Bot"), review("Copilot", "APPROVED", HEAD, "Bot")] }),
+      agentDetection(),
+      policy,
+      (login) => login === "Copilot",
+    );
+    expect(v.counted).toEqual([]);
+    expect(v.ignored.map((i) => [i.login, i.reason])).toEqual([
+      ["renovate[bot]", "bot"],
+      ["Copilot", "agent"],
+    ]);
+  });
+
+  it("ignores a reviewer below the required permission and says which permission was needed", () => {
+    const v = verdict(facts({ reviews: [review("rita", "APPROVED")], reviewers: { rita: reviewer("rita", "read") } }));
+    expect(v.ignored).toEqual([{ login: "rita", reason: "permission", detail: "has read permission; write is required" }]);
+  });
+
+  it("honours a higher minimum permission", () => {
+    const p = { ...policy, approvals: { ...policy.approvals, min_permission: "maintain" as const } };
+    const v = verdict(facts({ reviews: [review("wes", "APPROVED")], reviewers: { wes: reviewer("wes", "write") } }), agentDetection(), p);
+    expect(v.counted).toEqual([]);
+    expect(v.ignored[0]?.reason).toBe("permission");
+  });
+
+  it("ignores the human who committed with the agent, and a human co-author", () => {
+    const commits = [
+      commit("1111111", "Fix it\n\nCo-authored-by: Bob Builder <123+bob@users.noreply.github.com>", { name: "Dan", email: "dan@acme.dev", login: "dan" }),
+    ];
+    const v = verdict(facts({ commits, reviews: [review("dan", "APPROVED"), review("bob", "APPROVED"), review("maria", "APPROVED")] }));
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+    expect(v.ignored.map((i) => [i.login, i.reason])).toEqual([
+      ["dan", "contributor"],
+      ["bob", "contributor"],
+    ]);
+  });
+
+  it("ignores the requester the agent names, even when they wrote no line themselves", () => {
+    const det = agentDetection("devin", { steeringHumans: [{ login: "sam", source: "Requested by: in the PR body" }] });
+    const v = verdict(facts({ reviews: [review("sam", "APPROVED")] }), det);
+    expect(v.ignored).toEqual([{ login: "sam", reason: "steered-agent", detail: "steered the agent (Requested by: in the PR body)" }]);
+  });
+
+  it("lets contributors approve when the policy allows it", () => {
+    const commits = [commit("2222222", "Fix", { name: "Dan", email: "dan@acme.dev", login: "dan" })];
+    const p = { ...policy, approvals: { ...policy.approvals, allow_contributors: true } };
+    const v = verdict(facts({ commits, reviews: [review("dan", "APPROVED")] }), agentDetection(), p);
+    expect(v.counted.map((a) => a.login)).toEqual(["dan"]);
+  });
+
+  it("maps a co-author email to a login through another commit of the PR", () => {
+    const commits = [
+      commit("3333333", "One", { name: "Eve", email: "eve@corp.example", login: "eve" }),
+      commit("4444444", "Two\n\nCo-authored-by: Eve <eve@corp.example>", { name: "Agent", email: "agent@x.example" }),
+    ];
+    const c = contributorsOf(facts({ commits }), agentDetection());
+    expect([...c.logins.keys()]).toEqual(["eve"]);
+  });
+
+  it("never treats the web-flow committer as a person", () => {
+    const commits = [commit("5555555", "Squash", { name: "Ann", email: "ann@x.example", login: "ann" }, { name: "GitHub", email: "noreply@github.com" })];
+    const c = contributorsOf(facts({ commits }), agentDetection());
+    expect([...c.logins.keys()]).toEqual(["ann"]);
+  });
+});
+
+describe("approvals of earlier commits", () => {
+  it("ignores an approval of an older head when the changes differ", () => {
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED", OLD_HEAD)] }));
+    expect(v.counted).toEqual([]);
+    expect(v.ignored[0]).toMatchObject({ login: "maria", reason: "stale" });
+    expect(v.ignored[0]?.detail).toContain("bbbbbbb");
+  });
+
+  it("carries an approval over when the diff is unchanged since, and says from where", () => {
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED", OLD_HEAD)], diffUnchangedSince: { [OLD_HEAD]: true } }));
+    expect(v.counted).toEqual([{ login: "maria", commitId: HEAD, carriedFrom: OLD_HEAD }]);
+  });
+
+  it("does not carry it when the policy says so", () => {
+    const p = { ...policy, approvals: { ...policy.approvals, keep_on_identical_diff: false } };
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED", OLD_HEAD)], diffUnchangedSince: { [OLD_HEAD]: true } }), agentDetection(), p);
+    expect(v.counted).toEqual([]);
+  });
+});
+
+describe("the latest review decides", () => {
+  it("a later change request withdraws an approval and blocks", () => {
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED"), review("maria", "CHANGES_REQUESTED")] }));
+    expect(v.counted).toEqual([]);
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "later requested changes" }]);
+  });
+
+  it("a comment after an approval does not withdraw it", () => {
+    const v = verdict(facts({ reviews: [review("maria", "APPROVED"), review("maria", "COMMENTED")] }));
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+  });
+
+  it("a dismissed approval does not count", () => {
+    const v = verdict(facts({ reviews: [review("maria", "DISMISSED")] }));
+    expect(v.counted).toEqual([]);
+    expect(v.ignored[0]?.reason).toBe("superseded");
+  });
+
+  it("an approval after a change request clears the request", () => {
+    const v = verdict(facts({ reviews: [review("maria", "CHANGES_REQUESTED"), review("maria", "APPROVED")] }));
+    expect(v.changesRequestedBy).toEqual([]);
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+  });
+
+  it("a change request from someone who could not approve does not block", () => {
+    const v = verdict(facts({ reviews: [review("rita", "CHANGES_REQUESTED")], reviewers: { rita: reviewer("rita", "read") } }));
+    expect(v.changesRequestedBy).toEqual([]);
+  });
+});
+
+describe("helpers", () => {
+  it("orders permissions as GitHub does", () => {
+    expect(hasPermission("maintain", "write")).toBe(true);
+    expect(hasPermission("triage", "write")).toBe(false);
+    expect(hasPermission("admin", "admin")).toBe(true);
+  });
+  it("reads a login out of GitHub's noreply email forms", () => {
+    expect(loginFromNoreplyEmail("198982749+Copilot@users.noreply.github.com")).toBe("Copilot");
+    expect(loginFromNoreplyEmail("octocat@users.noreply.github.com")).toBe("octocat");
+    expect(loginFromNoreplyEmail("octocat@github.com")).toBeUndefined();
+  });
+});
