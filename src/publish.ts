@@ -1,0 +1,113 @@
+/**
+ * Publishing a Decision: one commit status and one check run on a SHA. Writes are rate-limited by
+ * GitHub (and by Probot to one a second), so an unchanged result is not re-posted.
+ */
+import type { Octokit } from "@octokit/rest";
+import type { Decision } from "./policy/types.js";
+import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
+import { ANNOTATIONS_PER_REQUEST, annotationsOf, checkRunStatusOf, renderSummary } from "./report/markdown.js";
+
+/** Who agentgate is on GitHub: its app id (check runs) and its bot login (statuses). */
+export interface AppIdentity {
+  appId: number;
+  botLogin: string;
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PublishOptions {
+  /** Stored on the check run so a re-run can find the PRs even for forks (empty pull_requests). */
+  externalId: string;
+  /** After check_run.rerequested GitHub expects a new run, not an update of the old one. */
+  newCheckRun?: boolean;
+  detailsUrl?: string;
+}
+
+export interface PublishResult {
+  status: "posted" | "unchanged";
+  checkRun: "created" | "updated" | "unchanged";
+}
+
+export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity) {
+  const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
+  const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
+  // GitHub lists newest first: the first one on our context is what branch protection sees.
+  const current = existing.find((s) => s.context === d.checkName);
+  if (
+    current &&
+    current.state === d.state &&
+    current.description === description &&
+    current.creator?.login?.toLowerCase() === self.botLogin.toLowerCase()
+  ) {
+    return "unchanged" as const;
+  }
+  await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+  return "posted" as const;
+}
+
+export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, opts: PublishOptions) {
+  const title = d.headline;
+  const summary = renderSummary(d);
+  const { status, conclusion } = checkRunStatusOf(d.state);
+  const annotations = annotationsOf(d);
+
+  let current: { id: number; status: string; conclusion: string | null; output: { title: string | null; summary: string | null } } | undefined;
+  if (!opts.newCheckRun) {
+    const { data } = await gh.rest.checks.listForRef({ ...where, ref: sha, check_name: d.checkName, filter: "latest", per_page: 100 });
+    current = data.check_runs.find((r) => r.app?.id === self.appId);
+    if (
+      current &&
+      current.status === status &&
+      (current.conclusion ?? undefined) === conclusion &&
+      current.output.title === title &&
+      current.output.summary === summary
+    ) {
+      return "unchanged" as const;
+    }
+  }
+  const output = { title, summary, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) };
+  const common = {
+    ...where,
+    name: d.checkName,
+    external_id: opts.externalId,
+    status,
+    ...(conclusion ? { conclusion, completed_at: new Date().toISOString() } : {}),
+    ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
+  };
+  let id: number;
+  let outcome: "created" | "updated";
+  if (current) {
+    await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
+    id = current.id;
+    outcome = "updated";
+  } else {
+    const { data } = await gh.rest.checks.create({ ...common, head_sha: sha, output });
+    id = data.id;
+    outcome = "created";
+  }
+  // GitHub takes 50 annotations a request and appends further batches to the run.
+  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+    await gh.rest.checks.update({
+      ...where,
+      check_run_id: id,
+      output: { title, summary, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+    });
+  }
+  return outcome;
+}
+
+export async function publishDecision(
+  gh: Octokit,
+  where: RepoRef,
+  sha: string,
+  decision: Decision,
+  self: AppIdentity,
+  opts: PublishOptions,
+): Promise<PublishResult> {
+  const status = await publishStatus(gh, where, sha, decision, self);
+  const checkRun = await publishCheckRun(gh, where, sha, decision, self, opts);
+  return { status, checkRun };
+}

@@ -1,0 +1,57 @@
+/**
+ * The one-line summary used as the commit status description (GitHub refuses more than 140
+ * characters) and as the check run title.
+ */
+import type { Decision } from "../policy/types.js";
+
+export const STATUS_DESCRIPTION_LIMIT = 140;
+
+export function truncate(text: string, limit: number): string {
+  const chars = [...text];
+  return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
+}
+
+function agentPart(d: Decision): string | undefined {
+  const agents = d.detection.agents;
+  if (!agents.length) return undefined;
+  return `agent${agents.length > 1 ? "s" : ""}: ${agents.join(", ")}`;
+}
+
+function teamPart(d: Decision): string | undefined {
+  const open = d.requirement.teams.filter((t) => !t.satisfiedBy.length);
+  if (!open.length) return undefined;
+  return `needs ${open.map((t) => "@" + t.team).join(", ")}`;
+}
+
+function approvalsPart(d: Decision): string {
+  return `${d.approvals.counted.length}/${d.requirement.approvals} approvals`;
+}
+
+export function headlineOf(d: Decision): string {
+  const parts: (string | undefined)[] = [];
+  switch (d.state) {
+    case "error":
+      parts.push(`error: ${d.problems[0] ?? "could not decide"}`);
+      break;
+    case "failure":
+      if (d.problems.length) {
+        parts.push(`invalid policy: ${d.problems[0]}`);
+      } else if (d.requirement.blocked) {
+        const block = d.findings.find((f) => f.severity === "block");
+        parts.push(`blocked: ${block ? `${block.rule} on ${block.file}` : "a rule blocks this change"}`, agentPart(d));
+      } else {
+        parts.push(`changes requested by ${d.changesRequestedBy.map((l) => "@" + l).join(", ")}`, approvalsPart(d), agentPart(d));
+      }
+      break;
+    case "pending":
+    case "success":
+      if (!d.requirement.applies) {
+        const noted = d.findings.length ? ` · ${d.findings.length} finding${d.findings.length > 1 ? "s" : ""} listed` : "";
+        parts.push(`not agent-authored: no approval needed${noted}`);
+      } else {
+        parts.push(approvalsPart(d), agentPart(d), teamPart(d));
+      }
+      break;
+  }
+  return truncate(parts.filter(Boolean).join(" · "), STATUS_DESCRIPTION_LIMIT);
+}
