@@ -6,9 +6,13 @@ import type { Decision } from "../policy/types.js";
 
 export const STATUS_DESCRIPTION_LIMIT = 140;
 
+/** Cut to at most `limit` UTF-16 units (the stricter count), never inside a surrogate pair. */
 export function truncate(text: string, limit: number): string {
-  const chars = [...text];
-  return chars.length <= limit ? text : chars.slice(0, limit - 1).join("") + "…";
+  if (text.length <= limit) return text;
+  let cut = limit - 1;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return text.slice(0, cut) + "…";
 }
 
 function agentPart(d: Decision): string | undefined {
