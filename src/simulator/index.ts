@@ -1,0 +1,655 @@
+/**
+ * # The local GitHub simulator
+ *
+ * A stateful, in-process GitHub for the demo and the end-to-end tests. It serves the REST endpoints
+ * agentgate uses (shaped as GitHub's OpenAPI description says, checked by test/simulator) and sends
+ * signed webhooks to the app as its state changes. No network beyond 127.0.0.1.
+ *
+ * ```ts
+ * const sim = await GitHubSimulator.start({ webhookSecret: "s3cret" });     // app id 1, slug "agentgate"
+ * sim.setWebhookTarget("http://127.0.0.1:3000/api/github/webhooks");         // the app (Probot)
+ * sim.addOrg("acme");
+ * sim.addUser({ login: "maria", email: "maria@acme.example" });
+ * sim.addUser({ login: "Copilot", type: "Bot" });                            // known agents get their real ids
+ * sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n" } }); // installs the app
+ * sim.setPermission("acme/app", "maria", "maintain");
+ * sim.createBranch("acme/app", "copilot/fix", "main");
+ * sim.commit("acme/app", { branch: "copilot/fix", files: { "a.ts": "x\n" }, message: "Initial plan",
+ *   author: { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" } });
+ * const { number, delivery } = await sim.openPullRequest("acme/app", { head: "copilot/fix", title: "Fix", author: "Copilot" });
+ * // delivery.status is the app's HTTP answer, delivery.requests the API calls it made meanwhile.
+ * await sim.submitReview("acme/app", number, { reviewer: "maria", event: "APPROVE" });
+ * sim.latestStatus("acme/app", sim.pullRequest("acme/app", number).head.sha, "agentgate");
+ * await sim.stop();
+ * ```
+ *
+ * - Point Probot at it with `baseUrl: sim.url + "/api/v3"` (or `GHE_HOST=<host:port> GHE_PROTOCOL=http`
+ *   under `probot run`). The API answers at `/` and at `/api/v3/`.
+ * - Auth: `POST /app/installations/{id}/access_tokens` takes the app's JWT (its `iss` must be the app id;
+ *   the signature is not checked) and issues tokens; every other endpoint takes only those tokens.
+ * - Set-up calls (`addUser`, `addRepo`, `commit`, `createBranch`, ...) send no webhooks. Actions
+ *   (`openPullRequest`, `push`, `submitReview`, ...) send them one at a time and resolve once the app
+ *   answered, so `delivery.requests` are exactly the calls made while handling it.
+ * - Writes made by the app through the API (statuses, check runs) do not echo back as webhooks.
+ * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail.
+ * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
+ */
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  checkRunEvent,
+  checkSuiteEvent,
+  labelExtra,
+  mergeGroupEvent,
+  pullRequestEvent,
+  pushEvent,
+  reviewEvent,
+  signature,
+  statusEvent,
+} from "./events.js";
+import { diffTrees, type CommitInput, type FileChange, type SimCommit } from "./git.js";
+import type { Annotation, Delivery, LabelState, Permission, PullState, RequestLogEntry, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
+import { STATUS_DESCRIPTION_MAX, suiteFor } from "./routes.js";
+import { ApiServer, type Served } from "./server.js";
+import { pullJson, statusJson, type PullJson } from "./shapes.js";
+import { SimState } from "./state.js";
+
+export type { CommitInput } from "./git.js";
+export type { Annotation, Delivery, Permission, RequestLogEntry, SimRepo, SimUser } from "./model.js";
+export { signature } from "./events.js";
+
+export interface SimulatorOptions {
+  /** Where to POST webhooks (the app); may be set later with setWebhookTarget. */
+  webhookUrl?: string;
+  /** HMAC-SHA256 key of the `x-hub-signature-256` header. */
+  webhookSecret: string;
+  appId?: number;
+  appSlug?: string;
+  /** 0 = any free port. */
+  port?: number;
+  /** `patch` is left out of file entries whose diff is larger than this (GitHub's own limit is not documented). */
+  maxPatchBytes?: number;
+}
+
+/** A pull request as GET /repos/{o}/{r}/pulls/{n} answers it. */
+export type SimPullRequest = PullJson;
+/** A commit status as GET /repos/{o}/{r}/commits/{ref}/statuses lists it. */
+export type SimStatus = ReturnType<typeof statusJson>;
+
+export interface SimCheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  external_id: string | null;
+  details_url: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  app_id: number;
+  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
+}
+
+const ZERO_SHA = "0".repeat(40);
+const WEB_FLOW = { name: "GitHub", email: "noreply@github.com" };
+
+function isoNow(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+export class GitHubSimulator {
+  readonly url: string;
+  readonly requests: RequestLogEntry[] = [];
+  readonly deliveries: Delivery[] = [];
+  private readonly state: SimState;
+  private readonly api: ApiServer;
+  private readonly events = new EventEmitter();
+  private webhookUrl: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** The request list of the delivery being handled, so its API calls are attributed to it. */
+  private collecting: RequestLogEntry[] | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly opts: SimulatorOptions,
+    url: string,
+    state: SimState,
+  ) {
+    this.url = url;
+    this.state = state;
+    this.webhookUrl = opts.webhookUrl;
+    this.api = new ApiServer(state, (s) => this.served(s));
+    server.on("request", (req, res) => {
+      this.api.handle(req, res).catch((e: unknown) => {
+        res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ message: e instanceof Error ? e.message : String(e) }));
+      });
+    });
+  }
+
+  static async start(opts: SimulatorOptions): Promise<GitHubSimulator> {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const state = new SimState(
+      { api: url, html: "https://github.com" },
+      { id: opts.appId ?? 1, slug: opts.appSlug ?? "agentgate" },
+      opts.maxPatchBytes ?? 400_000,
+      isoNow,
+    );
+    return new GitHubSimulator(server, opts, url, state);
+  }
+
+  setWebhookTarget(url: string): void {
+    this.webhookUrl = url;
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.catch(() => undefined);
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  on(event: "request" | "delivery" | "write", fn: (...a: any[]) => void): void {
+    this.events.on(event, fn);
+  }
+
+  failNext(match: { method?: string; pathPattern: RegExp }, status: number, times = 1): void {
+    this.api.faults.push({ ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern, status, remaining: times });
+  }
+
+  /** The bot user the app acts as (`<slug>[bot]`): the creator of its statuses. */
+  get appBot(): SimUser {
+    return this.state.botUser;
+  }
+
+  // ---------------------------------------------------------------- set-up (no webhooks)
+
+  addUser(u: { login: string; type?: "User" | "Bot"; name?: string; email?: string; id?: number }): SimUser {
+    return this.state.addUser(u);
+  }
+
+  addOrg(login: string): void {
+    this.state.addUser({ login, type: "Organization" });
+  }
+
+  addRepo(r: { owner: string; name: string; defaultBranch?: string; files: Record<string, string>; private?: boolean }): SimRepo {
+    const repo = this.state.createRepo(r);
+    const owner = this.state.requireUser(r.owner);
+    repo.git.commit(
+      {
+        branch: repo.defaultBranch,
+        files: r.files,
+        message: "Initial commit",
+        author: { name: owner.name ?? owner.login, email: `${owner.id}+${owner.login}@users.noreply.github.com` },
+      },
+      this.state.now(),
+    );
+    return repo;
+  }
+
+  setPermission(repo: string, login: string, p: Permission): void {
+    const r = this.state.requireRepo(repo);
+    this.state.requireUser(login);
+    r.permissions.set(login.toLowerCase(), p);
+  }
+
+  addTeam(org: string, slug: string, members: { login: string; state?: "active" | "pending" }[]): void {
+    const owner = this.state.requireUser(org);
+    if (owner.type !== "Organization") throw new Error(`${org} is not an organization: add it with addOrg`);
+    for (const m of members) this.state.requireUser(m.login);
+    this.state.teams.set(`${org}/${slug}`.toLowerCase(), {
+      id: this.state.nextId("team"),
+      org: owner.login,
+      slug,
+      members: new Map(members.map((m) => [m.login.toLowerCase(), m.state ?? "active"])),
+    });
+  }
+
+  commit(repo: string, c: CommitInput): string {
+    return this.commitOn(this.state.requireRepo(repo), c).sha;
+  }
+
+  createBranch(repo: string, name: string, fromRef: string): void {
+    const r = this.state.requireRepo(repo);
+    if (r.git.branches.has(name)) throw new Error(`branch ${name} exists already in ${repo}`);
+    const from = r.git.resolve(fromRef);
+    if (!from) throw new Error(`unknown ref ${fromRef} in ${repo}`);
+    r.git.branches.set(name, from.sha);
+  }
+
+  // ---------------------------------------------------------------- actions (send webhooks)
+
+  async openPullRequest(
+    repo: string,
+    pr: { head: string; base?: string; title: string; body?: string; author: string; draft?: boolean; labels?: string[] },
+  ): Promise<{ number: number; delivery: Delivery }> {
+    const r = this.state.requireRepo(repo);
+    const author = this.state.requireUser(pr.author);
+    const base = pr.base ?? r.defaultBranch;
+    const headSha = r.git.branches.get(pr.head);
+    const baseSha = r.git.branches.get(base);
+    if (!headSha) throw new Error(`unknown head branch ${pr.head} in ${repo}`);
+    if (!baseSha) throw new Error(`unknown base branch ${base} in ${repo}`);
+    const now = this.state.now();
+    const pull: PullState = {
+      number: r.nextNumber++,
+      id: this.state.nextId("pull"),
+      title: pr.title,
+      body: pr.body ?? null,
+      state: "open",
+      draft: pr.draft ?? false,
+      merged: false,
+      author: author.login,
+      headRef: pr.head,
+      headSha,
+      baseRef: base,
+      baseSha,
+      labels: (pr.labels ?? []).map((l) => this.label(r, l).name),
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      reviews: [],
+    };
+    r.pulls.set(pull.number, pull);
+    const delivery = await this.send("pull_request", pullRequestEvent(this.state, r, pull, "opened", author));
+    return { number: pull.number, delivery };
+  }
+
+  async push(repo: string, branch: string, c: Omit<CommitInput, "branch">): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const before = r.git.branches.get(branch) ?? ZERO_SHA;
+    const commit = this.commitOn(r, { ...c, branch });
+    const changes = diffTrees(r.git.get(before)?.tree ?? new Map(), commit.tree, Infinity);
+    const sender = this.state.userForEmail(commit.author.email) ?? this.state.requireUser(r.owner);
+    return this.announcePush(r, branch, before, [{ commit, changes }], sender, { name: commit.author.name, email: commit.author.email });
+  }
+
+  async updatePullRequestBranch(repo: string, number: number): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const before = pull.headSha;
+    const commits = this.state.pullCommits(r, pull);
+    let tip = r.git.branches.get(pull.baseRef) as string;
+    const rebased: { commit: SimCommit; changes: FileChange[] }[] = [];
+    // Replay each commit's own changes on the new base: same changes, new parents, new shas.
+    for (const c of commits) {
+      const parent = r.git.get(c.parents[0] ?? "");
+      const changes = diffTrees(parent?.tree ?? new Map(), c.tree, Infinity);
+      const files: Record<string, string | null> = {};
+      for (const f of changes) {
+        if (f.previousFilename) files[f.previousFilename] = null;
+        files[f.filename] = f.status === "removed" ? null : (c.tree.get(f.filename) as string);
+      }
+      const next = r.git.commit(
+        { branch: pull.headRef, files, message: c.message, author: c.author, committer: { ...WEB_FLOW, date: this.state.now() }, parents: [tip] },
+        this.state.now(),
+      );
+      rebased.push({ commit: next, changes });
+      tip = next.sha;
+    }
+    r.git.branches.set(pull.headRef, tip);
+    const author = this.state.requireUser(pull.author);
+    return this.announcePush(r, pull.headRef, before, rebased, author, { name: author.login, email: author.email ?? null });
+  }
+
+  async submitReview(
+    repo: string,
+    number: number,
+    rv: { reviewer: string; event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT"; body?: string },
+  ): Promise<{ reviewId: number; delivery: Delivery }> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const reviewer = this.state.requireUser(rv.reviewer);
+    if (rv.event !== "COMMENT" && reviewer.login.toLowerCase() === pull.author.toLowerCase()) {
+      // GitHub answers 422: authors cannot approve or request changes on their own pull request.
+      throw new Error(`${reviewer.login} cannot review their own pull request #${number}`);
+    }
+    const states = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" } as const;
+    const review: ReviewState = {
+      id: this.state.nextId("review"),
+      login: reviewer.login,
+      state: states[rv.event],
+      body: rv.body ?? "",
+      commitId: pull.headSha,
+      submittedAt: this.state.now(),
+    };
+    pull.reviews.push(review);
+    const delivery = await this.send("pull_request_review", reviewEvent(this.state, r, pull, review, "submitted", reviewer));
+    return { reviewId: review.id, delivery };
+  }
+
+  async dismissReview(repo: string, number: number, reviewId: number, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const sender = this.state.requireUser(by);
+    const review = pull.reviews.find((x) => x.id === reviewId);
+    if (!review) throw new Error(`#${number} has no review ${reviewId}`);
+    if (review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED") {
+      throw new Error(`review ${reviewId} is ${review.state}: only approvals and change requests can be dismissed`);
+    }
+    review.state = "DISMISSED";
+    return this.send("pull_request_review", reviewEvent(this.state, r, pull, review, "dismissed", sender));
+  }
+
+  async addLabel(repo: string, number: number, label: string, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const sender = this.state.requireUser(by);
+    const l = this.label(r, label);
+    if (!pull.labels.some((x) => x.toLowerCase() === l.name.toLowerCase())) pull.labels.push(l.name);
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "labeled", sender, labelExtra(this.state, r, l)));
+  }
+
+  async removeLabel(repo: string, number: number, label: string, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const sender = this.state.requireUser(by);
+    const l = this.label(r, label);
+    pull.labels = pull.labels.filter((x) => x.toLowerCase() !== l.name.toLowerCase());
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "unlabeled", sender, labelExtra(this.state, r, l)));
+  }
+
+  async editPullRequest(repo: string, number: number, changes: { base?: string; title?: string; body?: string }, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const sender = this.state.requireUser(by);
+    const before: Record<string, unknown> = {};
+    if (changes.title !== undefined && changes.title !== pull.title) {
+      before.title = { from: pull.title };
+      pull.title = changes.title;
+    }
+    if (changes.body !== undefined && changes.body !== pull.body) {
+      before.body = { from: pull.body ?? "" };
+      pull.body = changes.body;
+    }
+    if (changes.base !== undefined && changes.base !== pull.baseRef) {
+      const baseSha = r.git.branches.get(changes.base);
+      if (!baseSha) throw new Error(`unknown base branch ${changes.base} in ${repo}`);
+      before.base = { ref: { from: pull.baseRef }, sha: { from: pull.baseSha } };
+      pull.baseRef = changes.base;
+      pull.baseSha = baseSha;
+    }
+    pull.updatedAt = this.state.now();
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "edited", sender, { changes: before }));
+  }
+
+  async readyForReview(repo: string, number: number): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    pull.draft = false;
+    pull.updatedAt = this.state.now();
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "ready_for_review", this.state.requireUser(pull.author)));
+  }
+
+  async closePullRequest(repo: string, number: number, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    pull.state = "closed";
+    pull.closedAt = pull.updatedAt = this.state.now();
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "closed", this.state.requireUser(by)));
+  }
+
+  async reopenPullRequest(repo: string, number: number, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    pull.state = "open";
+    pull.closedAt = null;
+    this.state.refreshPull(r, pull);
+    return this.send("pull_request", pullRequestEvent(this.state, r, pull, "reopened", this.state.requireUser(by)));
+  }
+
+  async postStatus(
+    repo: string,
+    sha: string,
+    s: { state: "error" | "failure" | "pending" | "success"; context: string; description?: string; target_url?: string },
+    by: string,
+  ): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const creator = this.state.requireUser(by);
+    if (!r.git.get(sha)) throw new Error(`No commit found for SHA: ${sha}`);
+    if (s.description && [...s.description].length > STATUS_DESCRIPTION_MAX) {
+      throw new Error(`description is too long (maximum is ${STATUS_DESCRIPTION_MAX} characters)`);
+    }
+    const now = this.state.now();
+    const status: StatusState = {
+      id: this.state.nextId("status"),
+      sha,
+      state: s.state,
+      context: s.context,
+      description: s.description ?? null,
+      targetUrl: s.target_url ?? null,
+      creator: creator.login,
+      createdAt: now,
+      updatedAt: now,
+    };
+    r.statuses.push(status);
+    this.events.emit("write", { by: creator.login, method: "POST", path: `/repos/${r.fullName}/statuses/${sha}`, body: s });
+    return this.send("status", statusEvent(this.state, r, status, creator));
+  }
+
+  async rerequestCheckRun(repo: string, checkRunId: number, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const run = r.checkRuns.find((x) => x.id === checkRunId);
+    if (!run) throw new Error(`${repo} has no check run ${checkRunId}`);
+    return this.send("check_run", checkRunEvent(this.state, r, run, this.state.requireUser(by)));
+  }
+
+  async rerequestCheckSuite(repo: string, sha: string, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    if (!r.git.get(sha)) throw new Error(`No commit found for SHA: ${sha}`);
+    const suite = suiteFor(this.state, r, sha);
+    return this.send("check_suite", checkSuiteEvent(this.state, r, suite, this.state.requireUser(by)));
+  }
+
+  async enqueueMergeGroup(repo: string, numbers: number[]): Promise<{ headSha: string; delivery: Delivery }> {
+    const r = this.state.requireRepo(repo);
+    if (!numbers.length) throw new Error("a merge group needs at least one pull request");
+    const pulls = numbers.map((n) => this.state.requirePull(r, n));
+    const baseRef = (pulls[0] as PullState).baseRef;
+    const baseSha = r.git.branches.get(baseRef) as string;
+    // The queue merges each PR in turn onto the base: one merge commit per PR, the last is the group's head.
+    let tip = baseSha;
+    let head: SimCommit | undefined;
+    for (const p of pulls) {
+      const mergeBase = this.state.pullMergeBase(r, p);
+      const changes = diffTrees(mergeBase?.tree ?? new Map(), r.git.get(p.headSha)?.tree ?? new Map(), Infinity);
+      const files: Record<string, string | null> = {};
+      for (const f of changes) {
+        if (f.previousFilename) files[f.previousFilename] = null;
+        files[f.filename] = f.status === "removed" ? null : (r.git.get(p.headSha)?.tree.get(f.filename) as string);
+      }
+      head = r.git.commit(
+        {
+          branch: `gh-readonly-queue/${baseRef}/tmp`,
+          files,
+          message: `Merge pull request #${p.number} from ${r.owner}/${p.headRef}\n\n${p.title}`,
+          author: WEB_FLOW,
+          parents: [tip, p.headSha],
+        },
+        this.state.now(),
+      );
+      tip = head.sha;
+    }
+    r.git.branches.delete(`gh-readonly-queue/${baseRef}/tmp`);
+    const last = pulls[pulls.length - 1] as PullState;
+    const headRef = `refs/heads/gh-readonly-queue/${baseRef}/pr-${last.number}-${baseSha}`;
+    r.git.branches.set(headRef.replace(/^refs\/heads\//, ""), tip);
+    const sender = this.state.requireUser(last.author);
+    const delivery = await this.send("merge_group", mergeGroupEvent(this.state, r, head as SimCommit, headRef, `refs/heads/${baseRef}`, baseSha, sender));
+    return { headSha: tip, delivery };
+  }
+
+  /** The same delivery again: same id, same body (GitHub's "Redeliver"). */
+  redeliver(delivery: Delivery): Promise<Delivery> {
+    return this.enqueue(() => this.post(delivery.id, delivery.event, delivery.action, delivery.payload));
+  }
+
+  deliver(event: string, payload: object): Promise<Delivery> {
+    return this.send(event, payload);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  statuses(repo: string, sha: string): SimStatus[] {
+    const r = this.state.requireRepo(repo);
+    return r.statuses
+      .filter((s) => s.sha === sha)
+      .reverse()
+      .map((s) => statusJson(s, this.state.user(s.creator), r, this.state.urls));
+  }
+
+  latestStatus(repo: string, sha: string, context: string): SimStatus | undefined {
+    return this.statuses(repo, sha).find((s) => s.context === context);
+  }
+
+  checkRuns(repo: string, sha: string): SimCheckRun[] {
+    const r = this.state.requireRepo(repo);
+    return r.checkRuns
+      .filter((c) => c.headSha === sha)
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        head_sha: c.headSha,
+        status: c.status,
+        conclusion: c.conclusion,
+        external_id: c.externalId,
+        details_url: c.detailsUrl,
+        started_at: c.startedAt,
+        completed_at: c.completedAt,
+        app_id: c.appId,
+        output: { ...c.output, annotations: [...c.annotations] },
+      }));
+  }
+
+  pullRequest(repo: string, number: number): SimPullRequest {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    return pullJson(pull, this.state.pullContext(r, pull));
+  }
+
+  /** The head of a branch, for tests that commit and then look up what they made. */
+  branchHead(repo: string, branch: string): string | undefined {
+    return this.state.requireRepo(repo).git.branches.get(branch);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private label(r: SimRepo, name: string): LabelState {
+    const key = name.toLowerCase();
+    let l = r.labels.get(key);
+    if (!l) {
+      l = { id: this.state.nextId("label"), name, color: "ededed" };
+      r.labels.set(key, l);
+    }
+    return l;
+  }
+
+  /** Commit, and move every open PR whose head is that branch (GitHub updates PRs on every push). */
+  private commitOn(r: SimRepo, c: CommitInput): SimCommit {
+    if (!c.parents && !r.git.branches.has(c.branch)) {
+      throw new Error(`unknown branch ${c.branch} in ${r.fullName}: create it with createBranch first`);
+    }
+    const commit = r.git.commit(c, this.state.now());
+    r.pushedAt = this.state.now();
+    for (const p of r.pulls.values()) {
+      if (p.state === "open" && p.headRef === c.branch) p.headSha = commit.sha;
+    }
+    return commit;
+  }
+
+  private async announcePush(
+    r: SimRepo,
+    branch: string,
+    before: string,
+    commits: { commit: SimCommit; changes: FileChange[] }[],
+    sender: SimUser,
+    pusher: { name: string; email: string | null },
+  ): Promise<Delivery[]> {
+    const deliveries = [await this.send("push", pushEvent(this.state, r, branch, before, commits, sender, pusher))];
+    for (const p of r.pulls.values()) {
+      if (p.state !== "open" || p.headRef !== branch) continue;
+      this.state.refreshPull(r, p);
+      deliveries.push(
+        await this.send("pull_request", pullRequestEvent(this.state, r, p, "synchronize", sender, { before, after: p.headSha })),
+      );
+    }
+    return deliveries;
+  }
+
+  private served(s: Served): void {
+    this.requests.push(s.entry);
+    this.collecting?.push(s.entry);
+    this.events.emit("request", s.entry);
+    if (s.entry.method !== "GET" && s.response.status < 300) {
+      this.events.emit("write", { by: s.entry.token === "jwt" ? "jwt" : this.state.botUser.login, method: s.entry.method, path: s.entry.path, body: s.body });
+    }
+  }
+
+  private send(event: string, payload: object): Promise<Delivery> {
+    const body = JSON.stringify(payload);
+    const action = (payload as { action?: unknown }).action;
+    return this.enqueue(() => this.post(randomUUID(), event, typeof action === "string" ? action : undefined, body));
+  }
+
+  private enqueue(fn: () => Promise<Delivery>): Promise<Delivery> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async post(id: string, event: string, action: string | undefined, body: string): Promise<Delivery> {
+    const requests: RequestLogEntry[] = [];
+    const delivery: Delivery = { id, event, ...(action ? { action } : {}), status: 0, body: "", requests, payload: body };
+    this.collecting = requests;
+    try {
+      if (!this.webhookUrl) {
+        delivery.body = "no webhook target: call setWebhookTarget first";
+      } else {
+        const res = await postOnce(this.webhookUrl, body, {
+          "content-type": "application/json",
+          "user-agent": "GitHub-Hookshot/sim",
+          "x-github-event": event,
+          "x-github-delivery": id,
+          "x-github-hook-id": "1",
+          "x-github-hook-installation-target-type": "integration",
+          "x-github-hook-installation-target-id": String(this.state.app.id),
+          "x-hub-signature-256": signature(this.opts.webhookSecret, body),
+        });
+        delivery.status = res.status;
+        delivery.body = res.body;
+      }
+    } catch (e) {
+      delivery.body = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.collecting = undefined;
+    }
+    this.deliveries.push(delivery);
+    this.events.emit("delivery", delivery);
+    return delivery;
+  }
+}
+
+/**
+ * One POST on a fresh connection, as GitHub delivers webhooks. A pooled keep-alive socket could
+ * outlive the app it was opened to (tests start and stop apps on reused ports).
+ */
+function postOnce(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("error", reject);
+    });
+    // GitHub gives up after 10 seconds.
+    req.setTimeout(10_000, () => req.destroy(new Error("timed out after 10 s")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,604 @@
+/**
+ * The REST endpoints agentgate uses, answered from SimState with GitHub's shapes, status codes and
+ * limits. Each route is (method, path pattern, credential it accepts, handler).
+ */
+import { blobSha, diffTrees, type SimCommit } from "./git.js";
+import {
+  ApiError,
+  badCredentials,
+  forbidden,
+  invalidField,
+  notFound,
+  ok,
+  pageParams,
+  paginated,
+  unprocessable,
+  type ApiRequest,
+  type ApiResponse,
+} from "./http.js";
+import type { Annotation, CheckRunState, PullState, SimInstallation, SimRepo } from "./model.js";
+import {
+  APP_EVENTS,
+  APP_PERMISSIONS,
+  appJson,
+  checkRunJson,
+  commitJson,
+  fileJson,
+  fullRepoJson,
+  nodeId,
+  pullJson,
+  repoJson,
+  reviewJson,
+  simplePullJson,
+  statusJson,
+  userJson,
+} from "./shapes.js";
+import {
+  COMPARE_COMMITS_LIMIT,
+  COMPARE_FILES_LIMIT,
+  PULL_COMMITS_LIMIT,
+  PULL_FILES_LIMIT,
+  type SimState,
+} from "./state.js";
+
+/** GitHub's documented limits on what an app may write. */
+export const STATUS_DESCRIPTION_MAX = 140;
+export const STATUSES_PER_CONTEXT_MAX = 1000;
+export const CHECK_TEXT_MAX = 65535;
+export const ANNOTATIONS_PER_REQUEST_MAX = 50;
+
+type Params = Record<string, string>;
+type Handler = (state: SimState, req: ApiRequest, params: Params) => ApiResponse;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  auth: "jwt" | "installation";
+  handler: Handler;
+}
+
+const routes: Route[] = [];
+function route(method: string, path: string, auth: Route["auth"], handler: Handler): void {
+  // `{name}` matches one segment, `{+name}` the rest of the path (contents paths contain slashes).
+  const source = path.replace(/\{\+(\w+)\}/g, "(?<$1>.+)").replace(/\{(\w+)\}/g, "(?<$1>[^/]+)");
+  routes.push({ method, pattern: new RegExp(`^${source}/?$`), auth, handler });
+}
+
+/** Answer one request; throws ApiError for GitHub's error answers. */
+export function dispatch(state: SimState, req: ApiRequest): ApiResponse {
+  const matching = routes.filter((r) => r.pattern.test(req.path));
+  const found = matching.find((r) => r.method === req.method);
+  if (!found) throw notFound();
+  const params: Params = {};
+  for (const [k, v] of Object.entries(found.pattern.exec(req.path)?.groups ?? {})) params[k] = decodeURIComponent(v);
+  if (req.credential.kind === "invalid") throw badCredentials();
+  if (found.auth === "jwt") {
+    if (req.credential.kind !== "jwt" || req.credential.appId !== state.app.id) {
+      throw req.credential.kind === "installation"
+        ? forbidden("A JSON web token could not be decoded")
+        : badCredentials();
+    }
+  } else if (req.credential.kind !== "installation") {
+    throw req.credential.kind === "jwt"
+      ? forbidden("Resource not accessible by integration")
+      : badCredentials();
+  }
+  return found.handler(state, req, params);
+}
+
+// ---------- helpers ----------
+
+/** The repository named in the path, if the calling installation can see it (404 otherwise, as GitHub). */
+function repoFor(state: SimState, req: ApiRequest, p: Params): SimRepo {
+  const repo = state.repo(`${p.owner}/${p.repo}`);
+  if (!repo) throw notFound();
+  if (req.credential.kind === "installation" && req.credential.installationId !== repo.installationId) throw notFound();
+  return repo;
+}
+
+function pullFor(repo: SimRepo, p: Params): PullState {
+  const pull = repo.pulls.get(Number(p.pull_number));
+  if (!pull) throw notFound("https://docs.github.com/rest/pulls/pulls#get-a-pull-request");
+  return pull;
+}
+
+function noCommit(ref: string): ApiError {
+  return unprocessable(`No commit found for SHA: ${ref}`, [], "https://docs.github.com/rest/commits/statuses");
+}
+
+function commitJsonFor(state: SimState, repo: SimRepo, c: SimCommit) {
+  return commitJson(c, repo, state.urls, state.userForEmail(c.author.email), state.userForEmail(c.committer.email));
+}
+
+function installationJson(state: SimState, inst: SimInstallation) {
+  const account = state.requireUser(inst.account);
+  return {
+    id: inst.id,
+    // GitHub's description of the list requires the enterprise fields as well (an allOf): carry both.
+    account: { ...userJson(account, state.urls), name: account.name ?? account.login, slug: account.login.toLowerCase(), created_at: inst.createdAt, updated_at: inst.createdAt },
+    repository_selection: "all",
+    access_tokens_url: `${state.urls.api}/app/installations/${inst.id}/access_tokens`,
+    repositories_url: `${state.urls.api}/installation/repositories`,
+    html_url: `${state.urls.html}/organizations/${account.login}/settings/installations/${inst.id}`,
+    app_id: state.app.id,
+    app_slug: state.app.slug,
+    target_id: account.id,
+    target_type: account.type === "Organization" ? "Organization" : "User",
+    permissions: { ...APP_PERMISSIONS },
+    events: [...APP_EVENTS],
+    created_at: inst.createdAt,
+    updated_at: inst.createdAt,
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
+
+function pullsOf(state: SimState, repo: SimRepo, filter: (p: PullState) => boolean) {
+  return [...repo.pulls.values()].filter(filter).map((p) => simplePullJson(p, state.pullContext(repo, p)));
+}
+
+// ---------- app and installations (JWT) ----------
+
+route("GET", "/app", "jwt", (state) => ok({ ...appJson(state.app, state.urls), installations_count: state.installations.size }));
+
+route("GET", "/app/installations", "jwt", (state, req) =>
+  paginated(req, state.urls.api, [...state.installations.values()].map((i) => installationJson(state, i))),
+);
+
+route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", (state, _req, p) => {
+  const inst = state.installations.get(Number(p.installation_id));
+  if (!inst) throw notFound("https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app");
+  const { token, expiresAt } = state.issueToken(inst.id);
+  return ok({ token, expires_at: expiresAt, permissions: { ...APP_PERMISSIONS }, repository_selection: "all" }, 201);
+});
+
+route("GET", "/repos/{owner}/{repo}/installation", "jwt", (state, _req, p) => {
+  const repo = state.repo(`${p.owner}/${p.repo}`);
+  const inst = repo && state.installations.get(repo.installationId);
+  if (!inst) throw notFound("https://docs.github.com/rest/apps/apps#get-a-repository-installation-for-the-authenticated-app");
+  return ok(installationJson(state, inst));
+});
+
+// ---------- repositories ----------
+
+route("GET", "/repos/{owner}/{repo}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  return ok(fullRepoJson(repo, state.requireUser(repo.owner), state.urls));
+});
+
+route("GET", "/repos/{owner}/{repo}/contents", "installation", (state, req, p) => contents(state, req, { ...p, path: "" }));
+route("GET", "/repos/{owner}/{repo}/contents/{+path}", "installation", contents);
+
+function contents(state: SimState, req: ApiRequest, p: Params): ApiResponse {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/repos/contents#get-repository-content";
+  const ref = req.query.get("ref") ?? repo.defaultBranch;
+  const commit = repo.git.resolve(ref);
+  if (!commit) throw notFound(docs);
+  const path = (p.path ?? "").replace(/^\/+|\/+$/g, "");
+  const api = `${state.urls.api}/repos/${repo.fullName}`;
+  const entry = (name: string, full: string, type: "file" | "dir", sha: string, size: number) => {
+    const url = `${api}/contents/${full}?ref=${encodeURIComponent(ref)}`;
+    const git = `${api}/git/${type === "file" ? "blobs" : "trees"}/${sha}`;
+    const html = `${state.urls.html}/${repo.fullName}/${type === "file" ? "blob" : "tree"}/${ref}/${full}`;
+    return {
+      type,
+      size,
+      name,
+      path: full,
+      sha,
+      url,
+      git_url: git,
+      html_url: html,
+      download_url: type === "file" ? `${state.urls.html}/${repo.fullName}/raw/${ref}/${full}` : null,
+      _links: { self: url, git, html },
+    };
+  };
+  const file = commit.tree.get(path);
+  if (file !== undefined) {
+    const bytes = Buffer.from(file, "utf8");
+    // GitHub wraps the base64 text at 60 characters.
+    const content = (bytes.toString("base64").match(/.{1,60}/g) ?? []).map((l) => `${l}\n`).join("");
+    const name = path.split("/").pop() as string;
+    return ok({ ...entry(name, path, "file", blobSha(file), bytes.length), content, encoding: "base64" });
+  }
+  // A directory: the entries directly under it.
+  const prefix = path ? `${path}/` : "";
+  const children = new Map<string, ReturnType<typeof entry>>();
+  for (const [full, text] of commit.tree) {
+    if (!full.startsWith(prefix)) continue;
+    const [name, ...rest] = full.slice(prefix.length).split("/") as [string, ...string[]];
+    if (children.has(name)) continue;
+    children.set(
+      name,
+      rest.length
+        ? entry(name, prefix + name, "dir", nodeId("T", prefix + name), 0)
+        : entry(name, full, "file", blobSha(text), Buffer.byteLength(text)),
+    );
+  }
+  if (!children.size) throw notFound(docs);
+  return ok([...children.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
+}
+
+route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const user = state.user(p.username as string);
+  if (!user) {
+    throw notFound("https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user");
+  }
+  const role = state.permissionOf(repo, user.login);
+  // `permission` folds maintain into write and triage into read; `role_name` keeps the exact role.
+  const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+  const rank = ["none", "read", "triage", "write", "maintain", "admin"].indexOf(role);
+  return ok({
+    permission,
+    role_name: role,
+    user: {
+      ...userJson(user, state.urls),
+      permissions: { admin: rank >= 5, maintain: rank >= 4, push: rank >= 3, triage: rank >= 2, pull: rank >= 1 },
+      role_name: role,
+    },
+  });
+});
+
+route("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}", "installation", (state, req, p) => {
+  const docs = "https://docs.github.com/rest/teams/members#get-team-membership-for-a-user";
+  const org = state.user(p.org as string);
+  if (!org || (req.credential.kind === "installation" && state.installationFor(org.login).id !== req.credential.installationId)) {
+    throw notFound(docs);
+  }
+  const team = state.teams.get(`${p.org}/${p.team_slug}`.toLowerCase());
+  const membership = team?.members.get((p.username as string).toLowerCase());
+  if (!team || !membership) throw notFound(docs);
+  return ok({
+    url: `${state.urls.api}/organizations/${org.id}/team/${team.id}/memberships/${p.username}`,
+    role: "member",
+    state: membership,
+  });
+});
+
+// ---------- pull requests ----------
+
+route("GET", "/repos/{owner}/{repo}/pulls", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const wanted = req.query.get("state") ?? "open";
+  if (!["open", "closed", "all"].includes(wanted)) throw invalidField("PullRequest", "state", `Invalid state: ${wanted}`);
+  const head = req.query.get("head");
+  const base = req.query.get("base");
+  const items = pullsOf(state, repo, (pr) => {
+    if (wanted !== "all" && pr.state !== wanted) return false;
+    if (base && pr.baseRef !== base) return false;
+    // `head` is `user:ref`; GitHub ignores a value without the user part.
+    if (head && head.includes(":") && `${repo.owner}:${pr.headRef}`.toLowerCase() !== head.toLowerCase()) return false;
+    return true;
+  });
+  const direction = req.query.get("direction") ?? "desc";
+  items.sort((a, b) => (direction === "asc" ? a.number - b.number : b.number - a.number));
+  return paginated(req, state.urls.api, items);
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const pull = pullFor(repo, p);
+  return ok(pullJson(pull, state.pullContext(repo, pull)));
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/commits", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const pull = pullFor(repo, p);
+  const commits = state.pullCommits(repo, pull).slice(0, PULL_COMMITS_LIMIT);
+  return paginated(req, state.urls.api, commits.map((c) => commitJsonFor(state, repo, c)));
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const pull = pullFor(repo, p);
+  const files = state.pullFiles(repo, pull).slice(0, PULL_FILES_LIMIT);
+  return paginated(req, state.urls.api, files.map((f) => fileJson(f, repo, pull.headSha, state.urls)));
+});
+
+route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const pull = pullFor(repo, p);
+  const reviews = pull.reviews.map((r) =>
+    reviewJson(r, pull, state.requireUser(r.login), repo, state.urls, state.association(repo, r.login)),
+  );
+  return paginated(req, state.urls.api, reviews);
+});
+
+route("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const commit = repo.git.resolve(p.commit_sha as string);
+  if (!commit) throw noCommit(p.commit_sha as string);
+  const items = pullsOf(
+    state,
+    repo,
+    (pr) => pr.state === "open" && (pr.headSha === commit.sha || state.pullCommits(repo, pr).some((c) => c.sha === commit.sha)),
+  );
+  return paginated(req, state.urls.api, items);
+});
+
+// ---------- compare ----------
+
+route("GET", "/repos/{owner}/{repo}/compare/{+basehead}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/commits/commits#compare-two-commits";
+  const parts = (p.basehead as string).split(/\.\.\.?/);
+  if (parts.length !== 2) throw notFound(docs);
+  const [base, head] = parts.map((ref) => repo.git.resolve(ref.replace(new RegExp(`^${repo.owner}:`, "i"), ""))) as [
+    SimCommit | undefined,
+    SimCommit | undefined,
+  ];
+  if (!base || !head) throw notFound(docs);
+  const mergeBaseSha = repo.git.mergeBase(base.sha, head.sha);
+  if (!mergeBaseSha) throw notFound(docs);
+  const mergeBase = repo.git.get(mergeBaseSha) as SimCommit;
+  const ahead = repo.git.commitsBetween(base.sha, head.sha);
+  const behind = repo.git.commitsBetween(head.sha, base.sha);
+  const status = ahead.length && behind.length ? "diverged" : ahead.length ? "ahead" : behind.length ? "behind" : "identical";
+  const { perPage, page } = pageParams(req.query, 250);
+  const files = diffTrees(mergeBase.tree, head.tree, state.maxPatchBytes).slice(0, COMPARE_FILES_LIMIT);
+  const html = `${state.urls.html}/${repo.fullName}/compare/${p.basehead}`;
+  return ok({
+    url: `${state.urls.api}/repos/${repo.fullName}/compare/${p.basehead}`,
+    html_url: html,
+    permalink_url: `${state.urls.html}/${repo.fullName}/compare/${repo.owner}:${base.sha.slice(0, 7)}...${repo.owner}:${head.sha.slice(0, 7)}`,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    base_commit: commitJsonFor(state, repo, base),
+    merge_base_commit: commitJsonFor(state, repo, mergeBase),
+    status,
+    ahead_by: ahead.length,
+    behind_by: behind.length,
+    total_commits: ahead.length,
+    commits: ahead
+      .slice(0, COMPARE_COMMITS_LIMIT)
+      .slice((page - 1) * perPage, page * perPage)
+      .map((c) => commitJsonFor(state, repo, c)),
+    files: files.map((f) => fileJson(f, repo, head.sha, state.urls)),
+  });
+});
+
+// ---------- commit statuses ----------
+
+const STATUS_STATES = ["error", "failure", "pending", "success"] as const;
+
+route("POST", "/repos/{owner}/{repo}/statuses/{sha}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/commits/statuses#create-a-commit-status";
+  const sha = (p.sha as string).toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(sha) || !repo.git.get(sha)) throw noCommit(p.sha as string);
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const st = body.state;
+  if (typeof st !== "string" || !(STATUS_STATES as readonly string[]).includes(st)) {
+    throw invalidField("Status", "state", `state is not included in the list`, docs);
+  }
+  const description = body.description ?? null;
+  if (description !== null && typeof description !== "string") throw invalidField("Status", "description", "description is not a string", docs);
+  if (typeof description === "string" && [...description].length > STATUS_DESCRIPTION_MAX) {
+    throw invalidField("Status", "description", `description is too long (maximum is ${STATUS_DESCRIPTION_MAX} characters)`, docs);
+  }
+  const context = typeof body.context === "string" && body.context ? body.context : "default";
+  const count = repo.statuses.filter((s) => s.sha === sha && s.context === context).length;
+  if (count >= STATUSES_PER_CONTEXT_MAX) {
+    throw invalidField("Status", "context", `This SHA and context has reached the maximum number of statuses.`, docs);
+  }
+  const now = state.now();
+  const status = {
+    id: state.nextId("status"),
+    sha,
+    state: st as (typeof STATUS_STATES)[number],
+    context,
+    description: description as string | null,
+    targetUrl: typeof body.target_url === "string" ? body.target_url : null,
+    creator: state.botUser.login,
+    createdAt: now,
+    updatedAt: now,
+  };
+  repo.statuses.push(status);
+  return ok(statusJson(status, state.botUser, repo, state.urls), 201);
+});
+
+route("GET", "/repos/{owner}/{repo}/commits/{ref}/statuses", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const commit = repo.git.resolve(p.ref as string);
+  const list = commit ? repo.statuses.filter((s) => s.sha === commit.sha).reverse() : [];
+  return paginated(req, state.urls.api, list.map((s) => statusJson(s, state.user(s.creator), repo, state.urls)));
+});
+
+route("GET", "/repos/{owner}/{repo}/commits/{ref}/status", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const commit = repo.git.resolve(p.ref as string);
+  if (!commit) throw notFound("https://docs.github.com/rest/commits/statuses#get-the-combined-status-for-a-specific-reference");
+  // The newest status of each context is what counts.
+  const latest = new Map<string, (typeof repo.statuses)[number]>();
+  for (const s of repo.statuses) if (s.sha === commit.sha) latest.set(s.context, s);
+  const current = [...latest.values()];
+  const combined = current.some((s) => s.state === "error" || s.state === "failure")
+    ? "failure"
+    : current.length === 0 || current.some((s) => s.state === "pending")
+      ? "pending"
+      : "success";
+  const owner = state.requireUser(repo.owner);
+  const { custom_properties: _c, ...repository } = repoJson(repo, owner, state.urls);
+  return ok({
+    state: combined,
+    statuses: current.map((s) => {
+      const { creator: _creator, ...rest } = statusJson(s, state.user(s.creator), repo, state.urls);
+      return rest;
+    }),
+    sha: commit.sha,
+    total_count: current.length,
+    repository,
+    commit_url: `${state.urls.api}/repos/${repo.fullName}/commits/${commit.sha}`,
+    url: `${state.urls.api}/repos/${repo.fullName}/commits/${commit.sha}/status`,
+  });
+});
+
+// ---------- check runs ----------
+
+const CHECK_STATUSES = ["queued", "in_progress", "completed", "waiting", "requested", "pending"];
+const CONCLUSIONS = ["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"];
+
+function validateOutput(output: unknown, creating: boolean): { title?: string; summary?: string; text?: string; annotations: Annotation[] } | undefined {
+  const docs = "https://docs.github.com/rest/checks/runs";
+  if (output === undefined || output === null) return undefined;
+  if (typeof output !== "object") throw invalidField("CheckRun", "output", "output is not an object", docs);
+  const o = output as Record<string, unknown>;
+  if (creating && (typeof o.title !== "string" || typeof o.summary !== "string")) {
+    throw invalidField("CheckRun", "output", "output must have a title and a summary", docs);
+  }
+  for (const field of ["summary", "text"] as const) {
+    const v = o[field];
+    if (typeof v === "string" && [...v].length > CHECK_TEXT_MAX) {
+      throw invalidField("CheckRun", `output.${field}`, `${field} is too long (maximum is ${CHECK_TEXT_MAX} characters)`, docs);
+    }
+  }
+  const annotations = Array.isArray(o.annotations) ? (o.annotations as Annotation[]) : [];
+  if (annotations.length > ANNOTATIONS_PER_REQUEST_MAX) {
+    throw unprocessable(`Only ${ANNOTATIONS_PER_REQUEST_MAX} annotations are allowed per request`, [], docs);
+  }
+  for (const a of annotations) {
+    const valid =
+      a &&
+      typeof a.path === "string" &&
+      Number.isInteger(a.start_line) &&
+      Number.isInteger(a.end_line) &&
+      ["notice", "warning", "failure"].includes(a.annotation_level) &&
+      typeof a.message === "string";
+    if (!valid) throw invalidField("CheckRun", "output.annotations", "each annotation needs path, start_line, end_line, annotation_level and message", docs);
+  }
+  return {
+    ...(typeof o.title === "string" ? { title: o.title } : {}),
+    ...(typeof o.summary === "string" ? { summary: o.summary } : {}),
+    ...(typeof o.text === "string" ? { text: o.text } : {}),
+    annotations,
+  };
+}
+
+/** Status and conclusion after a write: a conclusion completes the run, and completing needs one. */
+function settle(run: CheckRunState, body: Record<string, unknown>, now: string): void {
+  const docs = "https://docs.github.com/rest/checks/runs";
+  if (body.status !== undefined) {
+    if (typeof body.status !== "string" || !CHECK_STATUSES.includes(body.status)) throw invalidField("CheckRun", "status", "status is not included in the list", docs);
+    run.status = body.status as CheckRunState["status"];
+  }
+  if (body.conclusion !== undefined && body.conclusion !== null) {
+    if (typeof body.conclusion !== "string" || !CONCLUSIONS.includes(body.conclusion)) {
+      throw invalidField("CheckRun", "conclusion", "conclusion is not included in the list", docs);
+    }
+    run.conclusion = body.conclusion;
+    run.status = "completed";
+  }
+  if (run.status === "completed" && !run.conclusion) {
+    throw unprocessable("Conclusion must be set when status is completed", [], docs);
+  }
+  if (run.status !== "completed") run.conclusion = null;
+  if (typeof body.started_at === "string") run.startedAt = body.started_at;
+  if (run.status === "completed") run.completedAt = typeof body.completed_at === "string" ? body.completed_at : (run.completedAt ?? now);
+  else run.completedAt = null;
+  if (body.external_id !== undefined) run.externalId = typeof body.external_id === "string" ? body.external_id : null;
+  if (body.details_url !== undefined) run.detailsUrl = typeof body.details_url === "string" ? body.details_url : null;
+  if (typeof body.name === "string" && body.name) run.name = body.name;
+}
+
+function applyOutput(run: CheckRunState, output: ReturnType<typeof validateOutput>): void {
+  if (!output) return;
+  if (output.title !== undefined) run.output.title = output.title;
+  if (output.summary !== undefined) run.output.summary = output.summary;
+  if (output.text !== undefined) run.output.text = output.text;
+  // GitHub appends annotations across updates rather than replacing them.
+  run.annotations.push(...output.annotations);
+}
+
+export function openPullsAt(state: SimState, repo: SimRepo, sha: string): PullState[] {
+  return [...repo.pulls.values()].filter((p) => p.state === "open" && p.headSha === sha);
+}
+
+export function checkRunOut(state: SimState, repo: SimRepo, run: CheckRunState) {
+  return checkRunJson(run, state.app, openPullsAt(state, repo, run.headSha), repo, state.urls);
+}
+
+export function suiteFor(state: SimState, repo: SimRepo, headSha: string) {
+  const existing = repo.checkSuites.find((s) => s.headSha === headSha && s.appId === state.app.id);
+  if (existing) return existing;
+  const branch = [...repo.git.branches.entries()].find(([, sha]) => sha === headSha)?.[0] ?? null;
+  const suite = { id: state.nextId("suite"), headSha, headBranch: branch, appId: state.app.id, createdAt: state.now() };
+  repo.checkSuites.push(suite);
+  return suite;
+}
+
+route("POST", "/repos/{owner}/{repo}/check-runs", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/checks/runs#create-a-check-run";
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  if (typeof body.name !== "string" || !body.name) throw invalidField("CheckRun", "name", "name can't be blank", docs);
+  const headSha = typeof body.head_sha === "string" ? body.head_sha.toLowerCase() : "";
+  if (!repo.git.get(headSha)) throw unprocessable(`No commit found for SHA: ${String(body.head_sha)}`, [], docs);
+  const output = validateOutput(body.output, true);
+  const now = state.now();
+  const run: CheckRunState = {
+    id: state.nextId("check"),
+    name: body.name,
+    headSha,
+    status: "queued",
+    conclusion: null,
+    externalId: null,
+    detailsUrl: null,
+    startedAt: now,
+    completedAt: null,
+    output: { title: null, summary: null, text: null },
+    annotations: [],
+    appId: state.app.id,
+    suiteId: suiteFor(state, repo, headSha).id,
+  };
+  settle(run, body, now);
+  applyOutput(run, output);
+  repo.checkRuns.push(run);
+  return ok(checkRunOut(state, repo, run), 201);
+});
+
+function checkRunFor(repo: SimRepo, p: Params): CheckRunState {
+  const run = repo.checkRuns.find((r) => r.id === Number(p.check_run_id));
+  if (!run) throw notFound("https://docs.github.com/rest/checks/runs#get-a-check-run");
+  return run;
+}
+
+route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const run = checkRunFor(repo, p);
+  if (run.appId !== state.app.id) throw forbidden("Invalid app_id `" + state.app.id + "` - check run can only be modified by its creator");
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const output = validateOutput(body.output, false);
+  // Validate on a copy so a rejected update changes nothing.
+  const next: CheckRunState = { ...run, output: { ...run.output }, annotations: [...run.annotations] };
+  settle(next, body, state.now());
+  applyOutput(next, output);
+  Object.assign(run, next);
+  return ok(checkRunOut(state, repo, run));
+});
+
+route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  return ok(checkRunOut(state, repo, checkRunFor(repo, p)));
+});
+
+route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const commit = repo.git.resolve(p.ref as string);
+  if (!commit) throw unprocessable(`No commit found for SHA: ${p.ref}`);
+  const name = req.query.get("check_name");
+  const filter = req.query.get("filter") ?? "latest";
+  let runs = repo.checkRuns.filter((r) => r.headSha === commit.sha && (!name || r.name === name));
+  if (filter === "latest") {
+    // The newest run of each name in each suite.
+    const newest = new Map<string, CheckRunState>();
+    for (const r of runs) newest.set(`${r.suiteId}\0${r.name}`, r);
+    runs = [...newest.values()];
+  }
+  runs = [...runs].sort((a, b) => b.id - a.id);
+  const page = paginated(req, state.urls.api, runs.map((r) => checkRunOut(state, repo, r)));
+  return { ...page, body: { total_count: runs.length, check_runs: page.body } };
+});

@@ -1,0 +1,240 @@
+/**
+ * The simulator must not drift from GitHub: a realistic scenario drives every endpoint and every
+ * webhook, and each JSON answer is checked against GitHub's OpenAPI description, each payload against
+ * GitHub's webhook schemas.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { GitHubSimulator } from "../../src/simulator/index.js";
+import { Client, fakeJwt, startReceiver, type Answer, type Receiver } from "./helpers.js";
+import { OpenApiChecker, WebhookChecker } from "./schemas.js";
+
+const REPO = "acme/app";
+const copilot = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
+const maria = { login: "maria", name: "Maria Maintainer", email: "maria@acme.example" };
+
+let sim: GitHubSimulator;
+let receiver: Receiver;
+let client: Client;
+let openapi: OpenApiChecker;
+let webhooks: WebhookChecker;
+
+async function scenario() {
+  sim.addOrg("acme");
+  sim.addUser(maria);
+  sim.addUser({ login: "max", email: "max@acme.example" });
+  sim.addUser({ login: "dana", email: "dana@acme.example" });
+  sim.addUser({ login: "Copilot", type: "Bot" });
+  sim.addRepo({
+    owner: "acme",
+    name: "app",
+    files: { "README.md": "# app\n", "src/a.ts": "export const a = 1;\n", "docs/old.md": "moved text\n", "logo.png": "\0PNG" },
+  });
+  sim.setPermission(REPO, "maria", "maintain");
+  sim.setPermission(REPO, "max", "write");
+  sim.addTeam("acme", "platform", [{ login: "maria" }, { login: "max", state: "pending" }]);
+
+  sim.createBranch(REPO, "copilot/fix", "main");
+  sim.commit(REPO, { branch: "copilot/fix", files: {}, message: "Initial plan", author: copilot });
+  sim.commit(REPO, {
+    branch: "copilot/fix",
+    files: { "src/a.ts": "export const a = 2;\n", "docs/old.md": null, "docs/new.md": "moved text\n", "logo.png": "\0PNG2", "src/b.ts": "b\n" },
+    message: "Change things\n\nCo-authored-by: dana <1003+dana@users.noreply.github.com>",
+    author: copilot,
+  });
+  const { number } = await sim.openPullRequest(REPO, { head: "copilot/fix", title: "Fix", body: "Fixes #1", author: "Copilot", labels: ["agent"] });
+  await sim.push(REPO, "copilot/fix", { files: { "src/c.ts": "c\n" }, message: "More", author: copilot });
+  await sim.addLabel(REPO, number, "infra", "maria");
+  await sim.removeLabel(REPO, number, "infra", "maria");
+  await sim.editPullRequest(REPO, number, { title: "Fix it", body: "Fixes #2" }, "maria");
+  sim.createBranch(REPO, "release", "main");
+  await sim.editPullRequest(REPO, number, { base: "release" }, "maria");
+  await sim.editPullRequest(REPO, number, { base: "main" }, "maria");
+  const { reviewId } = await sim.submitReview(REPO, number, { reviewer: "maria", event: "REQUEST_CHANGES", body: "no" });
+  await sim.dismissReview(REPO, number, reviewId, "max");
+  await sim.submitReview(REPO, number, { reviewer: "maria", event: "APPROVE" });
+  await sim.submitReview(REPO, number, { reviewer: "max", event: "COMMENT", body: "hm" });
+  const head = sim.pullRequest(REPO, number).head.sha;
+  await sim.postStatus(REPO, head, { state: "success", context: "ci", description: "ok" }, "max");
+
+  sim.createBranch(REPO, "draft", "main");
+  sim.commit(REPO, { branch: "draft", files: { "d.txt": "d\n" }, message: "d", author: maria });
+  const draft = await sim.openPullRequest(REPO, { head: "draft", title: "Draft", author: "maria", draft: true });
+  await sim.readyForReview(REPO, draft.number);
+  await sim.closePullRequest(REPO, draft.number, "maria");
+  await sim.reopenPullRequest(REPO, draft.number, "maria");
+
+  // The app's side: every endpoint it uses.
+  const jwt = { auth: `Bearer ${fakeJwt(1)}` };
+  await client.call("GET", "/app", undefined, jwt);
+  const installs = await client.call("GET", "/app/installations", undefined, jwt);
+  await client.call("GET", `/repos/${REPO}/installation`, undefined, jwt);
+  const installationId = (installs.body as { id: number }[])[0]?.id as number;
+  await client.call("POST", `/app/installations/${installationId}/access_tokens`, undefined, jwt);
+  await client.call("GET", `/repos/${REPO}`);
+  await client.call("GET", `/repos/${REPO}/pulls?state=open&per_page=1`);
+  await client.call("GET", `/repos/${REPO}/pulls?state=all&head=acme:copilot/fix&base=main`);
+  await client.call("GET", `/repos/${REPO}/pulls/${number}`);
+  await client.call("GET", `/repos/${REPO}/pulls/${number}/commits?per_page=100`);
+  await client.call("GET", `/repos/${REPO}/pulls/${number}/files?per_page=100`);
+  await client.call("GET", `/repos/${REPO}/pulls/${number}/reviews`);
+  await client.call("GET", `/repos/${REPO}/contents/src/a.ts?ref=copilot/fix`);
+  await client.call("GET", `/repos/${REPO}/contents/src`);
+  await client.call("GET", `/repos/${REPO}/contents/.agentgate.yml`);
+  await client.call("GET", `/repos/${REPO}/collaborators/maria/permission`);
+  await client.call("GET", `/repos/${REPO}/collaborators/dana/permission`);
+  await client.call("GET", `/repos/${REPO}/collaborators/nobody/permission`);
+  await client.call("GET", `/orgs/acme/teams/platform/memberships/maria`);
+  await client.call("GET", `/orgs/acme/teams/platform/memberships/max`);
+  await client.call("GET", `/orgs/acme/teams/platform/memberships/dana`);
+  await client.call("POST", `/repos/${REPO}/statuses/${head}`, { state: "pending", context: "agentgate", description: "0/2 approvals" });
+  await client.call("POST", `/repos/${REPO}/statuses/${head}`, { state: "pending", context: "agentgate", description: "x".repeat(141) });
+  await client.call("GET", `/repos/${REPO}/commits/${head}/statuses?per_page=100`);
+  await client.call("GET", `/repos/${REPO}/commits/${head}/status`);
+  const created = await client.call("POST", `/repos/${REPO}/check-runs`, {
+    name: "agentgate",
+    head_sha: head,
+    status: "in_progress",
+    external_id: String(number),
+    output: { title: "0/2", summary: "waiting", annotations: [{ path: "src/a.ts", start_line: 1, end_line: 1, annotation_level: "warning", message: "m" }] },
+  });
+  const runId = (created.body as { id: number }).id;
+  await client.call("PATCH", `/repos/${REPO}/check-runs/${runId}`, { conclusion: "success", output: { title: "2/2", summary: "done" } });
+  await client.call("GET", `/repos/${REPO}/check-runs/${runId}`);
+  await client.call("GET", `/repos/${REPO}/commits/${head}/check-runs?check_name=agentgate&filter=latest`);
+  await client.call("GET", `/repos/${REPO}/compare/main...${head}`);
+  await client.call("GET", `/repos/${REPO}/commits/${head}/pulls`);
+  await client.call("GET", `/repos/${REPO}/nope`);
+
+  await sim.rerequestCheckRun(REPO, runId, "maria");
+  await sim.rerequestCheckSuite(REPO, head, "maria");
+  await sim.enqueueMergeGroup(REPO, [number]);
+  await sim.closePullRequest(REPO, draft.number, "maria");
+}
+
+beforeAll(async () => {
+  openapi = new OpenApiChecker();
+  webhooks = new WebhookChecker();
+  receiver = await startReceiver();
+  sim = await GitHubSimulator.start({ webhookSecret: "conformance", webhookUrl: receiver.url });
+  client = new Client(sim);
+  await scenario();
+});
+
+afterAll(async () => {
+  await sim.stop();
+  await receiver.stop();
+});
+
+describe("REST answers match GitHub's OpenAPI description", () => {
+  it("covers every endpoint the app uses", () => {
+    const templates = new Set(client.answers.map((a) => `${a.method} ${openapi.operationFor(a.method, a.path)?.template}`));
+    for (const t of [
+      "GET /app",
+      "GET /app/installations",
+      "POST /app/installations/{installation_id}/access_tokens",
+      "GET /repos/{owner}/{repo}/installation",
+      "GET /repos/{owner}/{repo}",
+      "GET /repos/{owner}/{repo}/pulls",
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}",
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
+      "POST /repos/{owner}/{repo}/statuses/{sha}",
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+      "GET /repos/{owner}/{repo}/commits/{ref}/status",
+      "POST /repos/{owner}/{repo}/check-runs",
+      "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}",
+      "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    ]) {
+      expect(templates).toContain(t);
+    }
+    expect([...templates].some((t) => t.startsWith("GET /repos/{owner}/{repo}/compare/"))).toBe(true);
+  });
+
+  it("validates every successful answer, and every error answer GitHub documents", () => {
+    const problems: string[] = [];
+    const checked: Answer[] = [];
+    for (const a of client.answers) {
+      if (a.path.endsWith("/nope")) continue; // an unknown route: no operation to check against
+      const op = openapi.operationFor(a.method, a.path);
+      const documented = op?.responses[String(a.status)] !== undefined;
+      if (a.status < 300 || documented) {
+        problems.push(...openapi.check(a.method, a.path, a.status, a.body));
+        checked.push(a);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked.length).toBeGreaterThan(25);
+  });
+
+  it("answers JSON with GitHub's headers", () => {
+    for (const a of client.answers) {
+      expect(a.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      expect(a.headers.get("x-github-request-id")).toBeTruthy();
+      expect(a.headers.get("x-ratelimit-limit")).toBe("5000");
+      expect(Number(a.headers.get("x-ratelimit-remaining"))).toBeLessThan(5000);
+    }
+    expect(client.answers.filter((a) => a.method === "GET" && a.status === 200).every((a) => /^W\/"/.test(a.headers.get("etag") ?? ""))).toBe(true);
+  });
+
+  it("answers an unknown route with a JSON 404", () => {
+    const miss = client.answers.find((a) => a.path.endsWith("/nope"));
+    expect(miss?.status).toBe(404);
+    expect(miss?.body).toMatchObject({ message: "Not Found" });
+  });
+
+  it("can fail: a deliberately wrong answer does not validate", () => {
+    const pr = client.answers.find((a) => a.method === "GET" && /\/pulls\/\d+$/.test(a.path));
+    const broken = { ...(pr?.body as Record<string, unknown>), number: "one", head: { ...(pr?.body as { head: object }).head, sha: null } };
+    delete (broken as Record<string, unknown>).user;
+    const errors = openapi.check("GET", pr?.path as string, 200, broken);
+    expect(errors.join("\n")).toMatch(/\/number must be integer/);
+    expect(errors.join("\n")).toMatch(/user/);
+    expect(openapi.check("GET", "/repos/a/b/pulls/1", 200, { ...(pr?.body as object), state: null })).not.toEqual([]);
+  });
+});
+
+describe("webhook payloads match GitHub's webhook schemas", () => {
+  it("sends every event the app subscribes to", () => {
+    const kinds = new Set(sim.deliveries.map((d) => (d.action ? `${d.event}.${d.action}` : d.event)));
+    for (const k of [
+      "pull_request.opened",
+      "pull_request.synchronize",
+      "pull_request.labeled",
+      "pull_request.unlabeled",
+      "pull_request.edited",
+      "pull_request.ready_for_review",
+      "pull_request.closed",
+      "pull_request.reopened",
+      "pull_request_review.submitted",
+      "pull_request_review.dismissed",
+      "push",
+      "status",
+      "check_run.rerequested",
+      "check_suite.rerequested",
+      "merge_group.checks_requested",
+    ]) {
+      expect(kinds).toContain(k);
+    }
+  });
+
+  it("validates every payload sent", () => {
+    const problems: string[] = [];
+    for (const r of receiver.received) {
+      problems.push(...webhooks.check(r.headers["x-github-event"] as string, r.payload));
+    }
+    expect(problems).toEqual([]);
+    expect(receiver.received.length).toBe(sim.deliveries.length);
+  });
+
+  it("can fail: a payload with a wrong field does not validate", () => {
+    const opened = receiver.received.find((r) => r.payload.action === "opened") as { payload: Record<string, unknown> };
+    expect(webhooks.check("pull_request", { ...opened.payload, number: "1" })).not.toEqual([]);
+    expect(webhooks.check("pull_request", { ...opened.payload, surprise: true })).not.toEqual([]);
+  });
+});
