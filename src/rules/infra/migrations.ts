@@ -1,0 +1,136 @@
+/**
+ * Database migration rules (DB-01..DB-05) over the forward side of migrations: rollback files
+ * (`down.sql`, `*.down.sql`, Flyway `U*__`) and rollback sections (Rails `def down`, Alembic
+ * `downgrade()`) are skipped, and comments never trigger.
+ */
+import type { Severity } from "../types.js";
+import { baseNameOf, type DiffLine, type ParsedFile } from "./diff.js";
+import { at, type RawFinding } from "./raw.js";
+
+export function isRollbackFile(filename: string): boolean {
+  const name = baseNameOf(filename);
+  return /^down\.sql$|[._-]down\.sql$|^U\d[\w.]*__.*\.sql$/i.test(name);
+}
+
+interface Statement {
+  text: string;
+  /** The first added line of the statement, or undefined when it was not changed. */
+  firstAdded?: DiffLine;
+}
+
+const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
+
+/** Forward-side statements of a file: SQL split on `;`, other languages one line each. */
+function statementsOf(pf: ParsedFile): Statement[] {
+  const sql = /\.sql$/i.test(pf.file.filename);
+  const out: Statement[] = [];
+  for (const h of pf.hunks) {
+    let downIndent = DOWN_START.exec(h.heading)?.[1]?.length;
+    let blockComment = false;
+    let current: Statement = { text: "" };
+    for (const l of h.lines) {
+      if (l.kind === "-") continue;
+      let text = l.text;
+      if (!sql) {
+        const def = /^(\s*)def\s+\w+/.exec(text);
+        if (def) downIndent = DOWN_START.test(text) ? def[1]!.length : downIndent !== undefined && def[1]!.length <= downIndent ? undefined : downIndent;
+        else if (downIndent !== undefined && /^\s*end\s*$/.test(text) && /^\s*/.exec(text)![0].length === downIndent) {
+          downIndent = undefined;
+          continue;
+        }
+        if (downIndent !== undefined) continue;
+        if (/^\s*#/.test(text)) continue;
+        out.push({ text, ...(l.kind === "+" ? { firstAdded: l } : {}) });
+        continue;
+      }
+      if (blockComment) {
+        const end = text.indexOf("*/");
+        if (end < 0) continue;
+        text = text.slice(end + 2);
+        blockComment = false;
+      }
+      text = text.replace(/\/\*.*?\*\//g, " ");
+      const open = text.indexOf("/*");
+      if (open >= 0) {
+        text = text.slice(0, open);
+        blockComment = true;
+      }
+      text = text.replace(/--.*$/, "");
+      if (text.trim() === "") continue;
+      const parts = text.split(";");
+      parts.forEach((part, i) => {
+        if (part.trim() !== "") {
+          current.text += ` ${part}`;
+          if (l.kind === "+" && !current.firstAdded) current.firstAdded = l;
+        }
+        if (i < parts.length - 1) {
+          if (current.text.trim()) out.push(current);
+          current = { text: "" };
+        }
+      });
+    }
+    if (current.text.trim()) out.push(current);
+  }
+  return out;
+}
+
+const NAME = `[\\w."\`\\[\\]]+`;
+const CREATE_TABLE = new RegExp(`\\bCREATE\\s+(?:(?:GLOBAL|LOCAL)\\s+)?(TEMP|TEMPORARY|UNLOGGED)?\\s*TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${NAME})`, "i");
+const DROP_TABLE = new RegExp(`\\bDROP\\s+TABLE\\s+(IF\\s+EXISTS\\s+)?(${NAME}(?:\\s*,\\s*${NAME})*)`, "i");
+
+function bare(name: string): string {
+  return name.replace(/["`[\]]/g, "").toLowerCase().split(".").pop()!;
+}
+
+interface Check {
+  rule: string;
+  severity: Severity;
+  re: RegExp;
+  message: string;
+}
+
+const CHECKS: Check[] = [
+  { rule: "DB-01", severity: "block", re: /\bDROP\s+(DATABASE|SCHEMA)\b/i, message: "drops a whole database or schema" },
+  { rule: "DB-01", severity: "require", re: /\bdrop_table\b|\bop\.drop_table\(|migrations\.DeleteModel\(|\.dropTable(IfExists)?\(/, message: "drops a table: its data is gone once deployed" },
+  { rule: "DB-02", severity: "require", re: /\bDROP\s+COLUMN\b|\bremove_columns?\b|migrations\.RemoveField\(|\bop\.drop_column\(|\.dropColumns?\(/i, message: "drops a column: its data is gone once deployed, and running code that reads it breaks" },
+  { rule: "DB-03", severity: "block", re: /\bTRUNCATE\b.*\bCASCADE\b/i, message: "TRUNCATE ... CASCADE empties this table and every table referencing it" },
+  { rule: "DB-04", severity: "require", re: /\bRENAME\s+COLUMN\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\brename_(column|table)\b|migrations\.Rename(Field|Model)\(|\bop\.rename_table\(|new_column_name\s*=|\.renameColumn\(/i, message: "renames a column or table: code still running against the old name breaks during the deploy" },
+  { rule: "DB-04", severity: "note", re: /\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bchange_column\b|\bALTER\s+TYPE\s+\S+\s+RENAME\s+VALUE\b|migrations\.AlterField\(/i, message: "changes a column type or renames an enum value: may rewrite the table or break running code" },
+];
+
+function migrationFindings(pf: ParsedFile): RawFinding[] {
+  const out: RawFinding[] = [];
+  const file = pf.file.filename;
+  const created = new Set<string>();
+  const statements = statementsOf(pf);
+  statements.forEach((s, i) => {
+    const create = CREATE_TABLE.exec(s.text);
+    if (create) created.add(bare(create[2]!));
+    if (!s.firstAdded) return;
+    const line = s.firstAdded;
+    const drop = DROP_TABLE.exec(s.text);
+    if (drop) {
+      const names = drop[2]!.split(",").map(bare);
+      const fresh = names.every((n) => created.has(n));
+      if (!fresh) out.push(at("DB-01", "require", file, line, `drops table ${names.join(", ")}: its data is gone once deployed`));
+      const recreated = drop[1] && statements.slice(i + 1).some((t) => {
+        const c = CREATE_TABLE.exec(t.text);
+        return c !== null && names.includes(bare(c[2]!));
+      });
+      if (recreated && !fresh) out.push(at("DB-05", "require", file, line, `drops and recreates table ${names.join(", ")}: existing rows are lost`));
+    }
+    for (const c of CHECKS) if (c.re.test(s.text)) out.push(at(c.rule, c.severity, file, line, c.message));
+    if (/\bTRUNCATE\b/i.test(s.text) && !/\bCASCADE\b/i.test(s.text) && !/^\s*#/.test(s.text)) {
+      out.push(at("DB-03", "require", file, line, "TRUNCATE empties the table"));
+    }
+    if (/\bDELETE\s+FROM\s+\S+/i.test(s.text) && !/\bWHERE\b/i.test(s.text)) out.push(at("DB-03", "require", file, line, "DELETE without WHERE empties the table"));
+    if (/\bcreate_table\b.*\bforce:\s*(true|:cascade)/.test(s.text) && !/(^|\/)db\/schema\.rb$/.test(file)) {
+      out.push(at("DB-05", "require", file, line, "create_table with force: drops an existing table of the same name first"));
+    }
+  });
+  return out;
+}
+
+export function analyzeMigrations(files: readonly ParsedFile[]): RawFinding[] {
+  return files.filter((f) => !isRollbackFile(f.file.filename)).flatMap(migrationFindings);
+}

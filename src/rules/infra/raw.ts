@@ -1,0 +1,31 @@
+/** What an analyzer reports before the policy (enable, severity, scopes, allow, caps, teams) is applied. */
+import type { Severity } from "../types.js";
+import { evidenceOf, lineNumberOf, type DiffLine } from "./diff.js";
+
+export interface RawFinding {
+  rule: string;
+  severity: Severity;
+  file: string;
+  line?: number;
+  message: string;
+  evidence?: string;
+  /**
+   * A note that says "seen, and covered" (a rename with its moved block, a removed block that only
+   * forgets). A severity override never raises it: the override is about the rule's hazard.
+   */
+  informational?: boolean;
+}
+
+/** A finding pointing at one diff line. */
+export function at(rule: string, severity: Severity, file: string, line: DiffLine, message: string, informational = false): RawFinding {
+  const n = lineNumberOf(line);
+  return {
+    rule,
+    severity,
+    file,
+    ...(n !== undefined ? { line: n } : {}),
+    message: line.kind === "-" && n !== undefined ? `${message} (removed line ${n} of the base version)` : message,
+    evidence: evidenceOf(line.text),
+    ...(informational ? { informational } : {}),
+  };
+}
