@@ -211,6 +211,9 @@ export type InfraRuleSettings = z.output<typeof infraRuleSettings>;
 export type AllowEntry = z.output<typeof allowEntry>;
 export type PermissionLevel = z.output<typeof permission>;
 
+/** Where a repository's policy is read from (the first that exists wins), on the base branch. */
+export const POLICY_PATHS = [".agentgate.yml", ".github/agentgate.yml"];
+
 /** The built-in protected paths: an agent may not change its own gate or the CI. */
 export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
   {

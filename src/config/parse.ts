@@ -1,0 +1,311 @@
+/**
+ * Parse one `.agentgate.yml` text into a Policy, or into every problem it has, each pinned to the
+ * file, line, column and key where it is, so that a user can fix them all in one go.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { z } from "zod";
+import { policySchema, type Policy } from "./schema.js";
+
+export interface PolicyProblem {
+  /** invalid: the file is wrong (the gate fails); unreadable: it could not be read (the gate errors). */
+  kind: "invalid" | "unreadable";
+  file: string;
+  line?: number;
+  column?: number;
+  /** Dotted path of the key, with list indexes: `approvals.required`, `paths[1].teams[0]`. */
+  key?: string;
+  message: string;
+}
+
+export type ParseResult =
+  /** `input` is the file as written (before defaults): what `_extends` merges. */
+  | { ok: true; policy: Policy; input: Record<string, unknown> }
+  | { ok: false; problems: PolicyProblem[] };
+
+/** GitHub's contents API serves files up to 1 MB; a policy is a few hundred bytes. */
+export const MAX_POLICY_BYTES = 512 * 1024;
+
+export function formatProblem(p: PolicyProblem): string {
+  const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(":");
+  return `${where}: ${p.key ? `${p.key}: ` : ""}${p.message}`;
+}
+
+type PathSegment = string | number;
+
+export function keyPathToString(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out ? `.${String(seg)}` : String(seg);
+  }
+  return out;
+}
+
+interface Position {
+  line: number;
+  column: number;
+}
+
+interface Located {
+  /** The deepest node on the path that exists. */
+  node: Node | null;
+  /** Where to point: the key of the last mapping entry reached (same line as the user's `key:`), or the item. */
+  offset: number | undefined;
+  /** Whether the whole path was found. */
+  complete: boolean;
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return undefined;
+}
+
+/** Follow a zod issue path through the YAML tree, remembering the last position on the way. */
+function locate(doc: Document, path: readonly PathSegment[]): Located {
+  let node = (doc.contents as Node | null) ?? null;
+  let offset = node?.range?.[0];
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(seg));
+      if (!pair) return { node, offset, complete: false };
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = (pair.value as Node | null) ?? null;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg] as Node | undefined;
+      if (!item) return { node, offset, complete: false };
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      return { node, offset, complete: false };
+    }
+  }
+  return { node, offset, complete: true };
+}
+
+/** The key path of the mapping key that contains `offset` (for YAML errors, which carry only offsets). */
+function keyPathAt(doc: Document, offset: number): string | undefined {
+  const path: PathSegment[] = [];
+  let found: PathSegment[] | undefined;
+  const visit = (node: unknown): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const k = keyText(pair.key);
+        const keyRange = (pair.key as Node | null)?.range;
+        const valueRange = (pair.value as Node | null)?.range;
+        const start = keyRange?.[0];
+        const end = valueRange?.[2] ?? keyRange?.[2];
+        if (k === undefined || start === undefined || end === undefined) continue;
+        if (offset >= start && offset <= end) {
+          path.push(k);
+          found = [...path];
+          visit(pair.value);
+          path.pop();
+        }
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const r = (item as Node | null)?.range;
+        if (r && offset >= r[0] && offset <= r[2]) {
+          path.push(i);
+          found = [...path];
+          visit(item);
+          path.pop();
+        }
+      });
+    }
+  };
+  visit(doc.contents);
+  return found ? keyPathToString(found) : undefined;
+}
+
+function positionOf(lines: LineCounter, offset: number | undefined): Position | undefined {
+  if (offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col };
+}
+
+/** Levenshtein distance, small inputs only: used to suggest the key the user probably meant. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function closestKey(unknown: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(unknown.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(unknown.length / 3)) ? best : undefined;
+}
+
+type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; additionalProperties?: JsonSchema | boolean };
+let inputJsonSchema: JsonSchema | undefined;
+
+/** The keys allowed in the object at `path` (read from the JSON Schema form of the zod schema). */
+function knownKeysAt(path: readonly PathSegment[]): string[] {
+  inputJsonSchema ??= policyJsonSchema() as JsonSchema;
+  let node: JsonSchema | undefined = inputJsonSchema;
+  for (const seg of path) {
+    if (!node) return [];
+    if (typeof seg === "number") node = node.items;
+    else node = node.properties?.[seg] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined);
+  }
+  return Object.keys(node?.properties ?? {});
+}
+
+/** The JSON Schema that editors validate `.agentgate.yml` with (the input form: defaults are optional).
+ *  Draft-07: the draft every YAML editor plugin understands. */
+export function policyJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(policySchema, { io: "input", target: "draft-07" }) as Record<string, unknown>;
+}
+
+function describeValue(node: Node | null): string {
+  if (isScalar(node)) return JSON.stringify(node.value);
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  return "nothing";
+}
+
+function sizeMessage(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === "too_small";
+  const limit = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+  const bound = small ? "at least" : "at most";
+  switch (issue.origin) {
+    case "array":
+      return small && limit === 1 ? "must not be empty" : `must have ${bound} ${limit} items`;
+    case "string":
+      return small && limit === 1 ? "must not be empty" : `must be ${bound} ${limit} characters long`;
+    default:
+      return `must be ${bound} ${limit}`;
+  }
+}
+
+/** One zod issue → one or more problems (an unrecognized_keys issue names several keys). */
+function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): PolicyProblem[] {
+  const path = issue.path.filter((s): s is PathSegment => typeof s !== "symbol");
+  const at = locate(doc, path);
+  const base = (key: string, offset: number | undefined, message: string): PolicyProblem => ({
+    kind: "invalid",
+    file,
+    ...positionOf(lines, offset),
+    ...(key ? { key } : {}),
+    message,
+  });
+
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const known = knownKeysAt(path);
+      return issue.keys.map((k) => {
+        const keyAt = locate(doc, [...path, k]);
+        const hint = closestKey(k, known);
+        const message = `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (allowed: ${known.join(", ")})` : ""}`;
+        return base(keyPathToString([...path, k]), keyAt.offset, message);
+      });
+    }
+    case "invalid_value":
+      return [
+        base(
+          keyPathToString(path),
+          at.offset,
+          `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${at.complete ? `, not ${describeValue(at.node)}` : ""}`,
+        ),
+      ];
+    case "invalid_type": {
+      const message = at.complete
+        ? `expected ${issue.expected}, got ${describeValue(at.node)}`
+        : `is required (${issue.expected})`;
+      return [base(keyPathToString(path), at.offset, message)];
+    }
+    case "invalid_key": {
+      const inner = issue.issues[0]?.message ?? issue.message;
+      return [base(keyPathToString(path), at.offset, `invalid key: ${inner}`)];
+    }
+    case "custom": {
+      let message = issue.message;
+      // The schema only says the regex is invalid; the engine says why.
+      if (message === "not a valid regular expression" && isScalar(at.node)) {
+        try {
+          new RegExp(String(at.node.value), "i");
+        } catch (e) {
+          message = `${message}: ${(e as Error).message}`;
+        }
+      }
+      return [base(keyPathToString(path), at.offset, message)];
+    }
+    case "too_small":
+    case "too_big":
+      return [base(keyPathToString(path), at.offset, sizeMessage(issue))];
+    default:
+      return [base(keyPathToString(path), at.offset, issue.message)];
+  }
+}
+
+/** In file order; problems without a line (about the whole file) last. */
+function byPosition(a: PolicyProblem, b: PolicyProblem): number {
+  const line = (p: PolicyProblem) => p.line ?? Number.MAX_SAFE_INTEGER;
+  return line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0);
+}
+
+/** One syntax error tends to cause more; past this many, the rest are counted, not listed. */
+const MAX_SYNTAX_PROBLEMS = 10;
+
+/** After a syntax error a "key" can be a whole paragraph: only name keys a user would recognize. */
+function readableKey(key: string | undefined): string | undefined {
+  return key !== undefined && key.length <= 100 && !key.includes("\n") ? key : undefined;
+}
+
+export function parsePolicy(text: string, file: string): ParseResult {
+  if (Buffer.byteLength(text, "utf8") > MAX_POLICY_BYTES) {
+    return { ok: false, problems: [{ kind: "invalid", file, message: `the file is larger than ${MAX_POLICY_BYTES} bytes` }] };
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: PolicyProblem[] = [];
+  const yamlErrors = [...doc.errors, ...doc.warnings];
+  for (const e of yamlErrors.slice(0, MAX_SYNTAX_PROBLEMS)) {
+    const key = readableKey(keyPathAt(doc, e.pos[0]));
+    problems.push({
+      kind: "invalid",
+      file,
+      ...positionOf(lines, e.pos[0]),
+      ...(key ? { key } : {}),
+      message: e.code === "DUPLICATE_KEY" ? "duplicate key: the key is written twice in the same mapping" : e.message.split("\n")[0]!,
+    });
+  }
+  if (yamlErrors.length > MAX_SYNTAX_PROBLEMS) {
+    problems.push({ kind: "invalid", file, message: `and ${yamlErrors.length - MAX_SYNTAX_PROBLEMS} more YAML errors (is this a YAML file?)` });
+  }
+  // After a syntax error the tree is a guess: schema errors from it would only confuse.
+  const structural = yamlErrors.some((e) => e.code !== "DUPLICATE_KEY");
+  if (structural) return { ok: false, problems: problems.sort(byPosition) };
+
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // e.g. an alias bomb ("billion laughs").
+    problems.push({ kind: "invalid", file, message: (e as Error).message.split("\n")[0]! });
+    return { ok: false, problems };
+  }
+  // An empty file (or one with only comments) means "the defaults".
+  const input = raw === null || raw === undefined ? {} : raw;
+  const parsed = policySchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(...problemsOfIssue(issue, doc, lines, file));
+  }
+  if (problems.length) return { ok: false, problems: problems.sort(byPosition) };
+  if (!parsed.success) throw new Error("unreachable");
+  return { ok: true, policy: parsed.data, input: input as Record<string, unknown> };
+}
