@@ -31,7 +31,8 @@
  *   (`openPullRequest`, `push`, `submitReview`, ...) send them one at a time and resolve once the app
  *   answered, so `delivery.requests` are exactly the calls made while handling it.
  * - Writes made by the app through the API (statuses, check runs) do not echo back as webhooks.
- * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail.
+ * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
+ *   drops the ones left.
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
  */
 import { randomUUID } from "node:crypto";
@@ -161,6 +162,11 @@ export class GitHubSimulator {
 
   failNext(match: { method?: string; pathPattern: RegExp }, status: number, times = 1): void {
     this.api.faults.push({ ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern, status, remaining: times });
+  }
+
+  /** GitHub is healthy again: drop the faults that have not fired yet. */
+  clearFaults(): void {
+    this.api.faults.length = 0;
   }
 
   /** The bot user the app acts as (`<slug>[bot]`): the creator of its statuses. */
