@@ -32,6 +32,12 @@ const CFN_TEXT = /AWSTemplateFormatVersion|["']?Type["']?\s*:\s*["']?AWS::/;
 const WORKFLOW_TEXT = /^[+\- ]?\s*runs-on:|^[+\- ]?on:\s*(\[|$|[a-z_]+\s*$)/m;
 const WORKFLOW_JOBS = /^[+\- ]?jobs:\s*$/m;
 const IAC_CODE_TEXT = /aws-cdk|@pulumi|pulumi\.|import pulumi|RemovalPolicy|autoDeleteObjects|cdk\.|new\s+\w+\.Stack\b|retainOnDelete|protect\s*:/;
+/** A word every IAC_CODE_TEXT match contains: plain substring search first, as most code files are not IaC. */
+const IAC_CODE_WORDS = ["cdk", "pulumi", "RemovalPolicy", "autoDeleteObjects", "Stack", "retainOnDelete", "protect"];
+
+function looksLikeIacCode(sample: string): boolean {
+  return IAC_CODE_WORDS.some((w) => sample.includes(w)) && IAC_CODE_TEXT.test(sample);
+}
 
 export function isSql(filename: string): boolean {
   return SQL.test(filename);
@@ -60,7 +66,7 @@ export function ecosystemsOf(filename: string, sample: string): Set<Ecosystem> {
     else if (!kinds.has("cloudformation") && !kinds.has("script")) kinds.add("kubernetes");
   }
   if (/(^|\/)templates\/[^/]+\.(ya?ml|tpl)$/i.test(filename) && /(^|\/)charts?\//i.test(filename)) kinds.add("kubernetes");
-  if (CODE.test(filename) && IAC_CODE_TEXT.test(sample)) kinds.add("iac-code");
+  if (CODE.test(filename) && looksLikeIacCode(sample)) kinds.add("iac-code");
   return kinds;
 }
 

@@ -31,14 +31,27 @@ export class UnreadablePatchError extends Error {}
 
 const HUNK_HEADING = /^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@ ?(.*)$/;
 
+/** The heading of every line that starts with `@@`, found by searching instead of splitting the whole patch again. */
 function headingsOf(patch: string): string[] {
   const headings: string[] = [];
-  for (const line of patch.split("\n")) {
-    if (!line.startsWith("@@")) continue;
-    const m = HUNK_HEADING.exec(line);
+  const nextHunkLine = (from: number) => {
+    const i = patch.indexOf("\n@@", from);
+    return i < 0 ? -1 : i + 1;
+  };
+  let start = patch.startsWith("@@") ? 0 : nextHunkLine(0);
+  while (start >= 0) {
+    const end = patch.indexOf("\n", start);
+    const m = HUNK_HEADING.exec(end < 0 ? patch.slice(start) : patch.slice(start, end));
     headings.push(m ? (m[1] ?? "") : "");
+    start = end < 0 ? -1 : nextHunkLine(end);
   }
   return headings;
+}
+
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 10) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 /** Parse one file's patch. Throws UnreadablePatchError when it is not a valid unified diff. */
@@ -46,7 +59,7 @@ export function parseHunks(patch: string): Hunk[] {
   if (patch.length > MAX_PATCH_CHARS) throw new UnreadablePatchError(`patch is ${patch.length} characters; too large to read`);
   if (patch.includes("\u0000")) throw new UnreadablePatchError("patch contains binary data");
   // A trailing newline would read as an (invalid) empty diff line.
-  const text = patch.replace(/\r\n/g, "\n").replace(/\n+$/, "");
+  const text = withoutTrailingNewlines(patch.includes("\r\n") ? patch.replace(/\r\n/g, "\n") : patch);
   if (text === "") return [];
   if (!text.startsWith("@@")) throw new UnreadablePatchError("patch does not start with a hunk header");
   let parsed;
@@ -112,7 +125,18 @@ export interface ParsedFile {
 /** Content above this size is ignored (rules fall back to the hunks). */
 export const MAX_CONTENT_CHARS = 5_000_000;
 
-export function usableContent(text: string | undefined): string[] | undefined {
-  if (text === undefined || text.length > MAX_CONTENT_CHARS || text.includes("\u0000")) return undefined;
-  return text.replace(/\r\n/g, "\n").split("\n");
+/** The last few contents split: rules look back into the same file once per changed line. */
+const recentlySplit = new Map<string, readonly string[] | null>();
+const RECENT_CAP = 8;
+
+/** A file's lines, or undefined when it is absent, too large or binary. Shared: never mutate it. */
+export function usableContent(text: string | undefined): readonly string[] | undefined {
+  if (text === undefined || text.length > MAX_CONTENT_CHARS) return undefined;
+  let lines = recentlySplit.get(text);
+  if (lines === undefined) {
+    lines = text.includes("\u0000") ? null : text.replace(/\r\n/g, "\n").split("\n");
+    if (recentlySplit.size >= RECENT_CAP) recentlySplit.delete(recentlySplit.keys().next().value!);
+    recentlySplit.set(text, lines);
+  }
+  return lines ?? undefined;
 }

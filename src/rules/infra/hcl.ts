@@ -70,8 +70,11 @@ export function parseHeader(text: string): HclBlock | undefined {
 
 /** The code part of a line: strings blanked, comments removed (so braces and `#` inside strings do not count). */
 export function codeOf(text: string): string {
+  // Most lines have no string and no comment: return them as they are.
+  if (!/["#/]/.test(text)) return text;
   let out = "";
   let inString = false;
+  let codeStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (inString) {
@@ -79,18 +82,18 @@ export function codeOf(text: string): string {
       else if (c === '"') {
         inString = false;
         out += '"';
+        codeStart = i + 1;
       }
       continue;
     }
     if (c === '"') {
       inString = true;
-      out += '"';
+      out += `${text.slice(codeStart, i)}"`;
       continue;
     }
-    if (c === "#" || (c === "/" && text[i + 1] === "/")) break;
-    out += c;
+    if (c === "#" || (c === "/" && text[i + 1] === "/")) return out + text.slice(codeStart, i);
   }
-  return out;
+  return inString ? out : out + text.slice(codeStart);
 }
 
 /** The line without a trailing comment (strings kept). */
@@ -122,19 +125,22 @@ export function scanHcl(lines: readonly string[], seed?: HclBlock): HclLineInfo[
   let heredoc: string | undefined;
   let blockComment = false;
   const infos: HclLineInfo[] = [];
+  // Lines of the same nesting share one (never mutated) path array: thousands of lines, few distinct paths.
+  let path: string[] | undefined;
+  const currentPath = (): string[] => (path ??= stack.slice(1));
   for (const text of lines) {
     if (heredoc !== undefined) {
-      infos.push({ top, path: stack.slice(1), inHeredoc: true, isComment: false });
+      infos.push({ top, path: currentPath(), inHeredoc: true, isComment: false });
       if (text.trim() === heredoc) heredoc = undefined;
       continue;
     }
     if (blockComment) {
-      infos.push({ top, path: stack.slice(1), inHeredoc: false, isComment: true });
+      infos.push({ top, path: currentPath(), inHeredoc: false, isComment: true });
       if (text.includes("*/")) blockComment = false;
       continue;
     }
     if (isCommentLine(text)) {
-      infos.push({ top, path: stack.slice(1), inHeredoc: false, isComment: true });
+      infos.push({ top, path: currentPath(), inHeredoc: false, isComment: true });
       if (text.trim().startsWith("/*") && !text.includes("*/")) blockComment = true;
       continue;
     }
@@ -143,21 +149,25 @@ export function scanHcl(lines: readonly string[], seed?: HclBlock): HclLineInfo[
     if (header) {
       top = header;
       stack = [header.address];
+      path = undefined;
       code = code.slice(code.indexOf("{") + 1);
     }
-    infos.push({ top, path: stack.slice(1), inHeredoc: false, isComment: false });
-    const opener = NESTED_OPEN.exec(code);
+    infos.push({ top, path: currentPath(), inHeredoc: false, isComment: false });
+    if (!code.includes("{") && !code.includes("}") && !text.includes("<<")) continue;
+    const opener = code.includes("{") ? NESTED_OPEN.exec(code) : null;
     let named = false;
     for (const c of code) {
       if (c === "{") {
         stack.push(!named && opener ? opener[1]! : "{");
         named = true;
+        path = undefined;
       } else if (c === "}") {
         // `terraform fmt` puts the closing brace of a top-level block in column 0 and no other.
         if (/^\}/.test(text)) {
           stack = [];
           top = undefined;
         } else if (stack.length > 1) stack.pop();
+        path = undefined;
       }
     }
     const h = HEREDOC.exec(code.replace(/"[^"]*"/g, '""')) ?? HEREDOC.exec(text);

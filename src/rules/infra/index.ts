@@ -6,7 +6,7 @@ import type { InfraPolicy } from "../../config/schema.js";
 import type { FileFacts } from "../../facts/types.js";
 import { SEVERITY_RANK, type Finding } from "../types.js";
 import { analyzeCloudFormation } from "./cloudformation.js";
-import { ecosystemsOf, isInfraPath, type Ecosystem } from "./classify.js";
+import { ecosystemsOf, isInfraPath, isSql, type Ecosystem } from "./classify.js";
 import { directoryOf, parseHunks, UnreadablePatchError, usableContent, type ParsedFile } from "./diff.js";
 import { analyzeKubernetes } from "./kubernetes.js";
 import { analyzeSuppressions } from "./meta.js";
@@ -129,7 +129,8 @@ export function analyzeInfra(files: FileFacts[], infra: InfraPolicy): Finding[] 
   const workflows = only(c, "workflow");
   const lookalikes = only(c, "workflow-like");
   const commandFiles = c.filter((x) => x.kinds.has("script") || x.kinds.has("workflow") || x.kinds.has("dockerfile")).map((x) => x.parsed);
-  const lookalikeCommands = lookalikes.filter((f) => !commandFiles.includes(f));
+  const commandSet = new Set(commandFiles);
+  const lookalikeCommands = lookalikes.filter((f) => !commandSet.has(f));
 
   raw.push(
     ...guarded(terraform, () => analyzeTerraform(terraform)),
@@ -179,6 +180,10 @@ export function contextNeeded(files: FileFacts[], infra: InfraPolicy): { filenam
       if ((kinds.has("kubernetes") || yamlNeedsKind) && !kinds.has("workflow")) {
         if (hasAdded && file.headContent === undefined) wanted.push({ filename: file.filename, side: "head", priority: 2 });
         if (hasRemoved && file.baseContent === undefined) wanted.push({ filename: file.filename, side: "base", priority: 3 });
+      }
+      // Code migrations: a hunk deep inside `down` (rollback code, skipped) may not show that it is.
+      if (kinds.has("migration") && !isSql(file.filename) && file.headContent === undefined && /^\+.*(drop|remove|delete|truncate|rename)/im.test(patch)) {
+        wanted.push({ filename: file.filename, side: "head", priority: 5 });
       }
       if (kinds.has("terraform") || kinds.has("cloudformation")) {
         // Only when a hunk changes lines before any block header and its heading names none.

@@ -1,6 +1,6 @@
 /** Kubernetes / Helm / GitOps rules (K8S-01..K8S-05), plus K8S-04 for compose files and Dockerfiles. */
 import type { Severity } from "../types.js";
-import { usableContent, type DiffLine, type ParsedFile } from "./diff.js";
+import { usableContent, type DiffLine, type Hunk, type ParsedFile } from "./diff.js";
 import { linesBefore, normalizeLine, removedTwins, yamlAncestors, yamlKindBefore } from "./context.js";
 import { at, type RawFinding } from "./raw.js";
 
@@ -46,7 +46,7 @@ function documentsIn(file: string, lines: readonly DiffLine[], changed: "+" | "-
   return docs;
 }
 
-function asLines(content: string[], kind: "+" | "-"): DiffLine[] {
+function asLines(content: readonly string[], kind: "+" | "-"): DiffLine[] {
   return content.map((text, i) => (kind === "-" ? { kind, text, oldLine: i + 1 } : { kind, text, newLine: i + 1 }));
 }
 
@@ -135,30 +135,47 @@ function immutableField(ancestors: string[], key: string | undefined, kind: stri
   return undefined;
 }
 
+/** Keys that make a line a K8S-03 candidate by themselves, and words an enclosing key must contain for it. */
+const IMMUTABLE_KEYS: ReadonlySet<string> = new Set(["serviceName", "storageClassName", "selector", "volumeClaimTemplates"]);
+const IMMUTABLE_PARENTS = ["selector", "volumeClaimTemplates"];
+
+/**
+ * Whether any line a K8S-03 check of this hunk could look back on names an immutable parent key.
+ * Looking back is linear per line, so skipping it when it cannot find anything keeps big manifests linear.
+ */
+function mayNameImmutableParent(pf: ParsedFile, hunk: Hunk): boolean {
+  const texts = [pf.file.baseContent ?? "", pf.file.headContent ?? "", hunk.heading, ...hunk.lines.map((l) => l.text)];
+  return texts.some((t) => IMMUTABLE_PARENTS.some((w) => t.includes(w)));
+}
+
 function manifestLineFindings(pf: ParsedFile, twins: Set<string>, isManifest: boolean): RawFinding[] {
   const out: RawFinding[] = [];
   const file = pf.file.filename;
   const readded = new Set(pf.hunks.flatMap((h) => h.lines.filter((l) => l.kind === "+").map((l) => normalizeLine(l.text))));
   for (const hunk of pf.hunks) {
     let immutableReported = false;
+    const immutableParentInSight = isManifest && mayNameImmutableParent(pf, hunk);
     for (const line of hunk.lines) {
       const text = line.text;
       if (/^\s*#/.test(text)) continue;
+      // The look-back context, read only for the few lines whose check needs it.
+      let lookback: string[] | undefined;
+      let enclosing: string[] | undefined;
+      const before = () => (lookback ??= linesBefore(pf, hunk, line));
+      const ancestors = () => (enclosing ??= yamlAncestors(before(), text));
       if (line.kind === "+" && !twins.has(normalizeLine(text))) {
         for (const p of PLUS_PATTERNS) {
           if (p.re.test(text) && (isManifest || p.rule === "K8S-04")) out.push(at(p.rule, p.severity ?? "require", file, line, p.message));
         }
         if (isManifest) {
-          const before = linesBefore(pf, hunk, line);
-          const ancestors = yamlAncestors(before, text);
-          if (/^\s*path:\s*["']?\/["']?\s*$/.test(text) && ancestors[0] === "hostPath") out.push(at("K8S-04", "require", file, line, "the node's root filesystem is mounted into the pod"));
+          if (/^\s*path:\s*["']?\/["']?\s*$/.test(text) && ancestors()[0] === "hostPath") out.push(at("K8S-04", "require", file, line, "the node's root filesystem is mounted into the pod"));
           const item = /^\s*-\s*["']?([\w*]+)["']?\s*$/.exec(text);
-          if (item && ["verbs", "resources", "apiGroups"].includes(ancestors[0] ?? "")) {
-            if (item[1] === "*") out.push(at("K8S-05", "require", file, line, `RBAC ${ancestors[0]} wildcard grants everything`));
-            else if (ancestors[0] === "verbs" && /^(escalate|bind|impersonate)$/.test(item[1]!)) out.push(at("K8S-05", "require", file, line, `RBAC verb ${item[1]} lets the holder raise its own privileges`));
+          if (item && ["verbs", "resources", "apiGroups"].includes(ancestors()[0] ?? "")) {
+            if (item[1] === "*") out.push(at("K8S-05", "require", file, line, `RBAC ${ancestors()[0]} wildcard grants everything`));
+            else if (ancestors()[0] === "verbs" && /^(escalate|bind|impersonate)$/.test(item[1]!)) out.push(at("K8S-05", "require", file, line, `RBAC verb ${item[1]} lets the holder raise its own privileges`));
           }
           if (/^\s*verbs:\s*\[.*\b(escalate|bind|impersonate)\b/.test(text)) out.push(at("K8S-05", "require", file, line, "RBAC verbs escalate/bind/impersonate let the holder raise its own privileges"));
-          if (/^\s*name:\s*["']?cluster-admin["']?\s*$/.test(text) && (ancestors[0] === "roleRef" || before.slice(0, 3).some((b) => /roleRef|kind:\s*ClusterRole\b/.test(b)))) {
+          if (/^\s*name:\s*["']?cluster-admin["']?\s*$/.test(text) && (ancestors()[0] === "roleRef" || before().slice(0, 3).some((b) => /roleRef|kind:\s*ClusterRole\b/.test(b)))) {
             out.push(at("K8S-05", "require", file, line, "binds the cluster-admin role"));
           }
         }
@@ -169,9 +186,9 @@ function manifestLineFindings(pf: ParsedFile, twins: Set<string>, isManifest: bo
         }
       }
       if (isManifest && line.kind !== " " && !immutableReported) {
-        const before = linesBefore(pf, hunk, line);
         const key = /^\s*-?\s*["']?([\w.\-/]+)["']?\s*:/.exec(text)?.[1];
-        const field = immutableField(yamlAncestors(before, text), key, yamlKindBefore(before, text));
+        const candidate = immutableParentInSight || (key !== undefined && IMMUTABLE_KEYS.has(key));
+        const field = candidate ? immutableField(ancestors(), key, yamlKindBefore(before(), text)) : undefined;
         if (field) {
           immutableReported = true;
           out.push(at("K8S-03", "require", file, line, `${field} cannot be changed in place: applying it needs the object deleted and recreated`));

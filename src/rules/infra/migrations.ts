@@ -1,10 +1,11 @@
 /**
  * Database migration rules (DB-01..DB-05) over the forward side of migrations: rollback files
  * (`down.sql`, `*.down.sql`, Flyway `U*__`) and rollback sections (Rails `def down`, Alembic
- * `downgrade()`) are skipped, and comments never trigger.
+ * `downgrade()`, the `down` of knex, TypeORM, Sequelize and MikroORM migrations) are skipped, and
+ * comments never trigger.
  */
 import type { Severity } from "../types.js";
-import { baseNameOf, type DiffLine, type ParsedFile } from "./diff.js";
+import { baseNameOf, sideOf, usableContent, type DiffLine, type ParsedFile } from "./diff.js";
 import { at, type RawFinding } from "./raw.js";
 
 export function isRollbackFile(filename: string): boolean {
@@ -20,25 +21,86 @@ interface Statement {
 
 const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
 
+/** The first line of a JavaScript/TypeScript migration's `down`, in the shapes ORMs and compilers write. */
+const JS_DOWN_START = new RegExp(
+  String.raw`^(\s*)(?:` +
+    String.raw`(?:export\s+)?(?:async\s+)?function\s*\*?\s*down\s*\(` + // function down(knex) {
+    String.raw`|(?:(?:public|protected|private|static|override|async)\s+)*down\s*\([^)]*\)[^{;]*\{\s*$` + // async down(queryRunner) {
+    String.raw`|["']?down["']?\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)` + // down: async (queryInterface) => {
+    String.raw`|(?:module\.)?exports\.down\s*=` + // exports.down = function (knex) {
+    String.raw`|(?:export\s+)?(?:const|let|var)\s+down\s*=` + // export const down = async (knex) => {
+    String.raw`|[\w$.]+\.prototype\.down\s*=` + // compiled classes: X.prototype.down = function (queryRunner) {
+    ")",
+);
+
+const indentLength = (text: string) => /^\s*/.exec(text)![0].length;
+
+/**
+ * Tracks whether the lines of a JS/TS migration are inside its `down`: from the line that opens it
+ * to the first later line indented no deeper (its closing brace, skipped too).
+ */
+class JsRollbackSection {
+  private indent: number | undefined;
+
+  constructor(heading: string) {
+    this.indent = JS_DOWN_START.exec(heading)?.[1]?.length;
+  }
+
+  /** True when the line belongs to a `down` and must not be read as a forward migration. */
+  skips(text: string): boolean {
+    const start = JS_DOWN_START.exec(text);
+    if (start) {
+      this.indent = start[1]!.length;
+      return true;
+    }
+    if (this.indent === undefined || text.trim() === "") return this.indent !== undefined;
+    if (indentLength(text) > this.indent) return true;
+    this.indent = undefined;
+    return /^\s*[})]/.test(text);
+  }
+}
+
+/**
+ * Which of a sequence of lines (a whole file, or the new side of a hunk seeded with its heading) are
+ * in a rollback section: Ruby/Python `def down`/`downgrade`, and for JS/TS the `down` function.
+ */
+function rollbackMask(texts: readonly string[], heading: string, js: boolean): boolean[] {
+  let downIndent = DOWN_START.exec(heading)?.[1]?.length;
+  const jsRollback = new JsRollbackSection(js ? heading : "");
+  return texts.map((text) => {
+    if (js && jsRollback.skips(text)) return true;
+    const def = /^(\s*)def\s+\w+/.exec(text);
+    if (def) downIndent = DOWN_START.test(text) ? def[1]!.length : downIndent !== undefined && def[1]!.length <= downIndent ? undefined : downIndent;
+    else if (downIndent !== undefined && /^\s*end\s*$/.test(text) && indentLength(text) === downIndent) {
+      downIndent = undefined;
+      return true;
+    }
+    return downIndent !== undefined;
+  });
+}
+
+/** Head-side rollback lines from the whole file when it was fetched: a hunk may not show the `down` it is in. */
+function headRollbackMask(pf: ParsedFile, js: boolean): boolean[] | undefined {
+  const head = usableContent(pf.file.headContent);
+  return head ? rollbackMask(head, "", js) : undefined;
+}
+
 /** Forward-side statements of a file: SQL split on `;`, other languages one line each. */
 function statementsOf(pf: ParsedFile): Statement[] {
   const sql = /\.sql$/i.test(pf.file.filename);
+  const js = /\.[cm]?[jt]s$/i.test(pf.file.filename);
+  const headMask = sql ? undefined : headRollbackMask(pf, js);
   const out: Statement[] = [];
   for (const h of pf.hunks) {
-    let downIndent = DOWN_START.exec(h.heading)?.[1]?.length;
+    const newSide = sideOf(h, "new");
+    const hunkMask = sql ? [] : rollbackMask(newSide.map((l) => l.text), h.heading, js);
     let blockComment = false;
     let current: Statement = { text: "" };
-    for (const l of h.lines) {
-      if (l.kind === "-") continue;
+    for (const [i, l] of newSide.entries()) {
       let text = l.text;
       if (!sql) {
-        const def = /^(\s*)def\s+\w+/.exec(text);
-        if (def) downIndent = DOWN_START.test(text) ? def[1]!.length : downIndent !== undefined && def[1]!.length <= downIndent ? undefined : downIndent;
-        else if (downIndent !== undefined && /^\s*end\s*$/.test(text) && /^\s*/.exec(text)![0].length === downIndent) {
-          downIndent = undefined;
-          continue;
-        }
-        if (downIndent !== undefined) continue;
+        const inRollback = (l.newLine !== undefined ? headMask?.[l.newLine - 1] : undefined) ?? hunkMask[i];
+        if (inRollback) continue;
         if (/^\s*#/.test(text)) continue;
         out.push({ text, ...(l.kind === "+" ? { firstAdded: l } : {}) });
         continue;
@@ -74,12 +136,13 @@ function statementsOf(pf: ParsedFile): Statement[] {
   return out;
 }
 
-const NAME = `[\\w."\`\\[\\]]+`;
+// Backslashes too: SQL inside a JS string writes its quoted names as \\"name\\".
+const NAME = `[\\w."\`\\[\\]\\\\]+`;
 const CREATE_TABLE = new RegExp(`\\bCREATE\\s+(?:(?:GLOBAL|LOCAL)\\s+)?(TEMP|TEMPORARY|UNLOGGED)?\\s*TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${NAME})`, "i");
 const DROP_TABLE = new RegExp(`\\bDROP\\s+TABLE\\s+(IF\\s+EXISTS\\s+)?(${NAME}(?:\\s*,\\s*${NAME})*)`, "i");
 
 function bare(name: string): string {
-  return name.replace(/["`[\]]/g, "").toLowerCase().split(".").pop()!;
+  return name.replace(/["`[\]\\]/g, "").toLowerCase().split(".").pop()!;
 }
 
 interface Check {

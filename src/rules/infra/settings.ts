@@ -2,7 +2,7 @@
  * Applies `.agentgate.yml`'s `infra:` section to raw findings: rules switched off, severity
  * overrides (first matching scope wins), the non-deployed cap, allow-list entries and teams.
  */
-import { minimatch } from "minimatch";
+import { Minimatch } from "minimatch";
 import type { InfraPolicy } from "../../config/schema.js";
 import { SEVERITY_RANK, type Finding, type Severity } from "../types.js";
 import type { RawFinding } from "./raw.js";
@@ -22,8 +22,22 @@ export const DEFAULT_DOCS_PATHS = ["**/*.md", "**/*.mdx", "**/*.rst", "**/*.adoc
 
 const GLOB_OPTIONS = { dot: true, nocomment: true, nonegate: true } as const;
 
+/** Compiled globs by pattern: compiling is most of minimatch's cost, and a PR checks every file against the same few. */
+const compiled = new Map<string, Minimatch>();
+const COMPILED_CAP = 2000;
+
+function compiledGlob(glob: string): Minimatch {
+  let m = compiled.get(glob);
+  if (!m) {
+    if (compiled.size >= COMPILED_CAP) compiled.clear(); // many repos' configs over a long uptime
+    m = new Minimatch(glob, GLOB_OPTIONS);
+    compiled.set(glob, m);
+  }
+  return m;
+}
+
 export function matchesAny(path: string, globs: readonly string[]): boolean {
-  return globs.some((g) => minimatch(path, g, GLOB_OPTIONS));
+  return globs.some((g) => compiledGlob(g).match(path));
 }
 
 export function isDocsPath(path: string, infra: InfraPolicy): boolean {

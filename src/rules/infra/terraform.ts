@@ -6,7 +6,7 @@
  * file of the same directory. Attribute rules pair removed and added lines per block address.
  */
 import type { Severity } from "../types.js";
-import { directoryOf, usableContent, type DiffLine, type ParsedFile } from "./diff.js";
+import { directoryOf, sideOf, usableContent, type DiffLine, type ParsedFile } from "./diff.js";
 import { isLiteral, parseAttribute, parseHeader, scanHcl, stripIndex, type HclBlock, type HclLineInfo } from "./hcl.js";
 import { scanIamPolicies } from "./iam.js";
 import { at, type RawFinding } from "./raw.js";
@@ -18,6 +18,13 @@ interface TfLine {
   file: string;
   dir: string;
   hunk: number;
+  /** parseAttribute of the line, once asked (null: not an attribute). Several rules read it. */
+  attr?: { key: string; value: string } | null;
+}
+
+function attributeOf(l: TfLine): { key: string; value: string } | undefined {
+  if (l.attr === undefined) l.attr = parseAttribute(l.line.text) ?? null;
+  return l.attr ?? undefined;
 }
 
 interface TfFile {
@@ -41,17 +48,18 @@ function annotate(parsed: ParsedFile): TfFile {
   const lines: TfLine[] = [];
   parsed.hunks.forEach((hunk, h) => {
     const seed = parseHeader(hunk.heading);
-    const oldSide = hunk.lines.filter((l) => l.kind !== "+");
-    const newSide = hunk.lines.filter((l) => l.kind !== "-");
-    const oldInfos = scanHcl(oldSide.map((l) => l.text), seed);
-    const newInfos = scanHcl(newSide.map((l) => l.text), seed);
-    const oldMap = new Map(oldSide.map((l, i) => [l, oldInfos[i]!]));
-    const newMap = new Map(newSide.map((l, i) => [l, newInfos[i]!]));
+    const oldInfos = scanHcl(sideOf(hunk, "old").map((l) => l.text), seed);
+    const newInfos = scanHcl(sideOf(hunk, "new").map((l) => l.text), seed);
+    let oldIndex = 0;
+    let newIndex = 0;
     for (const line of hunk.lines) {
+      // A context line is on both sides; its info is read from the new side, as a removed one's from the old.
+      const fromHunk = line.kind === "-" ? oldInfos[oldIndex] : newInfos[newIndex];
+      if (line.kind !== "+") oldIndex++;
+      if (line.kind !== "-") newIndex++;
       const fromContent =
         line.kind === "-" ? baseInfos?.[(line.oldLine ?? 0) - 1] : headInfos?.[(line.newLine ?? 0) - 1];
-      const info = fromContent ?? (line.kind === "-" ? oldMap.get(line) : newMap.get(line))!;
-      lines.push({ line, info, file, dir, hunk: h });
+      lines.push({ line, info: fromContent ?? fromHunk!, file, dir, hunk: h });
     }
   });
   return { parsed, dir, lines, isVars: /\.tfvars(\.json)?$/i.test(file) };
@@ -104,7 +112,7 @@ function refactorBlocks(files: TfFile[], side: "+" | "-"): RefactorBlock[] {
         block = { kind: top.kind, at: l };
         blocks.set(top.id, block);
       }
-      const attr = parseAttribute(l.line.text);
+      const attr = attributeOf(l);
       if (!attr) continue;
       if (attr.key === "from") block.from = stripIndex(attr.value);
       else if (attr.key === "to") block.to = stripIndex(attr.value);
@@ -126,15 +134,29 @@ function describeStateful(address: string): string {
     : "it is destroyed (and recreated only if declared elsewhere)";
 }
 
-function removalFindings(files: TfFile[]): { findings: RawFinding[]; gone: Set<string> } {
+/** The first item per key, in order: a Map lookup instead of a `find` per removed header (PRs have thousands). */
+function firstBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k !== undefined && !map.has(k)) map.set(k, item);
+  }
+  return map;
+}
+
+function removalFindings(files: TfFile[], newBlocks: readonly RefactorBlock[]): { findings: RawFinding[]; gone: Set<string> } {
   const findings: RawFinding[] = [];
   const removed = headersOn(files, "-");
   const added = headersOn(files, "+");
   const addedKeys = new Set(added.map((h) => key(h.at.dir, h.block.address)));
   const removedKeys = new Set(removed.map((h) => key(h.at.dir, h.block.address)));
-  const newBlocks = refactorBlocks(files, "+");
   const moves = newBlocks.filter((b) => b.kind === "moved");
   const forgets = newBlocks.filter((b) => b.kind === "removed");
+  const moveFrom = firstBy(moves, (m) => (m.from === undefined ? undefined : key(m.at.dir, m.from)));
+  const forgotten = new Set(forgets.flatMap((b) => (b.from === undefined ? [] : [key(b.at.dir, b.from)])));
+  const sameKind = (dir: string, b: HclBlock) => `${dir}\u0000${b.kind}\u0000${b.type ?? ""}`;
+  // A rename candidate: a new header of the same kind and type whose address was not also removed.
+  const renameCandidate = firstBy(added, (a) => (removedKeys.has(key(a.at.dir, a.block.address)) ? undefined : sameKind(a.at.dir, a.block)));
   const gone = new Set<string>();
 
   for (const r of removed) {
@@ -142,21 +164,19 @@ function removalFindings(files: TfFile[]): { findings: RawFinding[]; gone: Set<s
     const k = key(r.at.dir, address);
     if (addedKeys.has(k)) continue;
     gone.add(k);
-    const move = moves.find((m) => m.at.dir === r.at.dir && m.from === address);
+    const move = moveFrom.get(k);
     if (move) {
       findings.push(at("TF-03", "note", r.at.file, r.at.line, `${address} is renamed to ${move.to ?? "?"} and a moved block in ${move.at.file} carries its state over`, true));
       continue;
     }
-    if (forgets.some((b) => b.at.dir === r.at.dir && b.from === address)) continue; // reported with the removed block
+    if (forgotten.has(k)) continue; // reported with the removed block
     const severity = severityForAddress(address);
     if (r.block.kind === "module") {
       findings.push(at("TF-02", "block", r.at.file, r.at.line, `module call "${r.block.name}" is removed with no moved block: terraform apply destroys ${describeStateful(address)}`));
     } else {
       findings.push(at("TF-01", severity, r.at.file, r.at.line, `resource ${address} is removed and nothing in this PR moves or forgets it: terraform apply destroys it; ${describeStateful(address)}`));
     }
-    const renamedTo = added.find(
-      (a) => a.at.dir === r.at.dir && a.block.kind === r.block.kind && a.block.type === r.block.type && !removedKeys.has(key(a.at.dir, a.block.address)),
-    );
+    const renamedTo = renameCandidate.get(sameKind(r.at.dir, r.block));
     if (renamedTo) {
       findings.push(at("TF-03", severity, r.at.file, r.at.line, `${address} looks renamed to ${renamedTo.block.address} without a moved block: Terraform destroys the old address and creates a new one`));
     }
@@ -209,7 +229,7 @@ function blockChanges(files: TfFile[]): Map<string, BlockChange> {
   for (const f of files) {
     for (const l of f.lines) {
       if (l.info.isComment || l.info.inHeredoc) continue;
-      const attr = parseAttribute(l.line.text);
+      const attr = attributeOf(l);
       if (!attr) continue;
       const k = blockKey(l);
       let c = changes.get(k);
@@ -278,8 +298,9 @@ function majorOf(value: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function attributeFindings(files: TfFile[], gone: Set<string>): RawFinding[] {
+function attributeFindings(files: TfFile[], gone: Set<string>, newBlocks: readonly RefactorBlock[]): RawFinding[] {
   const findings: RawFinding[] = [];
+  const movedFrom = new Set(newBlocks.flatMap((b) => (b.kind === "moved" && b.from !== undefined ? [key(b.at.dir, b.from)] : [])));
   const changes = blockChanges(files);
   const removedTwins = new Map<string, Set<string>>();
   for (const f of files) {
@@ -358,7 +379,7 @@ function attributeFindings(files: TfFile[], gone: Set<string>): RawFinding[] {
       const swapped = (count.before && forEach.after) || (forEach.before && count.after);
       if (swapped) {
         const line = (count.after ?? forEach.after)!;
-        const covered = files.some((f) => f.dir === line.at.dir) && refactorBlocks(files, "+").some((m) => m.kind === "moved" && m.at.dir === line.at.dir && m.from === c.address);
+        const covered = movedFrom.has(key(line.at.dir, c.address));
         const sev: Severity = covered ? "note" : c.top?.kind === "module" || (c.top && isStatefulTerraformType(typeOf(c))) ? "block" : "require";
         push("TF-03", sev, line, covered ? `${where}: count/for_each swap, instance keys covered by moved blocks` : `${where}: count <-> for_each changes every instance key ([0] -> ["key"]): instances are destroyed and recreated unless moved blocks map the keys`);
       }
@@ -413,7 +434,7 @@ function attributeFindings(files: TfFile[], gone: Set<string>): RawFinding[] {
   for (const f of files.filter((x) => x.isVars)) {
     for (const l of f.lines) {
       if (l.line.kind !== "+" || l.info.isComment) continue;
-      const attr = parseAttribute(l.line.text);
+      const attr = attributeOf(l);
       if (!attr || !/^(create|enable)_?\w*$/.test(attr.key) || attr.value !== "false") continue;
       push("TF-09", "require", { key: attr.key, value: attr.value, at: l }, `${attr.key} = false in ${f.parsed.file.filename}: if this flag gates a resource's count, the resource is destroyed`);
     }
@@ -432,6 +453,7 @@ function iamFindings(files: TfFile[]): RawFinding[] {
 /** All Terraform findings of a PR (the caller passes only Terraform files). */
 export function analyzeTerraform(files: ParsedFile[]): RawFinding[] {
   const tf = files.map(annotate);
-  const { findings, gone } = removalFindings(tf);
-  return [...findings, ...attributeFindings(tf, gone), ...iamFindings(tf)];
+  const newBlocks = refactorBlocks(tf, "+");
+  const { findings, gone } = removalFindings(tf, newBlocks);
+  return [...findings, ...attributeFindings(tf, gone, newBlocks), ...iamFindings(tf)];
 }

@@ -1,0 +1,91 @@
+/**
+ * False alarms found on real release history (bench/rules-history.ts): column and table drops in the
+ * `down` of JS/TS migrations (knex, TypeORM, compiled classes) are rollback code, never run by a deploy.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { defaultPolicy } from "../../../src/config/schema.js";
+import type { FileFacts } from "../../../src/facts/types.js";
+import { analyzeInfra, contextNeeded } from "../../../src/rules/infra/index.js";
+
+const infra = defaultPolicy().infra;
+
+function added(filename: string, lines: string[]): FileFacts {
+  return { filename, status: "added", additions: lines.length, deletions: 0, patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n") };
+}
+
+const rules = (files: FileFacts[]) => analyzeInfra(files, infra).map((f) => `${f.rule} ${f.severity}`);
+
+describe("JS/TS migration rollback sections", () => {
+  it("skips a knex down() that drops the columns up() adds, and still reads up()", () => {
+    const rollbackOnly = added("db/migrations/20260818A-add-flow-folders.js", [
+      "export async function up(knex) {",
+      '\tawait knex.schema.alterTable("flows", (table) => {',
+      '\t\ttable.uuid("folder");',
+      "\t});",
+      "}",
+      "export async function down(knex) {",
+      '\tawait knex.schema.alterTable("flows", (table) => {',
+      '\t\ttable.dropColumn("folder");',
+      "\t});",
+      "}",
+    ]);
+    expect(rules([rollbackOnly])).toEqual([]);
+
+    const forward = added("db/migrations/20260901-drop-legacy.js", ["export async function up(knex) {", '\tawait knex.schema.alterTable("flows", (t) => t.dropColumn("legacy"));', "}"]);
+    expect(rules([forward])).toEqual(["DB-02 require"]);
+  });
+
+  it("skips a TypeORM class's async down(), not the method after it", () => {
+    const migration = added("src/migrations/1789558029357-AddDescription.ts", [
+      "export class AddDescription1789558029357 {",
+      "    async up({ runQuery }) {",
+      "        await runQuery(`ALTER TABLE credentials ADD COLUMN description TEXT`);",
+      "    }",
+      "    async down({ runQuery }) {",
+      "        await runQuery(`ALTER TABLE credentials DROP COLUMN description`);",
+      "    }",
+      "    async cleanup({ runQuery }) {",
+      "        await runQuery(`DELETE FROM credentials`);",
+      "    }",
+      "}",
+    ]);
+    const findings = analyzeInfra([migration], infra);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([["DB-03", 9]]);
+  });
+
+  it("reads the whole file when a hunk deep inside a compiled down() does not show it", () => {
+    const head = [
+      "var M = (function () {",
+      "    M.prototype.up = function (queryRunner) {",
+      '        return queryRunner.query("CREATE TABLE link (id text)");',
+      "    };",
+      "    M.prototype.down = function (queryRunner) {",
+      "        return __awaiter(this, function () {",
+      "            switch (_a.label) {",
+      '                case 0: return [4, queryRunner.query("ALTER TABLE link DROP COLUMN id")];',
+      "            }",
+      "        });",
+      "    };",
+      "    return M;",
+      "})();",
+    ];
+    const modified: FileFacts = {
+      filename: "dist/migrations/1698056997411-link.js",
+      status: "modified",
+      additions: 1,
+      deletions: 1,
+      patch: ["@@ -6,4 +6,4 @@ var M = (function () {", head[5], head[6], '-                case 0: return [4, queryRunner.query("ALTER TABLE link DROP COLUMN IF EXISTS id")];', `+${head[7]}`, head[8]].map((l, i) => (i === 0 || /^[+-]/.test(l!) ? l : ` ${l}`)).join("\n"),
+    };
+    // Without the file the hunk could be forward code: fail closed, and ask for the file.
+    expect(rules([modified])).toEqual(["DB-02 require"]);
+    expect(contextNeeded([modified], infra)).toContainEqual({ filename: modified.filename, side: "head" });
+    expect(rules([{ ...modified, headContent: head.join("\n") }])).toEqual([]);
+  });
+
+  it("names the table of a DROP TABLE whose quotes are escaped inside a JS string", () => {
+    const migration = added("dist/migrations/1680857773273-drop-profile.js", ['exports.up = (q) => q.query("DROP TABLE IF EXISTS \\"product_shipping_profile\\"");']);
+    const [finding] = analyzeInfra([migration], infra);
+    expect(finding).toMatchObject({ rule: "DB-01", severity: "require" });
+    expect(finding!.message).toContain("drops table product_shipping_profile");
+  });
+});
