@@ -1,0 +1,248 @@
+/**
+ * The only module that reads GitHub for a decision. It returns a plain PullRequestFacts value.
+ *
+ * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
+ * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
+ * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs.
+ */
+import type { Octokit } from "@octokit/rest";
+import { LRUCache } from "lru-cache";
+import type { Policy } from "../config/schema.js";
+import type { PolicyFile, PolicyReader } from "../config/load.js";
+import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
+import type { FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
+import { contextNeeded } from "../rules/infra/index.js";
+import { latestDecisiveReviews } from "../policy/approvals.js";
+
+/** GitHub lists at most this many files and commits on a pull request. */
+export const GITHUB_MAX_FILES = 3000;
+export const GITHUB_MAX_COMMITS = 250;
+/** A rule may ask for whole files; more than this many reads per evaluation is not worth the cost. */
+export const MAX_CONTEXT_READS = 20;
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+/** Short-lived caches: who may approve changes rarely, and a stale answer lasts at most a minute. */
+const permissionCache = new LRUCache<string, Permission>({ max: 10_000, ttl: 60_000 });
+const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: 60_000 });
+
+export function clearFactCaches(): void {
+  permissionCache.clear();
+  membershipCache.clear();
+}
+
+function status(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
+}
+
+/** Reads policy files through the contents API; null for 404, throws for anything else. */
+export function githubPolicyReader(gh: Octokit): PolicyReader {
+  return {
+    async read(owner, repo, path, ref): Promise<PolicyFile | null> {
+      try {
+        const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
+        if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+          throw new Error(`${owner}/${repo}:${path} is not a file`);
+        }
+        return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+      } catch (e) {
+        if (status(e) === 404) return null;
+        throw e;
+      }
+    },
+  };
+}
+
+/** Teams (`org/slug`) named anywhere in the policy: the only memberships worth reading. */
+export function teamsNamedIn(policy: Policy): string[] {
+  const teams = new Set<string>();
+  for (const rule of policy.paths) for (const t of rule.teams ?? []) teams.add(t);
+  for (const t of policy.infra.teams) teams.add(t);
+  for (const settings of Object.values(policy.infra.rules)) for (const t of settings.teams ?? []) teams.add(t);
+  return [...teams];
+}
+
+async function permissionOf(gh: Octokit, ref: PullRequestRef, login: string): Promise<Permission> {
+  const key = `${ref.owner}/${ref.repo}:${login}`.toLowerCase();
+  const cached = permissionCache.get(key);
+  if (cached) return cached;
+  try {
+    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
+    const permission = normalizePermission(data.role_name, data.permission);
+    permissionCache.set(key, permission);
+    return permission;
+  } catch (e) {
+    // 404: the user is not a collaborator (or does not exist any more).
+    if (status(e) === 404) return "none";
+    throw e;
+  }
+}
+
+/** `role_name` is exact (maintain, triage); `permission` folds them into write/read. */
+export function normalizePermission(roleName: string | undefined, permission: string): Permission {
+  const known: Permission[] = ["admin", "maintain", "write", "triage", "read", "none"];
+  if (roleName && (known as string[]).includes(roleName)) return roleName as Permission;
+  return (known as string[]).includes(permission) ? (permission as Permission) : "none";
+}
+
+async function isActiveMember(gh: Octokit, team: string, login: string): Promise<boolean> {
+  const key = `${team}:${login}`.toLowerCase();
+  const cached = membershipCache.get(key);
+  if (cached !== undefined) return cached;
+  const [org, slug] = team.split("/") as [string, string];
+  let active = false;
+  try {
+    const { data } = await gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+    // A pending invitation answers 200 too: only an accepted membership counts.
+    active = data.state === "active";
+  } catch (e) {
+    if (status(e) !== 404) throw e;
+  }
+  membershipCache.set(key, active);
+  return active;
+}
+
+/** The part of a patch that says what changed, without line numbers that move when the base moves. */
+export function normalizedDiff(files: readonly Pick<FileFacts, "filename" | "status" | "patch" | "previousFilename">[]): string {
+  return files
+    .map((f) => {
+      const changed = (f.patch ?? "<no patch>")
+        .split("\n")
+        .filter((l) => l.startsWith("+") || l.startsWith("-"))
+        .join("\n");
+      return `${f.previousFilename ?? ""}>${f.filename}:${f.status}\n${changed}`;
+    })
+    .sort()
+    .join("\n\0");
+}
+
+/** GitHub's compare lists at most 300 files; above that equality cannot be shown, so it is not assumed. */
+const COMPARE_FILE_LIMIT = 300;
+
+async function diffUnchangedSince(
+  gh: Octokit,
+  ref: PullRequestRef,
+  baseRef: string,
+  shas: readonly string[],
+  headFiles: readonly FileFacts[],
+): Promise<Record<string, boolean>> {
+  const result: Record<string, boolean> = {};
+  const headDiff = normalizedDiff(headFiles);
+  for (const sha of shas) {
+    try {
+      const { data } = await gh.rest.repos.compareCommitsWithBasehead({
+        owner: ref.owner,
+        repo: ref.repo,
+        basehead: `${baseRef}...${sha}`,
+        per_page: 100,
+      });
+      const files = (data.files ?? []).map(fileFromRest);
+      result[sha] = files.length < COMPARE_FILE_LIMIT && normalizedDiff(files) === headDiff;
+    } catch (e) {
+      // The old commit may be gone (force push and gc): then the approval cannot be carried.
+      if (status(e) === 404 || status(e) === 422) result[sha] = false;
+      else throw e;
+    }
+  }
+  return result;
+}
+
+async function readContext(gh: Octokit, ref: PullRequestRef, files: FileFacts[], policy: Policy, baseSha: string, headSha: string) {
+  if (!policy.infra.enabled) return;
+  const wanted = contextNeeded(files, policy.infra).slice(0, MAX_CONTEXT_READS);
+  const reader = githubPolicyReader(gh);
+  for (const { filename, side } of wanted) {
+    const file = files.find((f) => f.filename === filename || f.previousFilename === filename);
+    if (!file) continue;
+    const path = side === "base" ? (file.previousFilename ?? file.filename) : file.filename;
+    const got = await reader.read(ref.owner, ref.repo, path, side === "base" ? baseSha : headSha);
+    if (got === null) continue;
+    if (side === "base") file.baseContent = got.text;
+    else file.headContent = got.text;
+  }
+}
+
+/**
+ * Gather every fact about one pull request, fresh. Truncation or unreadable parts are recorded in
+ * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
+ */
+export async function gatherFacts(
+  gh: Octokit,
+  ref: PullRequestRef,
+  policy: Policy,
+  /** The PR as just read with pulls.get, to save a request; never a webhook's possibly stale copy. */
+  freshPullRequest?: RestPullRequest,
+): Promise<PullRequestFacts> {
+  const { owner, repo, number } = ref;
+  const pr = freshPullRequest ?? (await gh.rest.pulls.get({ owner, repo, pull_number: number })).data;
+  const signals = pullRequestSignalsFromRest(pr);
+  const incomplete: string[] = [];
+
+  const maxFiles = Math.min(policy.limits.max_files, GITHUB_MAX_FILES);
+  const maxCommits = Math.min(policy.limits.max_commits, GITHUB_MAX_COMMITS);
+  if (signals.changedFiles > maxFiles) {
+    incomplete.push(`the pull request changes ${signals.changedFiles} files; agentgate reads at most ${maxFiles}`);
+  }
+  if (signals.commitCount > maxCommits) {
+    incomplete.push(`the pull request has ${signals.commitCount} commits; agentgate reads at most ${maxCommits}`);
+  }
+
+  const [restCommits, restFiles, restReviews] = await Promise.all([
+    gh.paginate(gh.rest.pulls.listCommits, { owner, repo, pull_number: number, per_page: 100 }),
+    signals.changedFiles > maxFiles
+      ? Promise.resolve([])
+      : gh.paginate(gh.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }),
+    gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
+  ]);
+  const commits = restCommits.map(commitFromRest);
+  const files = restFiles.map(fileFromRest);
+  const reviews: ReviewFacts[] = restReviews.map(reviewFromRest);
+
+  if (signals.changedFiles <= maxFiles && files.length < signals.changedFiles) {
+    incomplete.push(`GitHub listed ${files.length} of the ${signals.changedFiles} changed files`);
+  }
+  if (signals.commitCount <= maxCommits && commits.length < signals.commitCount) {
+    incomplete.push(`GitHub listed ${commits.length} of the ${signals.commitCount} commits`);
+  }
+
+  // Reviewers whose latest decisive review matters: humans only (bots are ignored without a lookup).
+  const humans = [...latestDecisiveReviews(reviews).values()]
+    .filter((r) => r.user.type !== "Bot" && r.state !== "DISMISSED")
+    .map((r) => r.user.login);
+  const teams = teamsNamedIn(policy);
+  const reviewers: Record<string, ReviewerFacts> = {};
+  for (const login of humans) {
+    const permission = await permissionOf(gh, ref, login);
+    const activeTeams: string[] = [];
+    for (const team of teams) if (await isActiveMember(gh, team, login)) activeTeams.push(team);
+    reviewers[login.toLowerCase()] = { login, permission, activeTeams };
+  }
+
+  const staleShas = [
+    ...new Set(
+      reviews
+        .filter((r) => r.state === "APPROVED" && r.commitId && r.commitId !== signals.headSha)
+        .map((r) => r.commitId as string),
+    ),
+  ];
+  const unchanged =
+    policy.approvals.keep_on_identical_diff && staleShas.length && !incomplete.length
+      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files)
+      : {};
+
+  await readContext(gh, ref, files, policy, signals.baseSha, signals.headSha);
+
+  return {
+    ...signals,
+    commits,
+    files,
+    reviews,
+    reviewers,
+    diffUnchangedSince: unchanged,
+    incomplete,
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Pure mappers from GitHub REST JSON to facts. The App (facts/github.ts) and the CLI (saved API
+ * JSON) both use them, so a pull request looks the same to the core whichever way it was read.
+ *
+ * The inputs are typed with Octokit's REST types, but they may come from a file a user saved, so
+ * the fields a decision depends on are also checked at run time: a wrong shape throws a
+ * RestShapeError naming the field, never a TypeError deep in the core.
+ */
+import type { RestEndpointMethodTypes } from "@octokit/rest";
+import type { CommitFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
+
+export type RestCommit = RestEndpointMethodTypes["pulls"]["listCommits"]["response"]["data"][number];
+export type RestFile = RestEndpointMethodTypes["pulls"]["listFiles"]["response"]["data"][number];
+export type RestReview = RestEndpointMethodTypes["pulls"]["listReviews"]["response"]["data"][number];
+/** `pulls.get`, or the `pull_request` of a webhook payload (the same shape). */
+export type RestPullRequest = RestEndpointMethodTypes["pulls"]["get"]["response"]["data"];
+
+export type PullRequestSignals = Omit<
+  PullRequestFacts,
+  "commits" | "files" | "reviews" | "reviewers" | "diffUnchangedSince" | "incomplete"
+>;
+
+export class RestShapeError extends Error {
+  override name = "RestShapeError";
+}
+
+/** GitHub's placeholder account for deleted users: it has no permission anywhere, so it never counts. */
+export const DELETED_USER = "ghost";
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null;
+}
+
+function field(obj: unknown, path: string): unknown {
+  let v: unknown = obj;
+  for (const key of path.split(".")) v = isObject(v) ? v[key] : undefined;
+  return v;
+}
+
+function requiredString(obj: unknown, path: string, what: string): string {
+  const v = field(obj, path);
+  if (typeof v !== "string" || v === "") throw new RestShapeError(`${what}: \`${path}\` is missing or not a string`);
+  return v;
+}
+
+function optionalString(obj: unknown, path: string): string | undefined {
+  const v = field(obj, path);
+  return typeof v === "string" ? v : undefined;
+}
+
+function count(obj: unknown, path: string): number {
+  const v = field(obj, path);
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : 0;
+}
+
+/** A git identity from `commit.author` plus the account GitHub linked to it (null when it could not). */
+function identity(git: unknown, account: unknown): GitIdentity {
+  return {
+    name: optionalString(git, "name") ?? "",
+    email: optionalString(git, "email") ?? "",
+    // An unlinked email gives `author: null`; some endpoints send `{}` instead.
+    login: optionalString(account, "login") ?? null,
+    type: optionalString(account, "type") ?? null,
+  };
+}
+
+export function commitFromRest(c: RestCommit): CommitFacts {
+  const what = "commit";
+  const sha = requiredString(c, "sha", what);
+  if (!isObject(c.commit)) throw new RestShapeError(`commit ${sha}: \`commit\` is missing`);
+  const message = field(c, "commit.message");
+  if (typeof message !== "string") throw new RestShapeError(`commit ${sha}: \`commit.message\` is missing`);
+  const parents = Array.isArray(c.parents) ? c.parents.map((p) => optionalString(p, "sha")).filter((s): s is string => !!s) : [];
+  return {
+    sha,
+    message,
+    author: identity(c.commit.author, c.author),
+    committer: identity(c.commit.committer, c.committer),
+    parents,
+  };
+}
+
+const FILE_STATUSES: readonly FileStatus[] = ["added", "removed", "modified", "renamed", "copied", "changed", "unchanged"];
+
+export function fileFromRest(f: RestFile): FileFacts {
+  const filename = requiredString(f, "filename", "file");
+  const status = f.status as string;
+  // An unknown status is read as `modified`: the file is still checked, never skipped.
+  const known = (FILE_STATUSES as readonly string[]).includes(status) ? (status as FileStatus) : "modified";
+  const previous = optionalString(f, "previous_filename");
+  const patch = optionalString(f, "patch");
+  return {
+    filename,
+    ...(previous ? { previousFilename: previous } : {}),
+    status: known,
+    ...(patch !== undefined ? { patch } : {}),
+    additions: count(f, "additions"),
+    deletions: count(f, "deletions"),
+  };
+}
+
+const REVIEW_STATES: readonly ReviewState[] = ["APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED", "PENDING"];
+
+export function reviewFromRest(r: RestReview): ReviewFacts {
+  const id = field(r, "id");
+  if (typeof id !== "number") throw new RestShapeError("review: `id` is missing or not a number");
+  const state = String(r.state ?? "").toUpperCase();
+  return {
+    id,
+    // A deleted reviewer comes as `user: null`.
+    user: { login: optionalString(r.user, "login") ?? DELETED_USER, type: optionalString(r.user, "type") ?? "User" },
+    // An unknown state is never an approval.
+    state: (REVIEW_STATES as readonly string[]).includes(state) ? (state as ReviewState) : "COMMENTED",
+    commitId: optionalString(r, "commit_id") ?? null,
+    submittedAt: optionalString(r, "submitted_at") ?? null,
+  };
+}
+
+export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSignals {
+  const what = "pull request";
+  const number = field(pr, "number");
+  if (typeof number !== "number" || !Number.isInteger(number) || number < 1) {
+    throw new RestShapeError("pull request: `number` is missing or not a positive integer");
+  }
+  const labels = Array.isArray(pr.labels) ? pr.labels.map((l) => optionalString(l, "name")).filter((n): n is string => !!n) : [];
+  return {
+    repo: {
+      owner: requiredString(pr, "base.repo.owner.login", what),
+      name: requiredString(pr, "base.repo.name", what),
+      defaultBranch: optionalString(pr, "base.repo.default_branch") ?? requiredString(pr, "base.ref", what),
+    },
+    number,
+    title: optionalString(pr, "title") ?? "",
+    body: optionalString(pr, "body") ?? "",
+    draft: pr.draft === true,
+    state: pr.state === "open" ? "open" : "closed",
+    author: { login: optionalString(pr, "user.login") ?? DELETED_USER, type: optionalString(pr, "user.type") ?? "User" },
+    headSha: requiredString(pr, "head.sha", what),
+    headRef: requiredString(pr, "head.ref", what),
+    baseRef: requiredString(pr, "base.ref", what),
+    baseSha: requiredString(pr, "base.sha", what),
+    labels,
+    // Absent from some list endpoints; 0 then, and the caller compares with what it read.
+    changedFiles: count(pr, "changed_files"),
+    commitCount: count(pr, "commits"),
+  };
+}

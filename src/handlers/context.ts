@@ -1,0 +1,32 @@
+/**
+ * What every handler needs from a Probot context: an Octokit, a logger that names the delivery,
+ * and who agentgate is. Handlers only work out which pull requests to evaluate.
+ */
+import type { Octokit } from "@octokit/rest";
+import type { Context } from "probot";
+import type { GateRun, Logger } from "../gate.js";
+import type { AppIdentity } from "../publish.js";
+
+export type WhoAmI = () => Promise<AppIdentity>;
+
+export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun> = {}): GateRun {
+  // Each delivery has its own Octokit: count what this webhook costs in GitHub requests.
+  let requests = 0;
+  context.octokit.hook.before("request", () => {
+    requests += 1;
+  });
+  return {
+    requestCount: () => requests,
+    // Probot's Octokit carries the same REST methods as @octokit/rest's (same plugins).
+    gh: context.octokit as unknown as Octokit,
+    log: context.log.child({ delivery: context.id, event: context.name }) as Logger,
+    self: whoAmI,
+    ...extra,
+  };
+}
+
+export function repoOf(payload: { repository?: { owner: { login?: string; name?: string | null } | null; name: string } | null }) {
+  const owner = payload.repository?.owner?.login ?? payload.repository?.owner?.name;
+  if (!payload.repository || !owner) throw new Error("the webhook names no repository");
+  return { owner, repo: payload.repository.name };
+}

@@ -1,0 +1,29 @@
+import type { Probot } from "probot";
+import { gatePullRequests } from "../gate.js";
+import { gateRun, repoOf, type WhoAmI } from "./context.js";
+
+/** Every change to what a PR contains, who wrote it, where it merges or how it is labelled. */
+export const PULL_REQUEST_ACTIONS = [
+  "pull_request.opened",
+  "pull_request.reopened",
+  "pull_request.synchronize",
+  "pull_request.edited", // base changes, and title/body edits (body markers feed detection)
+  "pull_request.ready_for_review",
+  "pull_request.labeled",
+  "pull_request.unlabeled",
+] as const;
+
+export const REVIEW_ACTIONS = [
+  "pull_request_review.submitted",
+  "pull_request_review.edited",
+  "pull_request_review.dismissed",
+] as const;
+
+export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
+  app.on([...PULL_REQUEST_ACTIONS], async (context) => {
+    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+  });
+  app.on([...REVIEW_ACTIONS], async (context) => {
+    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+  });
+}

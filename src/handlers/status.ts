@@ -1,0 +1,43 @@
+import type { Octokit } from "@octokit/rest";
+import { LRUCache } from "lru-cache";
+import type { Probot } from "probot";
+import { loadPolicy } from "../config/load.js";
+import { defaultPolicy } from "../config/schema.js";
+import { githubPolicyReader } from "../facts/github.js";
+import { answerForgedStatus } from "../gate.js";
+import { gateRun, repoOf, type WhoAmI } from "./context.js";
+
+/**
+ * CI systems post many statuses; reading the policy for each to learn our context name would cost
+ * requests for nothing. The name is kept a few minutes per repository, and forgotten when the policy
+ * changes (see push.ts).
+ */
+const checkNames = new LRUCache<string, string>({ max: 5_000, ttl: 5 * 60_000 });
+
+export function forgetCheckName(owner: string, repo: string): void {
+  checkNames.delete(`${owner}/${repo}`.toLowerCase());
+}
+
+async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
+  const key = `${where.owner}/${where.repo}`.toLowerCase();
+  const cached = checkNames.get(key);
+  if (cached) return cached;
+  const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });
+  // An unreadable or invalid policy: the default name is the one we publish under then.
+  const name = loaded.policy?.check_name ?? defaultPolicy().check_name;
+  checkNames.set(key, name);
+  return name;
+}
+
+/** A status on our context that agentgate did not post is a forgery: branch protection would read it. */
+export function onStatus(app: Probot, whoAmI: WhoAmI): void {
+  app.on("status", async (context) => {
+    const p = context.payload;
+    const self = await whoAmI();
+    if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return; // our own write coming back
+    const where = repoOf(p);
+    const gh = context.octokit as unknown as Octokit;
+    if (p.context !== (await checkNameOf(gh, where, p.repository.default_branch))) return;
+    await answerForgedStatus(gateRun(context, whoAmI), where, p.sha, p.sender.login, p.state);
+  });
+}
