@@ -1,0 +1,62 @@
+/**
+ * An in-process stack for the end-to-end tests and the benchmark: the local GitHub simulator and the
+ * real Probot server over HTTP, signed webhooks between them. (The demo runs `probot run` instead.)
+ */
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { Probot, ProbotOctokit, Server } from "probot";
+import agentgate from "../index.js";
+import { clearFactCaches } from "../facts/github.js";
+import { GitHubSimulator } from "../simulator/index.js";
+import { newPrivateKey } from "./keys.js";
+
+export interface Stack {
+  sim: GitHubSimulator;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  webhookSecret?: string;
+  /** Probot spaces writes one second apart; tests turn that off to run in seconds, not minutes. */
+  throttle?: boolean;
+  logLevel?: "debug" | "info" | "warn" | "error";
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  clearFactCaches();
+  const secret = opts.webhookSecret ?? "local-webhook-secret";
+  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate" });
+  const logs: Record<string, unknown>[] = [];
+  const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const server = new Server({
+    host: "127.0.0.1",
+    port: 0,
+    webhookPath: "/api/github/webhooks",
+    log,
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: newPrivateKey(),
+      secret,
+      baseUrl: `${sim.url}/api/v3`,
+      log,
+      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+        ...o,
+        throttle: { enabled: opts.throttle ?? false },
+        retry: { retryAfterBaseValue: 5 },
+      })),
+    }),
+  });
+  await server.load(agentgate);
+  const http = await server.start();
+  sim.setWebhookTarget(`http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`);
+  return {
+    sim,
+    logs,
+    async stop() {
+      await server.stop();
+      await sim.stop();
+    },
+  };
+}

@@ -1,0 +1,335 @@
+/**
+ * The gate end to end: the real Probot server over HTTP, signed webhooks, the local GitHub simulator.
+ * Every assertion is on what GitHub would show: the commit status and the check run.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
+import {
+  checkRunOf,
+  copilot,
+  copilotPullRequest,
+  headOf,
+  people,
+  REPO,
+  seedRepo,
+  startStack,
+  statusOf,
+  type Stack,
+} from "./harness.js";
+
+let stack: Stack;
+beforeEach(async () => {
+  stack = await startStack();
+});
+afterEach(async () => {
+  await stack.stop();
+});
+
+const TF_CHANGE = {
+  "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.medium"\n}\n',
+};
+
+async function approve(number: number, login: string) {
+  return stack.sim.submitReview(REPO, number, { reviewer: login, event: "APPROVE" });
+}
+
+describe("an agent pull request", () => {
+  it("stays pending until two eligible humans approved the current head", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    const run = checkRunOf(sim, headOf(sim, number));
+    expect(run?.status).toBe("in_progress");
+    expect(run?.output.summary).toMatch(/\| [0-9a-f]{7} \| copilot \| /);
+
+    await approve(number, people.maintainerA.login);
+    expect(statusOf(sim, number)?.description).toBe("1/2 approvals · agent: copilot");
+
+    await approve(number, people.maintainerB.login);
+    expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "2/2 approvals · agent: copilot" });
+    expect(checkRunOf(sim, headOf(sim, number))).toMatchObject({ status: "completed", conclusion: "success" });
+  });
+
+  it("ignores the requester's approval (a co-author of the agent's commits) and says why", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.requester.login);
+
+    expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot");
+    const summary = checkRunOf(sim, headOf(sim, number))?.output.summary ?? "";
+    expect(summary).toMatch(/@dana: (co-authored commit|steered the agent)/);
+  });
+
+  it("ignores bot approvals and read-only users", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, "renovate[bot]");
+    await approve(number, people.reader.login);
+
+    expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot");
+    const summary = checkRunOf(sim, headOf(sim, number))?.output.summary ?? "";
+    expect(summary).toContain("@renovate[bot]: is a bot; only humans approve");
+    expect(summary).toContain("@rita: has read permission; write is required");
+  });
+
+  it("drops approvals when the agent pushes new changes", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number, branch } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+
+    await sim.push(REPO, branch, {
+      files: { "src/app.ts": "export const answer = 42;\n" },
+      message: "Also fix the answer",
+      author: copilot.commitIdentity,
+    });
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    const summary = checkRunOf(sim, headOf(sim, number))?.output.summary ?? "";
+    expect(summary).toMatch(/@maria: approved [0-9a-f]{7}; the changes differ at the current head/);
+  });
+
+  it("keeps approvals across an update from the base branch that leaves the diff identical", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    const approvedHead = headOf(sim, number);
+
+    // Someone else lands an unrelated change on main; the PR is rebased onto it.
+    sim.commit(REPO, { branch: "main", files: { "README.md": "# app\n\nNow with docs.\n" }, message: "docs", author: people.maintainerA });
+    await sim.updatePullRequestBranch(REPO, number);
+    expect(headOf(sim, number)).not.toBe(approvedHead);
+
+    expect(statusOf(sim, number)?.state).toBe("success");
+    const summary = checkRunOf(sim, headOf(sim, number))?.output.summary ?? "";
+    expect(summary).toContain(`approved ${approvedHead.slice(0, 7)}; the diff is unchanged since, so it still counts`);
+  });
+
+  it("blocks while changes are requested, and recovers when the review is dismissed", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const { reviewId } = await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "REQUEST_CHANGES" });
+    expect(statusOf(sim, number)).toMatchObject({ state: "failure" });
+    expect(statusOf(sim, number)?.description).toContain("changes requested by @maria");
+
+    await sim.dismissReview(REPO, number, reviewId, people.maintainerB.login);
+    expect(statusOf(sim, number)?.state).toBe("pending");
+  });
+});
+
+describe("the policy", () => {
+  it("is read from the base branch: an agent cannot loosen its own gate", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "protect_defaults: false\napprovals:\n  required: 2\n" });
+    const { number } = await copilotPullRequest(sim, {
+      ".agentgate.yml": "protect_defaults: false\napprovals:\n  required: 0\n",
+    });
+    // The head's policy would need no approval; the base's needs two.
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+  });
+
+  it("blocks an agent PR that edits the policy file (a default protected path)", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, { ".agentgate.yml": "approvals:\n  required: 0\n" });
+    expect(statusOf(sim, number)).toMatchObject({
+      state: "failure",
+      description: "blocked: path:agentgate-policy on .agentgate.yml · agent: copilot",
+    });
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    expect(statusOf(sim, number)?.state).toBe("failure");
+  });
+
+  it("fails closed on an invalid policy and names the line and key", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "approvals:\n  required: 2\n  reqiured_teams: [x]\n" });
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const status = statusOf(sim, number);
+    expect(status?.state).toBe("failure");
+    expect(status?.description).toMatch(/^invalid policy: acme\/app@main:\.agentgate\.yml:3:3: approvals\.reqiured_teams: unknown key/);
+    expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain("reqiured_teams");
+  });
+
+  it("requires an active member of a team for a protected path; a pending invitation does not count", async () => {
+    const { sim } = stack;
+    seedRepo(sim, {
+      ".agentgate.yml": "paths:\n  - name: terraform\n    paths: ['infra/**']\n    teams: [acme/platform]\n",
+    });
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login); // invited to the team, not yet a member
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "2/2 approvals · agent: copilot · needs @acme/platform" });
+
+    await approve(number, people.platform.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+  });
+
+  it("re-evaluates open PRs when the policy changes on the default branch", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+
+    await sim.push(REPO, "main", {
+      files: { ".agentgate.yml": "approvals:\n  required: 3\n" },
+      message: "Require three approvals",
+      author: people.maintainerA,
+    });
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "2/3 approvals · agent: copilot" });
+  });
+});
+
+describe("not an agent", () => {
+  it("passes a human pull request without approvals", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.createBranch(REPO, "fix-readme", "main");
+    sim.commit(REPO, { branch: "fix-readme", files: { "README.md": "# app\n\nFixed.\n" }, message: "Fix README", author: people.maintainerA });
+    const { number } = await sim.openPullRequest(REPO, { head: "fix-readme", title: "Fix README", author: people.maintainerA.login });
+    expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "not agent-authored: no approval needed" });
+  });
+});
+
+describe("robustness", () => {
+  it("overwrites a forged status on its context with failure and says who forged it", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const sha = headOf(sim, number);
+    await sim.postStatus(REPO, sha, { state: "success", context: "agentgate", description: "all good" }, people.requester.login);
+
+    const status = sim.latestStatus(REPO, sha, "agentgate");
+    expect(status?.state).toBe("failure");
+    expect(status?.description).toContain("forged status by @dana");
+  });
+
+  it("answers a merge group on its own head commit so the queue does not stall", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    const { headSha } = await sim.enqueueMergeGroup(REPO, [number]);
+    expect(sim.latestStatus(REPO, headSha, "agentgate")?.state).toBe("success");
+    expect(checkRunOf(sim, headSha)?.conclusion).toBe("success");
+  });
+
+  it("publishes the strictest result when two open PRs share a head commit", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number: first, branch } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(first, people.maintainerA.login);
+    await approve(first, people.maintainerB.login);
+    expect(statusOf(sim, first)?.state).toBe("success");
+
+    // A second PR from the same head into another branch, where nobody approved.
+    sim.createBranch(REPO, "release", "main");
+    const { number: second } = await sim.openPullRequest(REPO, { head: branch, base: "release", title: "Backport", author: copilot.login });
+    expect(headOf(sim, second)).toBe(headOf(sim, first));
+    expect(statusOf(sim, first)?.state).toBe("pending");
+    expect(checkRunOf(sim, headOf(sim, first))?.output.summary).toContain(`#${first}, #${second} share this head commit`);
+  });
+
+  it("gives the same result for a duplicate delivery and does not re-post it", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const { delivery } = await approve(number, people.maintainerA.login);
+    const before = sim.statuses(REPO, headOf(sim, number)).length;
+    const again = await sim.redeliver(delivery);
+    expect(again.status).toBe(200);
+    expect(sim.statuses(REPO, headOf(sim, number))).toHaveLength(before);
+    expect(again.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(statusOf(sim, number)?.description).toBe("1/2 approvals · agent: copilot");
+  });
+
+  it("publishes error, never success, when GitHub keeps failing", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.createBranch(REPO, "copilot/x", "main");
+    sim.commit(REPO, { branch: "copilot/x", files: TF_CHANGE, message: "Initial plan", author: copilot.commitIdentity });
+    sim.failNext({ method: "GET", pathPattern: /\/pulls\/\d+\/files/ }, 502, 10);
+    const { number } = await sim.openPullRequest(REPO, { head: "copilot/x", title: "x", author: copilot.login });
+    const status = statusOf(sim, number);
+    expect(status?.state).toBe("error");
+    expect(status?.description).toMatch(/^error: could not evaluate/);
+  });
+
+  it("publishes error when the PR is larger than it can read whole", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "limits:\n  max_files: 2\n" });
+    const { number } = await copilotPullRequest(sim, { "a.txt": "a\n", "b.txt": "b\n", "c.txt": "c\n" });
+    const status = statusOf(sim, number);
+    expect(status?.state).toBe("error");
+    expect(status?.description).toContain("changes 3 files; agentgate reads at most 2");
+  });
+
+  it("creates a fresh check run when a user re-runs it", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const sha = headOf(sim, number);
+    const first = checkRunOf(sim, sha);
+    await sim.rerequestCheckRun(REPO, first!.id, people.maintainerA.login);
+    const runs = sim.checkRuns(REPO, sha).filter((r) => r.name === "agentgate");
+    expect(runs.length).toBe(2);
+    expect(runs[1]?.status).toBe("in_progress");
+  });
+});
+
+describe("deliveries that cannot be processed", () => {
+  it("answer 500 and are logged with their delivery id, so they can be found and redelivered", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.failNext({ method: "POST", pathPattern: /\/statuses\// }, 500, 10);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const delivery = sim.deliveries[sim.deliveries.length - 1]!;
+    expect(delivery.status).toBe(500);
+    expect(statusOf(sim, number)).toBeUndefined();
+    const logged = stack.logs.find((l) => l.delivery === delivery.id && l.msg === "webhook could not be processed");
+    expect(logged).toBeDefined();
+
+    // Once GitHub answers again, redelivering the same webhook publishes the decision.
+    sim.clearFaults();
+    const again = await sim.redeliver(delivery);
+    expect(again.status).toBe(200);
+    expect(statusOf(sim, number)?.state).toBe("pending");
+  });
+
+  it("ignore statuses other systems post on their own contexts, at no cost", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    const sha = headOf(sim, number);
+    const first = await sim.postStatus(REPO, sha, { state: "success", context: "ci/build" }, people.maintainerA.login);
+    const second = await sim.postStatus(REPO, sha, { state: "success", context: "ci/lint" }, people.maintainerA.login);
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    expect(first.requests.filter((r) => r.method !== "GET")).toEqual([]);
+    // The policy's check name is read once, then remembered.
+    expect(second.requests.filter((r) => !r.path.startsWith("/app"))).toEqual([]);
+  });
+});
+
+describe("observability", () => {
+  it("logs each published result with its delivery id and the GitHub requests it cost", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    await copilotPullRequest(sim, TF_CHANGE);
+    const delivery = sim.deliveries[sim.deliveries.length - 1]!;
+    const line = stack.logs.find((l) => l.delivery === delivery.id && typeof l.githubRequests === "number");
+    expect(line).toMatchObject({ state: "pending", status: "posted", checkRun: "created", repo: REPO });
+    // The simulator saw the same requests, plus the one-time "who am I" (GET /app, made with the
+    // App's own credentials rather than the installation's): the App's own count is exact.
+    expect(line?.githubRequests).toBe(delivery.requests.filter((r) => r.path !== "/app").length);
+  });
+});
