@@ -1,0 +1,202 @@
+/**
+ * `agentgate validate | check | explain`: the App's core on a policy file, a local change or saved
+ * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
+ * prints a stack trace.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { formatProblem } from "../config/parse.js";
+import type { LoadedPolicy } from "../config/load.js";
+import { defaultPolicy } from "../config/schema.js";
+import type { PullRequestFacts } from "../facts/types.js";
+import { decisionJson } from "../report/json.js";
+import { UserError } from "./errors.js";
+import { gitFacts, gitIn, resolveChange, resolveCommit, showFile, ensureRepository, type GitRunner } from "./git.js";
+import { policyAtCommit, policyFilesIn, policyFromText, readPolicyFile, workingTreePolicy } from "./policy.js";
+import { savedFacts } from "./saved.js";
+import { renderText } from "./text.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/** Exit codes, documented in docs/cli.md. */
+export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
+
+/** A rule may ask for whole files; more reads than this are not worth it (as in the App). */
+const MAX_CONTEXT_READS = 20;
+
+async function validateCommand(files: string[], io: CliIo): Promise<number> {
+  let targets = files;
+  if (!targets.length) {
+    const git = gitIn(io.cwd);
+    const top = await ensureRepository(git, io.cwd).catch(() => io.cwd);
+    targets = policyFilesIn(top);
+    if (!targets.length) throw new UserError(`no .agentgate.yml or .github/agentgate.yml in ${top}: give the FILE to check`);
+    if (targets.length > 1) {
+      io.stderr(`warning: ${targets[1]} is ignored because ${targets[0]} exists: delete one of them\n`);
+      targets = targets.slice(0, 1);
+    }
+  }
+  let invalid = 0;
+  for (const file of targets) {
+    const loaded = policyFromText(await readPolicyFile(file), file);
+    // _extends cannot be followed offline, but the file itself is valid.
+    const problems = loaded.problems.filter((p) => p.kind === "invalid");
+    if (problems.length) {
+      invalid++;
+      for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
+    } else {
+      io.stdout(`${file}: valid${loaded.problems.length ? " (its _extends base is checked when the App loads it)" : ""}\n`);
+    }
+  }
+  return invalid ? EXIT.rejected : EXIT.ok;
+}
+
+interface CheckOptions {
+  base?: string;
+  head: string;
+  pr?: string;
+  commits?: string;
+  files?: string;
+  config?: string;
+  format: "text" | "json";
+}
+
+async function addContext(git: GitRunner, facts: PullRequestFacts, loaded: LoadedPolicy): Promise<void> {
+  const policy = loaded.policy ?? defaultPolicy();
+  if (!policy.infra.enabled) return;
+  const { contextNeeded } = await import("../rules/infra/index.js");
+  for (const { filename, side } of contextNeeded(facts.files, policy.infra).slice(0, MAX_CONTEXT_READS)) {
+    const file = facts.files.find((f) => f.filename === filename || f.previousFilename === filename);
+    if (!file) continue;
+    const path = side === "base" ? (file.previousFilename ?? file.filename) : file.filename;
+    const text = await showFile(git, side === "base" ? facts.baseSha : facts.headSha, path);
+    if (text === null) continue;
+    if (side === "base") file.baseContent = text;
+    else file.headContent = text;
+  }
+}
+
+async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {
+  const saved = opts.pr !== undefined || opts.commits !== undefined || opts.files !== undefined;
+  if (saved && (opts.base !== undefined || opts.head !== "HEAD")) {
+    throw new UserError("--base/--head read a git repository; --pr/--commits/--files read saved JSON: use one or the other");
+  }
+  const explicit = opts.config !== undefined ? policyFromText(await readPolicyFile(opts.config), opts.config) : undefined;
+
+  let facts: PullRequestFacts;
+  let loaded: LoadedPolicy;
+  const notes: string[] = [];
+  if (saved) {
+    loaded = explicit ?? (await workingTreePolicy(await ensureRepository(gitIn(io.cwd), io.cwd).catch(() => io.cwd)));
+    const got = await savedFacts({ pr: opts.pr, commits: opts.commits, files: opts.files });
+    facts = got.facts;
+    notes.push(...got.notes);
+  } else {
+    const git = gitIn(io.cwd);
+    const change = await resolveChange(git, io.cwd, opts.base, opts.head);
+    // As the App does: the policy of the base branch, not of the change under review.
+    const baseTip = await resolveCommit(git, change.baseRef);
+    loaded = explicit ?? (await policyAtCommit((path) => showFile(git, baseTip, path), (path) => `${change.baseRef}:${path}`));
+    facts = await gitFacts(git, change, (loaded.policy ?? defaultPolicy()).limits);
+    await addContext(git, facts, loaded);
+  }
+  if (!loaded.sources.length) notes.push("no policy file: using the defaults");
+
+  // Loaded on use: `validate` (a pre-commit hook) starts without the detector catalog and rules.
+  const { decide } = await import("../decide.js");
+  const decision = decide(facts, loaded);
+  const json = decisionJson(decision, facts, "check");
+  for (const note of notes) io.stderr(`note: ${note}\n`);
+  if (opts.format === "json") io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  else io.stdout(renderText(json, new Map(facts.commits.map((c) => [c.sha, c.message]))));
+
+  if (loaded.problems.some((p) => p.kind === "unreadable") || facts.incomplete.length) return EXIT.usage;
+  return loaded.problems.length || decision.requirement.blocked ? EXIT.rejected : EXIT.ok;
+}
+
+async function explainCommand(target: string, opts: { apiUrl?: string; format: "text" | "json" }, io: CliIo): Promise<number> {
+  const { explainPullRequest, parsePullRequestRef } = await import("./explain.js");
+  const ref = parsePullRequestRef(target);
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  if (!token) io.stderr("note: no GITHUB_TOKEN or GH_TOKEN: reading without authentication\n");
+  const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
+  const { decision, facts } = await explainPullRequest(ref, { token, apiUrl });
+  const json = decisionJson(decision, facts, "explain");
+  if (opts.format === "json") io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  else io.stdout(renderText(json, new Map(facts.commits.map((c) => [c.sha, c.message]))));
+  if (decision.state === "success") return EXIT.ok;
+  return decision.state === "error" ? EXIT.usage : EXIT.rejected;
+}
+
+const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command()
+    .name("agentgate")
+    .description("A two-person rule for code written by AI agents: check a policy, a change, or a live pull request.")
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .allowExcessArguments(false);
+
+  program
+    .command("validate")
+    .description("check .agentgate.yml files: every problem with file, line and key (exit 0 valid, 1 invalid)")
+    .argument("[FILE...]", "policy files (default: the current repository's .agentgate.yml or .github/agentgate.yml)")
+    .action(async (files: string[]) => setExit(await validateCommand(files, io)));
+
+  program
+    .command("check")
+    .description("evaluate a change without GitHub: a local git range, or GitHub API JSON saved by any client")
+    .option("--base <ref>", "base of the change (default: the merge base with the default branch)")
+    .option("--head <ref>", "head of the change", "HEAD")
+    .option("--pr <file>", "a saved pull request object (`-` for stdin)")
+    .option("--commits <file>", "a saved list-pull-request-commits array (`-` for stdin)")
+    .option("--files <file>", "a saved list-pull-request-files array (`-` for stdin)")
+    .option("--config <file>", "the policy (default: the repository's, on the base branch; else the defaults)")
+    .addOption(formatOption())
+    .addHelpText(
+      "after",
+      "\nExit: 0 the change can pass (with the approvals shown), 1 it is blocked or the policy is invalid,\n2 bad input or agentgate could not decide.",
+    )
+    .action(async (opts: CheckOptions) => setExit(await checkCommand(opts, io)));
+
+  program
+    .command("explain")
+    .description("the decision the App would publish for a live pull request, now (read-only: publishes nothing)")
+    .argument("<OWNER/REPO#N>", "the pull request")
+    .option("--api-url <url>", "REST API root for GitHub Enterprise Server or a local simulator (default: $GITHUB_API_URL, else GitHub's)")
+    .addOption(formatOption())
+    .addHelpText("after", "\nAuth: GITHUB_TOKEN or GH_TOKEN. Exit: 0 success, 1 pending or failure, 2 error or bad input.")
+    .action(async (target: string, opts: { apiUrl?: string; format: "text" | "json" }) => setExit(await explainCommand(target, opts, io)));
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Never throws for user mistakes. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    if (!argv.length) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync([...argv], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander already printed its one-line message (or the help / version).
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UserError) {
+      io.stderr(`agentgate: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}

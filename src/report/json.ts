@@ -1,0 +1,101 @@
+/**
+ * The JSON output of `agentgate check` and `agentgate explain`: a stable, versioned shape for
+ * scripts (documented in docs/cli.md). Add fields freely; renaming or removing one means a new version.
+ */
+import type { Evidence } from "../detect/types.js";
+import type { PullRequestFacts } from "../facts/types.js";
+import type { Decision } from "../policy/types.js";
+
+export const DECISION_JSON_VERSION = 1;
+
+const SOURCE_WORD: Record<Evidence["source"], string> = {
+  "pr-author": "PR author",
+  "pr-branch": "branch",
+  "pr-label": "label",
+  "pr-title": "PR title",
+  "pr-body": "PR body",
+  "commit-author": "author",
+  "commit-committer": "committer",
+  "commit-trailer": "trailer",
+  "commit-message": "message",
+};
+
+/** `trailer Co-Authored-By: Claude <noreply@anthropic.com>`: where it matched, then what. */
+export function evidenceText(e: Evidence): string {
+  const kind = e.kind === "agent" ? "" : ` (${e.kind})`;
+  return `${SOURCE_WORD[e.source]} ${e.matched.replace(/\r?\n/g, " ")}${kind}`;
+}
+
+export interface DecisionJson {
+  version: number;
+  kind: "check" | "explain";
+  change: { repo: string; number: number | null; baseRef: string; baseSha: string; headRef: string; headSha: string };
+  agentAuthored: boolean;
+  agents: string[];
+  pullRequestEvidence: { agent: string; evidence: string }[];
+  commits: { sha: string; agents: string[]; evidence: string[] }[];
+  findings: { rule: string; severity: string; file: string; line: number | null; message: string; evidence?: string; teams?: string[] }[];
+  requirement: { applies: boolean; approvals: number; teams: string[]; blocked: boolean; reasons: string[] };
+  problems: string[];
+  /** explain only. */
+  state?: string;
+  headline?: string;
+  approvals?: {
+    counted: { login: string; commitId: string | null; carriedFrom?: string }[];
+    ignored: { login: string; reason: string; detail: string }[];
+  };
+  changesRequestedBy?: string[];
+  missing?: string[];
+}
+
+export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: "check" | "explain"): DecisionJson {
+  const detected = new Map(decision.detection.commits.map((c) => [c.sha, c]));
+  const out: DecisionJson = {
+    version: DECISION_JSON_VERSION,
+    kind,
+    change: {
+      repo: `${facts.repo.owner}/${facts.repo.name}`,
+      number: facts.number > 0 ? facts.number : null,
+      baseRef: facts.baseRef,
+      baseSha: facts.baseSha,
+      headRef: facts.headRef,
+      headSha: facts.headSha,
+    },
+    agentAuthored: decision.detection.agentAuthored,
+    agents: decision.detection.agents,
+    pullRequestEvidence: decision.detection.pr.map((e) => ({ agent: e.agent, evidence: evidenceText(e) })),
+    // Every commit, in order; a human one has no agents.
+    commits: facts.commits.map((c) => {
+      const d = detected.get(c.sha);
+      return { sha: c.sha, agents: d?.agents ?? [], evidence: (d?.evidence ?? []).map(evidenceText) };
+    }),
+    findings: decision.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      file: f.file,
+      line: f.line ?? null,
+      message: f.message,
+      ...(f.evidence !== undefined ? { evidence: f.evidence } : {}),
+      ...(f.teams?.length ? { teams: f.teams } : {}),
+    })),
+    requirement: {
+      applies: decision.requirement.applies,
+      approvals: decision.requirement.approvals,
+      teams: decision.requirement.teams.map((t) => t.team),
+      blocked: decision.requirement.blocked,
+      reasons: decision.requirement.reasons,
+    },
+    problems: decision.problems,
+  };
+  if (kind === "explain") {
+    out.state = decision.state;
+    out.headline = decision.headline;
+    out.approvals = {
+      counted: decision.approvals.counted.map((a) => ({ login: a.login, commitId: a.commitId, ...(a.carriedFrom ? { carriedFrom: a.carriedFrom } : {}) })),
+      ignored: decision.approvals.ignored.map((a) => ({ login: a.login, reason: a.reason, detail: a.detail })),
+    };
+    out.changesRequestedBy = decision.changesRequestedBy;
+    out.missing = decision.missing;
+  }
+  return out;
+}

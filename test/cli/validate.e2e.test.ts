@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it } from "@jest/globals";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { agentgate, scratch, TestRepo } from "./helpers.js";
+
+const tmp = scratch();
+afterAll(() => tmp.cleanup());
+
+function repoIn(name: string): TestRepo {
+  const dir = join(tmp.dir, name);
+  mkdirSync(dir);
+  return new TestRepo(dir);
+}
+
+function file(name: string, text: string): string {
+  const path = join(tmp.dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("agentgate validate", () => {
+  it("accepts a valid policy: exit 0", () => {
+    const path = file("good.yml", "approvals:\n  required: 3\n");
+    const r = agentgate(["validate", path]);
+    expect(r).toMatchObject({ code: 0, stdout: `${path}: valid\n` });
+  });
+
+  it("prints every problem with file, line and key: exit 1", () => {
+    const path = file("bad.yml", "version: 1\napplies_to: everyone\napprovals:\n  requird: 2\n");
+    const r = agentgate(["validate", path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `${path}:2:1: applies_to: must be one of "agents", "all", not "everyone"`,
+      `${path}:4:3: approvals.requird: unknown key "requird" (did you mean "required"?)`,
+    ]);
+  });
+
+  it("checks several files at once (as a pre-commit hook passes them)", () => {
+    const good = file("a.yml", "applies_to: all\n");
+    const bad = file("b.yml", "check_name: ''\n");
+    const r = agentgate(["validate", good, bad]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`${good}: valid`);
+    expect(r.stdout).toContain(`${bad}:1:1: check_name: must not be empty`);
+  });
+
+  it("finds the repository's policy by default, and warns when two exist", () => {
+    const repo = repoIn("two-files");
+    repo.write(".agentgate.yml", "applies_to: all\n").write(".github/agentgate.yml", "applies_to: agents\n");
+    const r = agentgate(["validate"], { cwd: repo.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\.agentgate\.yml: valid/);
+    expect(r.stderr).toMatch(/\.github\/agentgate\.yml is ignored because .*\.agentgate\.yml exists/);
+  });
+
+  it("a missing file is one line and exit 2, without a stack trace", () => {
+    const r = agentgate(["validate", join(tmp.dir, "nope.yml")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`agentgate: ${join(tmp.dir, "nope.yml")}: no such file\n`);
+  });
+
+  it("no policy in the repository is one line and exit 2", () => {
+    const repo = repoIn("no-policy");
+    const r = agentgate(["validate"], { cwd: repo.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/no \.agentgate\.yml or \.github\/agentgate\.yml/);
+  });
+});
+
+describe("agentgate usage", () => {
+  it("--help works on every command", () => {
+    for (const args of [["--help"], ["validate", "--help"], ["check", "--help"], ["explain", "--help"]]) {
+      const r = agentgate(args);
+      expect({ args, code: r.code }).toEqual({ args, code: 0 });
+      expect(r.stdout).toMatch(/^Usage: agentgate/);
+    }
+  });
+
+  it("an unknown command or option is one clear line and exit 2", () => {
+    const r = agentgate(["chek"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command 'chek'/);
+    expect(r.stderr).toMatch(/Did you mean check\?/);
+    const o = agentgate(["check", "--formt", "json"]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/unknown option '--formt'/);
+    expect(agentgate(["check", "--format", "yaml"]).stderr).toMatch(/Allowed choices are text, json/);
+  });
+});
