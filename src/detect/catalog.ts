@@ -1,9 +1,9 @@
 /**
  * The built-in catalog of agents and the markers they leave, as data.
  *
- * Adding an agent is adding an entry here; detect.ts has no per-agent code. Sources are in
- * /work/shared/reference/agent-markers.md (the field guide); `docs/agents.md` renders this table
- * and a test keeps the two in step.
+ * Adding an agent is adding an entry here; detect.ts has no per-agent code. The markers come from
+ * the public history of real repositories (see docs/agents.md); `docs/agents.md` renders this
+ * table and a test keeps the two in step.
  *
  * Every pattern is a regular expression, matched case-insensitively unless `caseSensitive`.
  * What a pattern is matched against depends on its source:
