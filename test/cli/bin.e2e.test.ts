@@ -1,0 +1,47 @@
+/**
+ * The built package, as `npx agentgate` runs it: compiled with the build config into a scratch
+ * copy of the package (bin/ + lib/ + package.json), so a stale or concurrent lib/ in the tree is
+ * never what is tested.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./helpers.js";
+
+let pkg: string;
+beforeAll(() => {
+  pkg = mkdtempSync(join(tmpdir(), "agentgate-pkg-"));
+  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkg, "lib")], {
+    stdio: "pipe",
+  });
+  mkdirSync(join(pkg, "bin"));
+  copyFileSync(join(ROOT, "bin/agentgate.js"), join(pkg, "bin/agentgate.js"));
+  copyFileSync(join(ROOT, "package.json"), join(pkg, "package.json"));
+  symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
+}, 120_000);
+afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+function bin(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [join(pkg, "bin/agentgate.js"), ...args], { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the built agentgate command", () => {
+  it("validates a policy and names the line and key of each problem", () => {
+    const dir = mkdtempSync(join(tmpdir(), "agentgate-policy-"));
+    writeFileSync(join(dir, ".agentgate.yml"), "approvals:\n  required: 2\n  min_permision: write\n");
+    const r = bin(["validate"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain(".agentgate.yml:3:3: approvals.min_permision: unknown key");
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("answers --help and refuses an unknown command in one line", () => {
+    expect(bin(["--help"], ROOT).stdout).toContain("explain");
+    const r = bin(["deploy"], ROOT);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
