@@ -30,9 +30,18 @@ export interface PullRequestRef {
 const permissionCache = new LRUCache<string, Permission>({ max: 10_000, ttl: 60_000 });
 const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: 60_000 });
 
+/**
+ * Policies read from a repository's default branch (the org's `.github` defaults, `_extends` bases)
+ * change rarely and trigger no re-evaluation, so a minute-old copy (or a minute-old "none") is kept:
+ * for a repository without its own policy that saves two requests a webhook. The policy on the PR's
+ * base branch is always read fresh.
+ */
+const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
+
 export function clearFactCaches(): void {
   permissionCache.clear();
   membershipCache.clear();
+  defaultBranchPolicies.clear();
 }
 
 function status(e: unknown): number | undefined {
@@ -43,18 +52,31 @@ function status(e: unknown): number | undefined {
 export function githubPolicyReader(gh: Octokit): PolicyReader {
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
-      try {
-        const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
-        if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-          throw new Error(`${owner}/${repo}:${path} is not a file`);
-        }
-        return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
-      } catch (e) {
-        if (status(e) === 404) return null;
-        throw e;
+      if (ref === undefined) {
+        const key = `${owner}/${repo}:${path}`.toLowerCase();
+        const cached = defaultBranchPolicies.get(key);
+        if (cached) return cached.file;
+        const file = await readRepoFile(gh, owner, repo, path);
+        defaultBranchPolicies.set(key, { file });
+        return file;
       }
+      return readRepoFile(gh, owner, repo, path, ref);
     },
   };
+}
+
+/** A file's text and blob sha at a ref (the default branch without one); null when it does not exist. */
+export async function readRepoFile(gh: Octokit, owner: string, repo: string, path: string, ref?: string): Promise<PolicyFile | null> {
+  try {
+    const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
+    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
+      throw new Error(`${owner}/${repo}:${path} is not a file`);
+    }
+    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+  } catch (e) {
+    if (status(e) === 404) return null;
+    throw e;
+  }
 }
 
 /** Teams (`org/slug`) named anywhere in the policy: the only memberships worth reading. */
@@ -154,12 +176,11 @@ async function diffUnchangedSince(
 async function readContext(gh: Octokit, ref: PullRequestRef, files: FileFacts[], policy: Policy, baseSha: string, headSha: string) {
   if (!policy.infra.enabled) return;
   const wanted = contextNeeded(files, policy.infra).slice(0, MAX_CONTEXT_READS);
-  const reader = githubPolicyReader(gh);
   for (const { filename, side } of wanted) {
     const file = files.find((f) => f.filename === filename || f.previousFilename === filename);
     if (!file) continue;
     const path = side === "base" ? (file.previousFilename ?? file.filename) : file.filename;
-    const got = await reader.read(ref.owner, ref.repo, path, side === "base" ? baseSha : headSha);
+    const got = await readRepoFile(gh, ref.owner, ref.repo, path, side === "base" ? baseSha : headSha);
     if (got === null) continue;
     if (side === "base") file.baseContent = got.text;
     else file.headContent = got.text;

@@ -172,6 +172,23 @@ describe("the policy", () => {
     expect(statusOf(sim, number)?.state).toBe("success");
   });
 
+  it("applies the organization's defaults from its .github repository, read once a minute at most", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.addRepo({ owner: "acme", name: ".github", files: { ".agentgate.yml": "approvals:\n  required: 3\n" } });
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    expect(statusOf(sim, number)?.description).toBe("0/3 approvals · agent: copilot");
+
+    const { delivery } = await approve(number, people.maintainerA.login);
+    expect(statusOf(sim, number)?.description).toBe("1/3 approvals · agent: copilot");
+    const policyReads = delivery.requests.filter((r) => r.path.includes("/contents/"));
+    // The repo's own policy (base branch) is read fresh; the org's comes from the cache.
+    expect(policyReads.map((r) => r.path)).toEqual([
+      "/repos/acme/app/contents/.agentgate.yml?ref=main",
+      "/repos/acme/app/contents/.github%2Fagentgate.yml?ref=main",
+    ]);
+  });
+
   it("re-evaluates open PRs when the policy changes on the default branch", async () => {
     const { sim } = stack;
     seedRepo(sim);
