@@ -13,6 +13,7 @@ import { defaultPolicy } from "../src/config/schema.js";
 import { decide } from "../src/decide.js";
 import { startStack } from "../src/demo/stack.js";
 import type { CommitFacts, FileFacts, PullRequestFacts } from "../src/facts/types.js";
+import { facts } from "../test/helpers/facts.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -43,28 +44,15 @@ function syntheticFacts(files: number, commits: number): PullRequestFacts {
       deletions: 1,
     };
   });
-  return {
-    repo: { owner: "acme", name: "app", defaultBranch: "main" },
-    number: 1,
+  return facts({
     title: "Big change",
-    body: "",
-    draft: false,
-    state: "open",
     author: { login: "dana", type: "User" },
-    headSha: "f".repeat(40),
     headRef: "claude/big-change-x1y2z",
-    baseRef: "main",
-    baseSha: "e".repeat(40),
-    labels: [],
     changedFiles: files,
     commitCount: commits,
     commits: commitFacts,
     files: fileFacts,
-    reviews: [],
-    reviewers: {},
-    diffUnchangedSince: {},
-    incomplete: [],
-  };
+  });
 }
 
 function benchDecide(runs: number) {

@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { basename } from "node:path";
+import { signalsWithoutPullRequest } from "../facts/rest.js";
 import type { CommitFacts, FileFacts, FileStatus, PullRequestFacts } from "../facts/types.js";
 import { UserError } from "./errors.js";
 
@@ -211,21 +212,15 @@ export async function gitFacts(git: GitRunner, change: GitChange, limits: { max_
   if (total > commits.length) incomplete.push(`the change has ${total} commits; agentgate reads at most ${limits.max_commits}`);
   if (files.length > limits.max_files) incomplete.push(`the change touches ${files.length} files; agentgate reads at most ${limits.max_files}`);
   return {
-    repo: { ...repo, defaultBranch: branch },
-    number: 0,
-    title: "",
-    body: "",
-    draft: false,
-    state: "open",
-    // There is no pull request author; GitHub would show the pusher. The commits carry the identities.
-    author: { login: "", type: "User" },
-    headSha: change.headSha,
-    headRef: change.headRef,
-    baseRef: change.baseRef,
-    baseSha: change.mergeBase,
-    labels: [],
-    changedFiles: files.length,
-    commitCount: total,
+    ...signalsWithoutPullRequest({
+      repo: { ...repo, defaultBranch: branch },
+      headSha: change.headSha,
+      headRef: change.headRef,
+      baseRef: change.baseRef,
+      baseSha: change.mergeBase,
+      changedFiles: files.length,
+      commitCount: total,
+    }),
     commits,
     files,
     reviews: [],

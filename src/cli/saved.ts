@@ -4,7 +4,7 @@
  * missing; what is missing is said, never guessed.
  */
 import { readFile } from "node:fs/promises";
-import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, RestShapeError, type PullRequestSignals } from "../facts/rest.js";
+import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, RestShapeError, signalsWithoutPullRequest, type PullRequestSignals } from "../facts/rest.js";
 import type { RestCommit, RestFile, RestPullRequest } from "../facts/rest.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { UserError, firstLine } from "./errors.js";
@@ -97,27 +97,6 @@ function mapped<T, R>(items: readonly T[], label: string, map: (t: T) => R): R[]
   });
 }
 
-/** PR facts when no pull request object was given: only what the commits say. */
-function signalsWithoutPullRequest(commits: PullRequestFacts["commits"]): PullRequestSignals {
-  const head = commits.at(-1)?.sha ?? "";
-  return {
-    repo: { owner: "local", name: "saved", defaultBranch: "" },
-    number: 0,
-    title: "",
-    body: "",
-    draft: false,
-    state: "open",
-    author: { login: "", type: "User" },
-    headSha: head,
-    headRef: "",
-    baseRef: "",
-    baseSha: commits[0]?.parents[0] ?? "",
-    labels: [],
-    changedFiles: 0,
-    commitCount: 0,
-  };
-}
-
 export interface SavedFacts {
   facts: PullRequestFacts;
   /** What could not be known from the inputs given, for the user (not failures). */
@@ -133,7 +112,14 @@ export async function savedFacts(inputs: SavedInputs, read: ReadText = readTextO
   const commits = commitsJson === undefined ? [] : mapped(listOf(commitsJson, inputs.commits!, "list-pull-request-commits") as RestCommit[], inputs.commits!, commitFromRest);
   const files = filesJson === undefined ? [] : mapped(listOf(filesJson, inputs.files!, "list-pull-request-files") as RestFile[], inputs.files!, fileFromRest);
   let signals: PullRequestSignals;
-  if (prJson === undefined) signals = signalsWithoutPullRequest(commits);
+  if (prJson === undefined) {
+    // Only what the commits say.
+    signals = signalsWithoutPullRequest({
+      repo: { owner: "local", name: "saved", defaultBranch: "" },
+      headSha: commits.at(-1)?.sha ?? "",
+      baseSha: commits[0]?.parents[0] ?? "",
+    });
+  }
   else {
     if (typeof prJson !== "object" || prJson === null || Array.isArray(prJson)) {
       throw new UserError(`${inputs.pr}: expected a pull request object`);

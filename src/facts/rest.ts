@@ -145,3 +145,35 @@ export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSign
     commitCount: count(pr, "commits"),
   };
 }
+
+/**
+ * The signals of a change that has no pull request (a local git range, saved commits alone): no
+ * author, title, body or labels; detection then rests on the commits (and the branch, if known).
+ */
+export function signalsWithoutPullRequest(change: {
+  repo: PullRequestSignals["repo"];
+  headSha: string;
+  headRef?: string;
+  baseRef?: string;
+  baseSha: string;
+  changedFiles?: number;
+  commitCount?: number;
+}): PullRequestSignals {
+  return {
+    repo: change.repo,
+    number: 0,
+    title: "",
+    body: "",
+    draft: false,
+    state: "open",
+    // There is no pull request author; GitHub would show the pusher. The commits carry the identities.
+    author: { login: "", type: "User" },
+    headSha: change.headSha,
+    headRef: change.headRef ?? "",
+    baseRef: change.baseRef ?? "",
+    baseSha: change.baseSha,
+    labels: [],
+    changedFiles: change.changedFiles ?? 0,
+    commitCount: change.commitCount ?? 0,
+  };
+}

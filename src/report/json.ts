@@ -2,29 +2,11 @@
  * The JSON output of `agentgate check` and `agentgate explain`: a stable, versioned shape for
  * scripts (documented in docs/cli.md). Add fields freely; renaming or removing one means a new version.
  */
-import type { Evidence } from "../detect/types.js";
+import { evidenceText } from "./evidence.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import type { Decision } from "../policy/types.js";
 
 export const DECISION_JSON_VERSION = 1;
-
-const SOURCE_WORD: Record<Evidence["source"], string> = {
-  "pr-author": "PR author",
-  "pr-branch": "branch",
-  "pr-label": "label",
-  "pr-title": "PR title",
-  "pr-body": "PR body",
-  "commit-author": "author",
-  "commit-committer": "committer",
-  "commit-trailer": "trailer",
-  "commit-message": "message",
-};
-
-/** `trailer Co-Authored-By: Claude <noreply@anthropic.com>`: where it matched, then what. */
-export function evidenceText(e: Evidence): string {
-  const kind = e.kind === "agent" ? "" : ` (${e.kind})`;
-  return `${SOURCE_WORD[e.source]} ${e.matched.replace(/\r?\n/g, " ")}${kind}`;
-}
 
 export interface DecisionJson {
   version: number;

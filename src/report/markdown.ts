@@ -5,6 +5,7 @@
 import type { Evidence } from "../detect/types.js";
 import type { Decision, GateState } from "../policy/types.js";
 import type { Finding, Severity } from "../rules/types.js";
+import { kindSuffix, SOURCE_LABEL } from "./evidence.js";
 import { truncate } from "./headline.js";
 
 /** GitHub's limit on a check run's summary and text. */
@@ -21,18 +22,6 @@ const STATE_ICON: Record<GateState, string> = {
 
 const SEVERITY_LABEL: Record<Severity, string> = { block: "⛔ block", require: "🔐 require", note: "ℹ️ note" };
 
-const SOURCE_LABEL: Record<Evidence["source"], string> = {
-  "pr-author": "PR author",
-  "pr-branch": "branch",
-  "pr-label": "label",
-  "pr-title": "PR title",
-  "pr-body": "PR body",
-  "commit-author": "author",
-  "commit-committer": "committer",
-  "commit-trailer": "trailer",
-  "commit-message": "message",
-};
-
 /** Markdown inline code that survives backticks and table pipes in the text. */
 export function code(text: string): string {
   const clean = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
@@ -41,8 +30,7 @@ export function code(text: string): string {
 }
 
 export function describeEvidence(e: Evidence): string {
-  const kind = e.kind === "agent" ? "" : ` (${e.kind})`;
-  return `${SOURCE_LABEL[e.source]} ${code(e.matched)} → ${e.agent}${kind}`;
+  return `${SOURCE_LABEL[e.source]} ${code(e.matched)} → ${e.agent}${kindSuffix(e)}`;
 }
 
 function section(title: string, lines: string[]): string {
