@@ -1,14 +1,9 @@
 /** What an analyzer reports before the policy (enable, severity, scopes, allow, caps, teams) is applied. */
-import type { Severity } from "../types.js";
+import type { Finding, Severity } from "../types.js";
 import { evidenceOf, lineNumberOf, type DiffLine } from "./diff.js";
 
-export interface RawFinding {
-  rule: string;
-  severity: Severity;
-  file: string;
-  line?: number;
-  message: string;
-  evidence?: string;
+/** A finding without what only the policy adds (teams, approvals). */
+export interface RawFinding extends Omit<Finding, "teams" | "approvals"> {
   /**
    * A note that says "seen, and covered" (a rename with its moved block, a removed block that only
    * forgets). A severity override never raises it: the override is about the rule's hazard.
