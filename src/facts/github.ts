@@ -128,15 +128,18 @@ async function isActiveMember(gh: Octokit, team: string, login: string): Promise
   return active;
 }
 
-/** The part of a patch that says what changed, without line numbers that move when the base moves. */
+/**
+ * A PR's diff without the hunks' line numbers, which move when the base moves under an unchanged
+ * change. Context lines stay: the same added line in another place is another change.
+ */
 export function normalizedDiff(files: readonly Pick<FileFacts, "filename" | "status" | "patch" | "previousFilename">[]): string {
   return files
     .map((f) => {
-      const changed = (f.patch ?? "<no patch>")
+      const body = (f.patch ?? "<no patch>")
         .split("\n")
-        .filter((l) => l.startsWith("+") || l.startsWith("-"))
+        .map((l) => (l.startsWith("@@") ? "@@" : l))
         .join("\n");
-      return `${f.previousFilename ?? ""}>${f.filename}:${f.status}\n${changed}`;
+      return `${f.previousFilename ?? ""}>${f.filename}:${f.status}\n${body}`;
     })
     .sort()
     .join("\n\0");
