@@ -90,7 +90,12 @@ function report(sim: GitHubSimulator, number: number, deliveries: Delivery[]) {
     }
     return out;
   };
-  for (const l of [...keep("### Still needed"), ...keep("### Blocked"), ...keep("### Agents"), ...keep("### Approvals")]) {
+  // Findings are table rows: show rule, severity, file and why.
+  const findings = lines
+    .filter((l) => /^\| (⛔|🔐|ℹ️) /.test(l))
+    .map((l) => l.split(" | ").map((c) => c.replace(/^\| /, "").replace(/<br>.*$/, "").replace(/`/g, "")))
+    .map(([severity, rule, where, why]) => `- ${rule} (${severity?.replace(/^\S+ /, "")}) ${where}: ${why?.replace(/ \|$/, "")}`);
+  for (const l of [...keep("### Still needed"), ...findings, ...keep("### Agents"), ...keep("### Approvals")]) {
     console.log(dim("  │ ") + l);
   }
 }
