@@ -206,6 +206,33 @@ describe("the policy", () => {
   });
 });
 
+describe("infra rules", () => {
+  it("asks the named team for a risky Terraform change and annotates every finding, 50 per request", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "infra:\n  teams: [acme/platform]\n" });
+    // Sixty buckets armed for deletion: one `require` finding each (TF-07).
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++) {
+      files[`infra/buckets/b${i}.tf`] = `resource "aws_s3_bucket" "b${i}" {\n  bucket        = "acme-b${i}"\n  force_destroy = true\n}\n`;
+    }
+    const { number } = await copilotPullRequest(sim, files);
+    expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot · needs @acme/platform");
+
+    const run = checkRunOf(sim, headOf(sim, number));
+    const annotations = run?.output.annotations ?? [];
+    expect(annotations.filter((a) => a.title?.startsWith("TF-07"))).toHaveLength(60);
+    expect(annotations[0]).toMatchObject({ path: expect.stringMatching(/^infra\/buckets\/b\d+\.tf$/), annotation_level: "warning" });
+    // GitHub refuses more than 50 annotations in one request (the simulator too): none was refused.
+    const writes = sim.requests.filter((r) => /check-runs/.test(r.path) && r.method !== "GET");
+    expect(writes.every((r) => r.status < 400)).toBe(true);
+    expect(run?.output.summary).toContain("TF-07");
+
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.platform.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+  });
+});
+
 describe("not an agent", () => {
   it("passes a human pull request without approvals", async () => {
     const { sim } = stack;
