@@ -295,6 +295,14 @@ describe("robustness", () => {
     expect(sim.statuses(REPO, headOf(sim, number))).toHaveLength(before);
     expect(again.requests.filter((r) => r.method !== "GET")).toEqual([]);
     expect(statusOf(sim, number)?.description).toBe("1/2 approvals · agent: copilot");
+
+    // An old delivery arriving late (the PR's `opened`, from before the approval) changes nothing:
+    // every delivery decides from fresh facts, not from its payload.
+    const opened = sim.deliveries.find((d) => d.event === "pull_request" && d.action === "opened")!;
+    const late = await sim.redeliver(opened);
+    expect(late.status).toBe(200);
+    expect(statusOf(sim, number)?.description).toBe("1/2 approvals · agent: copilot");
+    expect(sim.statuses(REPO, headOf(sim, number))).toHaveLength(before);
   });
 
   it("publishes error, never success, when GitHub keeps failing", async () => {
