@@ -38,6 +38,8 @@ interface Operation {
   pattern: RegExp;
   literalLength: number;
   responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  /** The JSON schema of the request body, for writes. */
+  requestBody?: Schema;
 }
 
 export class OpenApiChecker {
@@ -53,6 +55,7 @@ export class OpenApiChecker {
       for (const [method, op] of Object.entries(methods)) {
         const responses = (op as { responses?: Operation["responses"] }).responses;
         if (!responses) continue;
+        const requestBody = (op as { requestBody?: { content?: Record<string, { schema?: Schema }> } }).requestBody?.content?.["application/json"]?.schema;
         // Keep only what the checks need: the whole document is large.
         const slim: Operation["responses"] = {};
         for (const [code, r] of Object.entries(responses)) slim[code] = { content: r.content ?? {} };
@@ -63,6 +66,7 @@ export class OpenApiChecker {
           pattern: new RegExp(`^${source}$`),
           literalLength: template.replace(/\{[^}]+\}/g, "").length,
           responses: slim,
+          ...(requestBody ? { requestBody } : {}),
         });
       }
     }
@@ -74,6 +78,17 @@ export class OpenApiChecker {
     return this.operations
       .filter((o) => o.method === method && o.pattern.test(bare))
       .sort((a, b) => b.literalLength - a.literalLength)[0];
+  }
+
+  /** A validator of the operation's documented request body (compiled once). */
+  compileRequest(op: Operation): ValidateFunction {
+    const key = `request ${op.method} ${op.template}`;
+    let validate = this.cache.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(convertNullable(op.requestBody) as Schema);
+      this.cache.set(key, validate);
+    }
+    return validate;
   }
 
   /** Errors of `body` against the documented response, or a reason why there is no such schema. */
@@ -94,6 +109,16 @@ export class OpenApiChecker {
     if (validate(body)) return [];
     return (validate.errors ?? []).slice(0, 10).map((e) => `${key}: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
   }
+}
+
+/** Errors of a request body the app sent, against what GitHub documents it accepts. */
+export function checkRequestBody(checker: OpenApiChecker, method: string, path: string, body: unknown): string[] {
+  const op = checker.operationFor(method, path);
+  if (!op) return [`no documented operation for ${method} ${path}`];
+  if (!op.requestBody) return body === undefined ? [] : [`${method} ${op.template} documents no JSON request body`];
+  const validate = checker.compileRequest(op);
+  if (validate(body)) return [];
+  return (validate.errors ?? []).slice(0, 10).map((e) => `${method} ${op.template} request: ${e.instancePath || "/"} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 export class WebhookChecker {

@@ -1,0 +1,76 @@
+/**
+ * What the app sends is what GitHub accepts: every request agentgate makes during a busy story is a
+ * documented REST operation, and every body it writes (statuses, check runs with annotations) is
+ * valid against GitHub's own OpenAPI description.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import type { RequestLogEntry } from "../../src/simulator/index.js";
+import { checkRequestBody, OpenApiChecker } from "../simulator/schemas.js";
+import { copilot, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, type Stack } from "./harness.js";
+
+let stack: Stack;
+let checker: OpenApiChecker;
+const requests: RequestLogEntry[] = [];
+const writes: { method: string; path: string; body: unknown }[] = [];
+
+beforeAll(async () => {
+  checker = new OpenApiChecker();
+  stack = await startStack();
+  const { sim } = stack;
+  sim.on("request", (e: RequestLogEntry) => requests.push(e));
+  sim.on("write", (w: { method: string; path: string; body: unknown }) => writes.push(w));
+
+  seedRepo(sim, {
+    ".agentgate.yml": "paths:\n  - name: terraform\n    paths: ['infra/**']\n    teams: [acme/platform]\n",
+    "infra/db.tf": 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n  deletion_protection = true\n}\n',
+  });
+  const { number, branch } = await copilotPullRequest(sim, {
+    "infra/db.tf": 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n  deletion_protection = false\n}\n',
+    "infra/main.tf": null,
+  });
+  await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
+  await sim.submitReview(REPO, number, { reviewer: people.requester.login, event: "APPROVE" });
+  await sim.push(REPO, branch, { files: { "README.md": "# app\n\nmore\n" }, message: "docs", author: copilot.commitIdentity });
+  sim.commit(REPO, { branch: "main", files: { "NOTES.md": "n\n" }, message: "notes", author: people.maintainerA });
+  await sim.updatePullRequestBranch(REPO, number);
+  await sim.submitReview(REPO, number, { reviewer: people.platform.login, event: "REQUEST_CHANGES" });
+  await sim.postStatus(REPO, headOf(sim, number), { state: "success", context: "agentgate" }, people.requester.login);
+  const run = sim.checkRuns(REPO, headOf(sim, number)).at(-1)!;
+  await sim.rerequestCheckRun(REPO, run.id, people.maintainerA.login);
+  await sim.enqueueMergeGroup(REPO, [number]);
+  await sim.push(REPO, "main", { files: { ".agentgate.yml": "approvals:\n  required: 3\n" }, message: "policy", author: people.maintainerA });
+}, 60_000);
+
+afterAll(async () => {
+  await stack.stop();
+});
+
+describe("requests agentgate makes", () => {
+  it("are all documented GitHub REST operations", () => {
+    expect(requests.length).toBeGreaterThan(50);
+    const undocumented = requests.filter((r) => !checker.operationFor(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
+    expect(undocumented).toEqual([]);
+  });
+
+  it("write bodies GitHub's REST description accepts", () => {
+    const kinds = new Set(writes.map((w) => `${w.method} ${checker.operationFor(w.method, w.path)?.template}`));
+    // The story exercised every kind of write the app makes.
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining([
+        "POST /repos/{owner}/{repo}/statuses/{sha}",
+        "POST /repos/{owner}/{repo}/check-runs",
+        "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+      ]),
+    );
+    const errors = writes
+      .filter((w) => !w.path.startsWith("/app/"))
+      .flatMap((w) => checkRequestBody(checker, w.method, w.path, w.body));
+    expect(errors).toEqual([]);
+  });
+
+  it("are never refused: the only 4xx are the 404s that answer a question (no such file, not a member)", () => {
+    const answers404 = (r: RequestLogEntry) => r.status === 404 && (r.path.includes("/contents/") || r.path.includes("/memberships/"));
+    const refused = requests.filter((r) => r.status >= 400 && !answers404(r));
+    expect(refused.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([]);
+  });
+});
