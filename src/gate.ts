@@ -112,6 +112,25 @@ export interface GateRun {
   requestCount?: () => number;
 }
 
+/**
+ * Deliveries for one repository are handled one at a time in this process, so an evaluation that
+ * read older facts cannot publish after one that read newer facts (an old "success" landing after a
+ * new "changes requested"). Replicas do not share this; see the README on running several.
+ */
+const repositoryQueues = new Map<string, Promise<unknown>>();
+export function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = repositoryQueues.get(key) ?? Promise.resolve();
+  const next = previous.then(fn, fn);
+  const tail: Promise<unknown> = next.catch(() => undefined);
+  repositoryQueues.set(key, tail);
+  void tail.then(() => {
+    if (repositoryQueues.get(key) === tail) repositoryQueues.delete(key);
+  });
+  return next;
+}
+
+const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase();
+
 /** Open PRs whose head is this SHA (they share its status). */
 export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: string): Promise<number[]> {
   const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
@@ -122,27 +141,37 @@ export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: strin
  * Evaluate pull requests and publish, one result per head SHA. Other open PRs sharing a head SHA are
  * evaluated too, so the status on the commit is the strictest of them all.
  */
-export async function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
+export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
+  return oneAtATime(queueKey(where), () => gatePullRequestsNow(run, where, numbers));
+}
+
+async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
     evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log));
   }
   const bySha = new Map<string, Evaluation[]>();
+  // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
+  const unlisted = new Map<string, string>();
   for (const ev of [...evaluated.values()]) {
-    if (!ev.headSha) continue;
-    if (!bySha.has(ev.headSha)) {
-      const siblings = await openPullRequestsAt(run.gh, where, ev.headSha);
-      for (const n of siblings) {
+    if (!ev.headSha || bySha.has(ev.headSha)) continue;
+    bySha.set(ev.headSha, []);
+    try {
+      for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
         if (!evaluated.has(n)) evaluated.set(n, await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
       }
-      bySha.set(ev.headSha, []);
+    } catch (e) {
+      run.log.error({ err: e, sha: ev.headSha }, "could not list the pull requests of a commit");
+      unlisted.set(ev.headSha, `could not list the pull requests that share commit ${ev.headSha.slice(0, 7)}: ${reasonOf(e)}`);
     }
   }
   for (const ev of evaluated.values()) if (ev.headSha) bySha.get(ev.headSha)?.push(ev);
 
   const self = await run.self();
   for (const [sha, group] of bySha) {
-    const chosen = strictest(group);
+    const strictestHere = strictest(group);
+    const reason = unlisted.get(sha);
+    const chosen = reason ? { ...strictestHere, decision: errorDecision(sha, strictestHere.decision.checkName, reason) } : strictestHere;
     const numbersHere = group.map((g) => g.ref.number).sort((a, b) => a - b);
     const decision =
       group.length > 1
@@ -186,7 +215,11 @@ function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, re
  * A merge queue's temporary commit needs the required check, or the queue stalls. It gets the
  * strictest decision of the pull requests in the group.
  */
-export async function gateMergeGroup(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
+export function gateMergeGroup(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
+  return oneAtATime(queueKey(where), () => gateMergeGroupNow(run, where, headSha, numbers));
+}
+
+async function gateMergeGroupNow(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
   const self = await run.self();
   const evaluations: Evaluation[] = [];
   for (const number of new Set(numbers)) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number }, run.log));
@@ -205,13 +238,11 @@ export async function gateMergeGroup(run: GateRun, where: RepoRef, headSha: stri
 }
 
 /** Someone else posted on our context: overwrite with failure and say who. */
-export async function answerForgedStatus(
-  run: GateRun,
-  where: RepoRef,
-  sha: string,
-  forger: string,
-  forgedState: string,
-): Promise<void> {
+export function answerForgedStatus(run: GateRun, where: RepoRef, sha: string, forger: string, forgedState: string): Promise<void> {
+  return oneAtATime(queueKey(where), () => answerForgedStatusNow(run, where, sha, forger, forgedState));
+}
+
+async function answerForgedStatusNow(run: GateRun, where: RepoRef, sha: string, forger: string, forgedState: string): Promise<void> {
   const self = await run.self();
   const numbers = await openPullRequestsAt(run.gh, where, sha);
   const evaluations: Evaluation[] = [];

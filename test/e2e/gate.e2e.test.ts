@@ -317,6 +317,17 @@ describe("robustness", () => {
     expect(status?.description).toMatch(/^error: could not evaluate/);
   });
 
+  it("publishes error when it cannot tell which other PRs share the commit", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    sim.failNext({ method: "GET", pathPattern: /\/commits\/[0-9a-f]+\/pulls/ }, 502, 10);
+    await approve(number, people.maintainerB.login); // would be success, but another PR may be stricter
+    expect(statusOf(sim, number)?.state).toBe("error");
+    expect(statusOf(sim, number)?.description).toContain("could not list the pull requests that share commit");
+  });
+
   it("publishes error when the PR is larger than it can read whole", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": "limits:\n  max_files: 2\n" });
