@@ -8,7 +8,7 @@
  * Every pattern is a regular expression, matched case-insensitively unless `caseSensitive`.
  * What a pattern is matched against depends on its source:
  * - `identity`: `Name <email>` of the commit author, the committer and every co-author trailer
- *   (`Co-authored-by`, `Assisted-by`, ...). The email is lower-cased, and a missing email is `<>`.
+ *   (`Co-authored-by`, `Assisted-by`, ...). Case does not matter (see above); a missing email is `<>`.
  * - `co-author`: the same, but only for co-author trailers (suggestion bots are co-authors).
  * - `commit-author` / `commit-committer`: `Name <email>` of that role only.
  * - `login`: a GitHub login (the PR author, the `login` GitHub linked to a commit identity).

@@ -290,3 +290,17 @@ describe("bad input never crashes", () => {
     expect(detectAgents({ pr: { authorLogin: "", authorType: "", headRef: "", labels: [], title: "", body: "" }, commits: [] }, detector).agentAuthored).toBe(false);
   });
 });
+
+describe("adversarial text", () => {
+  it("reads a trailer line full of inner spaces in linear time", () => {
+    const padded = `x\n\nCo-Authored-By: Claude${" ".repeat(200_000)}<noreply@anthropic.com>\nNote: a${" ".repeat(200_000)}b`;
+    const started = Date.now();
+    expect(detectCommit(commit(HUMAN, padded), detector).agents).toEqual(["claude-code"]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("still reads a trailer that ends in a Unicode line separator", () => {
+    const c = commit(HUMAN, "x\n\nCo-Authored-By: Claude <noreply@anthropic.com>\u2028");
+    expect(detectCommit(c, detector).agents).toEqual(["claude-code"]);
+  });
+});
