@@ -68,14 +68,17 @@ export function parseHunks(patch: string): Hunk[] {
   } catch (e) {
     throw new UnreadablePatchError(`malformed diff: ${(e as Error).message}`);
   }
+  // A `---`/`+++`/`diff ` line between hunks starts a second file: its hunks would go unread.
+  if (parsed.length !== 1) throw new UnreadablePatchError("patch holds more than one file");
   const headings = headingsOf(text);
   const hunks: Hunk[] = [];
-  for (const [i, h] of (parsed[0]?.hunks ?? []).entries()) {
+  for (const [i, h] of parsed[0]!.hunks.entries()) {
     if (!Number.isInteger(h.oldStart) || !Number.isInteger(h.newStart)) {
       throw new UnreadablePatchError("malformed hunk header");
     }
-    let oldLine = h.oldLines === 0 ? h.oldStart + 1 : h.oldStart;
-    let newLine = h.newLines === 0 ? h.newStart + 1 : h.newStart;
+    // jsdiff already moved a zero-length side's start, and such a side numbers no line.
+    let oldLine = h.oldStart;
+    let newLine = h.newStart;
     const lines: DiffLine[] = [];
     for (const raw of h.lines) {
       const kind = raw[0];

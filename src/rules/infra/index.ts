@@ -7,7 +7,7 @@ import type { FileFacts } from "../../facts/types.js";
 import { SEVERITY_RANK, type Finding } from "../types.js";
 import { analyzeCloudFormation } from "./cloudformation.js";
 import { ecosystemsOf, isInfraPath, isSql, type Ecosystem } from "./classify.js";
-import { directoryOf, parseHunks, UnreadablePatchError, usableContent, type ParsedFile } from "./diff.js";
+import { directoryOf, parseHunks, usableContent, type ParsedFile } from "./diff.js";
 import { analyzeKubernetes } from "./kubernetes.js";
 import { analyzeSuppressions } from "./meta.js";
 import { analyzeMigrations } from "./migrations.js";
@@ -44,6 +44,11 @@ function movedAcrossDirectories(file: FileFacts): boolean {
 
 function unreadable(file: FileFacts, why: string): RawFinding {
   return { rule: "META-02", severity: "require", file: file.filename, message: `${file.filename}: ${why}; it cannot be checked, so it needs a human review (fail closed)` };
+}
+
+/** Whatever was thrown, as text: a non-Error throw must still become a finding, not a crash. */
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** As-if patches for a file moved to another directory without changes: all removed there, all added here. */
@@ -89,10 +94,8 @@ function prepare(files: readonly FileFacts[], infra: InfraPolicy, raw: RawFindin
       const kinds = ecosystemsOf(file.filename, sampleOf(file));
       if (kinds.size > 0) out.push({ parsed, kinds });
     } catch (e) {
-      if (e instanceof UnreadablePatchError || e instanceof Error) {
-        const finding = unreadable(file, `its diff could not be read (${e.message})`);
-        raw.push(namesOf(file).some(isInfraPath) ? finding : { ...finding, severity: "note" });
-      } else throw e;
+      const finding = unreadable(file, `its diff could not be read (${errorText(e)})`);
+      raw.push(namesOf(file).some(isInfraPath) ? finding : { ...finding, severity: "note" });
     }
   }
   return out;
@@ -107,7 +110,7 @@ function guarded(files: readonly ParsedFile[], run: () => RawFinding[]): RawFind
   try {
     return run();
   } catch (e) {
-    return files.map((f) => unreadable(f.file, `the rules could not analyze it (${(e as Error).message})`));
+    return files.map((f) => unreadable(f.file, `the rules could not analyze it (${errorText(e)})`));
   }
 }
 

@@ -30,6 +30,12 @@ describe("bad input", () => {
     ]);
   });
 
+  it("fails closed on a patch that smuggles a second file's hunks after a file header", () => {
+    const smuggled = '@@ -1 +1 @@\n-a\n+b\n--- a/db.tf\n+++ b/db.tf\n@@ -1 +0,0 @@\n-resource "aws_db_instance" "main" {}';
+    const [f] = analyzeInfra([file("infra/main.tf", smuggled)], infra);
+    expect(f).toMatchObject({ rule: "META-02", severity: "require", file: "infra/main.tf" });
+  });
+
   it("treats binary content in a patch as unreadable", () => {
     const [f] = analyzeInfra([file("k8s/app.yaml", "@@ -1 +1 @@\n-a\u0000\n+b")], infra);
     expect(f).toMatchObject({ rule: "META-02", severity: "require" });
@@ -43,10 +49,12 @@ describe("bad input", () => {
     expect(f).toMatchObject({ rule: "META-02", severity: "require" });
   });
 
-  it("survives invalid HCL and YAML", () => {
-    const hcl = file("infra/x.tf", '@@ -1,2 +1,2 @@\n-resource "a" {{{ "\n+}}} force_destroy = true "unterminated');
-    const yaml = file("k8s/x.yaml", "@@ -1,2 +1,2 @@\n-kind: [\n+  : : privileged: true\n+\t- {");
-    expect(() => analyzeInfra([hcl, yaml], infra)).not.toThrow();
+  it("reads invalid HCL and YAML without an analyzer failing", () => {
+    // Well-formed patches, so the analyzers (not the diff parser) meet the broken text.
+    const hcl = file("infra/x.tf", '@@ -1 +1 @@\n-resource "a" {{{ "\n+}}} force_destroy = true "unterminated');
+    const yaml = file("k8s/x.yaml", "@@ -1 +1,2 @@\n-kind: [\n+  : : privileged: true\n+\t- {");
+    const findings = analyzeInfra([hcl, yaml], infra);
+    expect(findings.filter((f) => f.rule === "META-02")).toEqual([]);
   });
 
   it("fails closed on a PR at GitHub's 3000-file listing cap", () => {
