@@ -2,6 +2,7 @@
  * Who counts as an approver, and why each ignored approval was ignored. Pure: facts in, verdict out.
  */
 import type { Policy, PermissionLevel } from "../config/schema.js";
+import { noreplyLogin, normalizeText, parseIdentity, trailerLines, WEB_FLOW_EMAIL } from "../detect/text.js";
 import type { Detection } from "../detect/types.js";
 import type { Permission, PullRequestFacts, ReviewFacts } from "../facts/types.js";
 import type { CountedApproval, IgnoredApproval, IgnoredReason } from "./types.js";
@@ -21,14 +22,8 @@ export function hasPermission(actual: Permission, needed: PermissionLevel): bool
 
 const key = (login: string) => login.toLowerCase();
 
-/** GitHub's web-flow committer signs web merges and suggestions; it is nobody. */
-const WEB_FLOW_EMAIL = "noreply@github.com";
-
 /** `12345+login@users.noreply.github.com` and `login@users.noreply.github.com` name a login. */
-export function loginFromNoreplyEmail(email: string | undefined): string | undefined {
-  const m = /^(?:\d+\+)?([^@+]+)@users\.noreply\.github\.com$/i.exec(email?.trim() ?? "");
-  return m?.[1];
-}
+export const loginFromNoreplyEmail = (email: string | undefined): string | undefined => noreplyLogin(email);
 
 /**
  * The people who wrote, committed, co-wrote or steered the change, by lower-case login and by email.
@@ -49,6 +44,7 @@ export function contributorsOf(facts: PullRequestFacts, detection: Detection): C
   }
   const resolve = (email?: string, login?: string | null): string | undefined => {
     if (login) return key(login);
+    // GitHub's web-flow committer signs web merges and suggestions: it is nobody.
     if (!email || email.toLowerCase() === WEB_FLOW_EMAIL) return undefined;
     return emailToLogin.get(email.toLowerCase()) ?? loginFromNoreplyEmail(email)?.toLowerCase();
   };
@@ -60,8 +56,9 @@ export function contributorsOf(facts: PullRequestFacts, detection: Detection): C
     if (author && !logins.has(author)) logins.set(author, `authored commit ${short}`);
     const committer = resolve(c.committer.email, c.committer.login);
     if (committer && !logins.has(committer)) logins.set(committer, `committed ${short}`);
-    for (const m of c.message.matchAll(/^co-authored-by:\s*(.*?)\s*<?([^\s<>]+@[^\s<>]+)>?\s*$/gim)) {
-      const coauthor = resolve(m[2]);
+    for (const t of trailerLines(normalizeText(c.message))) {
+      if (t.key !== "co-authored-by") continue;
+      const coauthor = resolve(parseIdentity(t.value).email);
       if (coauthor && !logins.has(coauthor)) logins.set(coauthor, `co-authored commit ${short}`);
     }
   }

@@ -153,3 +153,19 @@ describe("helpers", () => {
     expect(loginFromNoreplyEmail("octocat@github.com")).toBeUndefined();
   });
 });
+
+describe("hostile commit messages", () => {
+  it("reads co-authors in linear time, even from a 200 KB trailer line", () => {
+    const hostile = `Fix\n\nCo-authored-by: ${"a".repeat(200_000)}\nCo-authored-by: Bob <123+bob@users.noreply.github.com>`;
+    const started = Date.now();
+    const c = contributorsOf(facts({ commits: [commit("6666666", hostile, { name: "X", email: "x@x.example" })] }), agentDetection());
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect([...c.logins.keys()]).toContain("bob");
+  });
+
+  it("still finds a co-author written without angle brackets or with a different case", () => {
+    const msg = "Fix\n\nCO-AUTHORED-BY: Bob Builder 123+bob@users.noreply.github.com";
+    const c = contributorsOf(facts({ commits: [commit("7777777", msg, { name: "X", email: "x@x.example" })] }), agentDetection());
+    expect([...c.logins.keys()]).toEqual(["bob"]);
+  });
+});
