@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { basename } from "node:path";
 import { signalsWithoutPullRequest } from "../facts/rest.js";
 import type { CommitFacts, FileFacts, FileStatus, PullRequestFacts } from "../facts/types.js";
-import { UserError } from "./errors.js";
+import { UserError, firstLine } from "./errors.js";
 
 export interface GitRunner {
   (args: readonly string[]): Promise<string>;
@@ -151,13 +151,22 @@ async function inBatches<T, R>(items: readonly T[], width: number, task: (t: T) 
   return results;
 }
 
+/**
+ * A pathspec for exactly one repository path. Plain pathspecs are relative to the current directory
+ * (run from a subdirectory, every diff came back empty) and are globs (a file named `*.tf` would
+ * also pull in the other files' hunks).
+ */
+function exactPath(path: string): string {
+  return `:(top,literal)${path}`;
+}
+
 /** The files of the three-dot diff `mergeBase..head`, with GitHub-style patches. */
 export async function readFiles(git: GitRunner, mergeBase: string, headSha: string): Promise<FileFacts[]> {
   const range = [mergeBase, headSha];
   const changed = parseNameStatus(await git(["diff", "--no-color", "--find-renames", "--name-status", "-z", ...range]));
   return inBatches(changed, 4, async (c) => {
     const paths = c.previousFilename ? [c.previousFilename, c.filename] : [c.filename];
-    const diff = await git(["diff", "--no-color", "--no-ext-diff", "-U3", "--find-renames", ...range, "--", ...paths]);
+    const diff = await git(["diff", "--no-color", "--no-ext-diff", "-U3", "--find-renames", ...range, "--", ...paths.map(exactPath)]);
     const patch = stripDiffHeader(diff);
     return {
       filename: c.filename,
@@ -169,12 +178,19 @@ export async function readFiles(git: GitRunner, mergeBase: string, headSha: stri
   });
 }
 
-/** The text of a file at a commit, or null when it does not exist there. */
+/**
+ * The text of a file at a commit, or null when no file is there. A file that is there but cannot be
+ * read (a partial clone offline, a corrupt object) throws: read as "absent", the repository's
+ * policy would silently become the defaults.
+ */
 export async function showFile(git: GitRunner, sha: string, path: string): Promise<string | null> {
+  // ls-tree reads only trees: `<mode> <type> <object>\t<path>`, nothing when the path is absent.
+  const entry = await git(["ls-tree", "-z", sha, "--", exactPath(path)]);
+  if (!/^\d+ blob /.test(entry)) return null;
   try {
-    return await git(["show", `${sha}:${path}`]);
-  } catch {
-    return null;
+    return await git(["cat-file", "blob", `${sha}:${path}`]);
+  } catch (e) {
+    throw new UserError(`cannot read ${path} at ${sha.slice(0, 12)}: ${firstLine(e)}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { agentgate, scratch, TestRepo, type Identity } from "./helpers.js";
@@ -87,6 +87,31 @@ describe("agentgate check in a git repository", () => {
     expect(out.requirement.approvals).toBe(3);
     // and the agent's edit of the policy itself is blocked
     expect(out.findings.map((f: { rule: string }) => f.rule)).toContain("path:agentgate-policy");
+  });
+
+  it("run from a subdirectory, reads every file's diff as from the top (no file loses its patch)", () => {
+    const r3 = repoIn("subdir");
+    r3.write("docs/readme.md", "x\n").commit("init");
+    r3.git("checkout", "-q", "-b", "agent");
+    r3.write("infra/db.tf", 'resource "aws_db_instance" "x" {\n  deletion_protection = false\n}\n').commit("db", DEVIN);
+    const fromTop = JSON.parse(agentgate(["check", "--format", "json"], { cwd: r3.dir }).stdout);
+    const fromSub = JSON.parse(agentgate(["check", "--format", "json"], { cwd: join(r3.dir, "docs") }).stdout);
+    expect(fromTop.findings).toEqual([expect.objectContaining({ rule: "TF-06", file: "infra/db.tf", line: 2 })]);
+    expect(fromSub.findings).toEqual(fromTop.findings);
+  });
+
+  it("a base policy that exists but cannot be read is an error (exit 2), never the defaults", () => {
+    const r4 = repoIn("corrupt");
+    r4.write(".agentgate.yml", "approvals:\n  required: 3\n").commit("policy");
+    r4.git("checkout", "-q", "-b", "agent");
+    r4.write("x.ts", "1\n").commit(`x\n\n${CLAUDE_TRAILER}`);
+    // The policy's blob is lost (a partial clone offline, a corrupt object store); its tree entry is not.
+    const blob = r4.git("rev-parse", "main:.agentgate.yml").trim();
+    rmSync(join(r4.dir, ".git/objects", blob.slice(0, 2), blob.slice(2)), { force: true });
+    const r = agentgate(["check", "--format", "json"], { cwd: r4.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^agentgate: cannot read \.agentgate\.yml at /);
+    expect(r.stdout).toBe("");
   });
 
   it("--config uses the given policy; a policy with errors is reported and exits 1", () => {
