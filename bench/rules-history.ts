@@ -19,9 +19,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, relative, resolve } from "node:path";
 import { defaultPolicy } from "../src/config/schema.js";
 import type { FileFacts } from "../src/facts/types.js";
-import { MAX_CONTEXT_READS } from "../src/facts/github.js";
+import { fillContext } from "../src/facts/context.js";
 import { ecosystemsOf, isInfraPath } from "../src/rules/infra/classify.js";
-import { analyzeInfra, contextNeeded } from "../src/rules/infra/index.js";
+import { analyzeInfra } from "../src/rules/infra/index.js";
 import type { Finding } from "../src/rules/types.js";
 
 const infra = defaultPolicy().infra;
@@ -149,15 +149,11 @@ function changedFiles(oldRoot: string, newRoot: string): FileFacts[] {
 }
 
 /** What the app does before analyzing: read the full text of the files the rules ask for (first few). */
-function addContext(files: FileFacts[], oldRoot: string, newRoot: string): void {
-  for (const { filename, side } of contextNeeded(files, infra).slice(0, MAX_CONTEXT_READS)) {
-    const file = files.find((f) => f.filename === filename || f.previousFilename === filename);
-    if (!file) continue;
-    const path = side === "base" ? join(oldRoot, file.previousFilename ?? file.filename) : join(newRoot, file.filename);
-    if (!existsSync(path)) continue;
-    if (side === "base") file.baseContent = readFileSync(path, "utf8");
-    else file.headContent = readFileSync(path, "utf8");
-  }
+function addContext(files: FileFacts[], oldRoot: string, newRoot: string): Promise<void> {
+  return fillContext(files, infra, async (path, side) => {
+    const full = join(side === "base" ? oldRoot : newRoot, path);
+    return existsSync(full) ? readFileSync(full, "utf8") : null;
+  });
 }
 
 function isInfraFile(f: FileFacts): boolean {
@@ -176,7 +172,7 @@ interface Totals {
   bySeverity: Map<string, number>;
 }
 
-function analyzePackage(pkgDir: string, totals: Totals): void {
+async function analyzePackage(pkgDir: string, totals: Totals): Promise<void> {
   const listed = join(pkgDir, "versions.txt");
   const versions = existsSync(listed)
     ? readFileSync(listed, "utf8").split("\n").map((v) => v.trim()).filter((v) => v && existsSync(join(pkgDir, v, "package")))
@@ -185,7 +181,7 @@ function analyzePackage(pkgDir: string, totals: Totals): void {
     const oldRoot = join(pkgDir, versions[i - 1]!, "package");
     const newRoot = join(pkgDir, versions[i]!, "package");
     const files = changedFiles(oldRoot, newRoot);
-    addContext(files, oldRoot, newRoot);
+    await addContext(files, oldRoot, newRoot);
     const t0 = performance.now();
     const findings = analyzeInfra(files, infra);
     const ms = performance.now() - t0;
@@ -209,11 +205,11 @@ function printFinding(f: Finding): void {
   console.log(`  ${alarm ? "ALARM" : "     "} ${f.severity.padEnd(7)} ${f.rule.padEnd(7)} ${f.file}:${f.line ?? ""}\n          ${f.message}${f.evidence ? `\n          > ${f.evidence}` : ""}`);
 }
 
-function analyzeAll(workdir: string): void {
+async function analyzeAll(workdir: string): Promise<void> {
   const totals: Totals = { pairs: 0, files: 0, infraFiles: 0, alarms: 0, ms: 0, bySeverity: new Map() };
   for (const entry of readdirSync(workdir).sort()) {
     const pkgDir = join(workdir, entry);
-    if (statSync(pkgDir).isDirectory()) analyzePackage(pkgDir, totals);
+    if (statSync(pkgDir).isDirectory()) await analyzePackage(pkgDir, totals);
   }
   const per1000 = (n: number, d: number) => (d === 0 ? "-" : ((1000 * n) / d).toFixed(2));
   console.log(`\n# Total: ${totals.pairs} version pairs, ${totals.files} files analyzed (${totals.infraFiles} infra), analysis ${totals.ms.toFixed(0)} ms`);
@@ -231,7 +227,7 @@ if (command === "fetch") {
   fetchAll(parseList(list ? readFileSync(list, "utf8") : DEFAULT_PACKAGES), workdir);
 } else if (command) {
   refuseInsideRepo(command);
-  analyzeAll(command);
+  await analyzeAll(command);
 } else {
   console.error("usage: rules-history.ts fetch <workdir> [list] | rules-history.ts <workdir>");
   process.exit(2);

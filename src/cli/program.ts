@@ -25,9 +25,6 @@ export interface CliIo {
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
-/** A rule may ask for whole files; more reads than this are not worth it (as in the App). */
-const MAX_CONTEXT_READS = 20;
-
 async function validateCommand(files: string[], io: CliIo): Promise<number> {
   let targets = files;
   if (!targets.length) {
@@ -66,18 +63,9 @@ interface CheckOptions {
 }
 
 async function addContext(git: GitRunner, facts: PullRequestFacts, loaded: LoadedPolicy): Promise<void> {
+  const { fillContext } = await import("../facts/context.js");
   const policy = loaded.policy ?? defaultPolicy();
-  if (!policy.infra.enabled) return;
-  const { contextNeeded } = await import("../rules/infra/index.js");
-  for (const { filename, side } of contextNeeded(facts.files, policy.infra).slice(0, MAX_CONTEXT_READS)) {
-    const file = facts.files.find((f) => f.filename === filename || f.previousFilename === filename);
-    if (!file) continue;
-    const path = side === "base" ? (file.previousFilename ?? file.filename) : file.filename;
-    const text = await showFile(git, side === "base" ? facts.baseSha : facts.headSha, path);
-    if (text === null) continue;
-    if (side === "base") file.baseContent = text;
-    else file.headContent = text;
-  }
+  await fillContext(facts.files, policy.infra, (path, side) => showFile(git, side === "base" ? facts.baseSha : facts.headSha, path));
 }
 
 async function checkCommand(opts: CheckOptions, io: CliIo): Promise<number> {

@@ -3,7 +3,8 @@
  *
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
- * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs.
+ * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs
+ * (at most MAX_CONTEXT_READS, see context.ts).
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
@@ -11,14 +12,12 @@ import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
 import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
 import type { FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
-import { contextNeeded } from "../rules/infra/index.js";
+import { fillContext } from "./context.js";
 import { latestDecisiveReviews } from "../policy/approvals.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
 export const GITHUB_MAX_COMMITS = 250;
-/** A rule may ask for whole files; more than this many reads per evaluation is not worth the cost. */
-export const MAX_CONTEXT_READS = 20;
 
 export interface PullRequestRef {
   owner: string;
@@ -176,20 +175,6 @@ async function diffUnchangedSince(
   return result;
 }
 
-async function readContext(gh: Octokit, ref: PullRequestRef, files: FileFacts[], policy: Policy, baseSha: string, headSha: string) {
-  if (!policy.infra.enabled) return;
-  const wanted = contextNeeded(files, policy.infra).slice(0, MAX_CONTEXT_READS);
-  for (const { filename, side } of wanted) {
-    const file = files.find((f) => f.filename === filename || f.previousFilename === filename);
-    if (!file) continue;
-    const path = side === "base" ? (file.previousFilename ?? file.filename) : file.filename;
-    const got = await readRepoFile(gh, ref.owner, ref.repo, path, side === "base" ? baseSha : headSha);
-    if (got === null) continue;
-    if (side === "base") file.baseContent = got.text;
-    else file.headContent = got.text;
-  }
-}
-
 /**
  * Gather every fact about one pull request, fresh. Truncation or unreadable parts are recorded in
  * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
@@ -258,7 +243,10 @@ export async function gatherFacts(
       ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files)
       : {};
 
-  await readContext(gh, ref, files, policy, signals.baseSha, signals.headSha);
+  await fillContext(files, policy.infra, async (path, side) => {
+    const got = await readRepoFile(gh, owner, repo, path, side === "base" ? signals.baseSha : signals.headSha);
+    return got?.text ?? null;
+  });
 
   return {
     ...signals,
