@@ -119,7 +119,7 @@ const pathRule = z
     /** Globs (minimatch, dotfiles included), matched against both names of a rename. */
     paths: z.array(glob).min(1),
     /** Total approvals needed when this rule fires (if more than `approvals.required`). */
-    approvals: approvals.optional(),
+    approvals: approvals.min(1).optional(),
     /** Teams (`org/slug`) that must each give at least one approval. */
     teams: z.array(team).optional(),
     /** An agent may not change these paths at all. */

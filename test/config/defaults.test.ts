@@ -15,3 +15,11 @@ describe("default policy", () => {
     expect(policy.check_name).toBe("agentgate");
   });
 });
+
+describe("a path rule", () => {
+  it("must protect something: approvals: 0 without teams is refused at its line", async () => {
+    const { parsePolicy } = await import("../../src/config/parse.js");
+    const r = parsePolicy("paths:\n  - name: x\n    paths: [a]\n    approvals: 0\n", ".agentgate.yml");
+    expect(r.ok ? [] : r.problems.map((p) => `${p.line}: ${p.key}: ${p.message}`)).toEqual(["4: paths[0].approvals: must be at least 1"]);
+  });
+});
