@@ -113,9 +113,10 @@ function ineligibility(
   if (k === key(facts.author.login)) {
     return { reason: "pr-author", detail: "opened this pull request" };
   }
+  // The human who asked the agent for the change never approves it: that is the two-person rule.
+  const steered = contributors.steering.get(k);
+  if (steered) return { reason: "steered-agent", detail: steered };
   if (!policy.approvals.allow_contributors) {
-    const steered = contributors.steering.get(k);
-    if (steered) return { reason: "steered-agent", detail: steered };
     const contributed = contributors.logins.get(k);
     if (contributed) return { reason: "contributor", detail: contributed };
   }

@@ -74,6 +74,14 @@ describe("who counts as an approver", () => {
     expect(v.counted.map((a) => a.login)).toEqual(["dan"]);
   });
 
+  it("never lets the requester approve, even when contributors may", () => {
+    const det = agentDetection("devin", { steeringHumans: [{ login: "sam", source: "Requested by: in the PR body" }] });
+    const p = { ...policy, approvals: { ...policy.approvals, allow_contributors: true } };
+    const v = verdict(facts({ reviews: [review("sam", "APPROVED")] }), det, p);
+    expect(v.counted).toEqual([]);
+    expect(v.ignored[0]?.reason).toBe("steered-agent");
+  });
+
   it("maps a co-author email to a login through another commit of the PR", () => {
     const commits = [
       commit("3333333", "One", { name: "Eve", email: "eve@corp.example", login: "eve" }),
