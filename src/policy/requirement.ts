@@ -68,13 +68,17 @@ export interface StateInputs {
   invalidPolicy: readonly string[];
 }
 
+/** No approval unblocks a `block` finding; this says what does. */
+const BLOCKED_WAY_OUT =
+  "remove the blocked changes from this PR: a human can make them in a PR of their own, or the base branch's policy can allow them";
+
 /** The published state and what is still missing. Never success while anything is in doubt. */
 export function stateOf(inputs: StateInputs): { state: GateState; missing: string[] } {
   const { requirement } = inputs;
   if (inputs.cannotDecide.length) return { state: "error", missing: ["agentgate could not decide; see problems"] };
   if (inputs.invalidPolicy.length) return { state: "failure", missing: ["fix the .agentgate.yml on the base branch"] };
   if (!requirement.applies) return { state: "success", missing: [] };
-  if (requirement.blocked) return { state: "failure", missing: ["remove the changes that a rule blocks"] };
+  if (requirement.blocked) return { state: "failure", missing: [BLOCKED_WAY_OUT] };
   const missing: string[] = [];
   if (inputs.changesRequestedBy.length) {
     missing.push(`changes requested by ${inputs.changesRequestedBy.map((l) => "@" + l).join(", ")}`);

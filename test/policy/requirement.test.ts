@@ -25,7 +25,7 @@ describe("what a pull request needs", () => {
     expect(r.blocked).toBe(true);
     expect(stateOf({ requirement: r, counted: 5, changesRequestedBy: [], cannotDecide: [], invalidPolicy: [] })).toEqual({
       state: "failure",
-      missing: ["remove the changes that a rule blocks"],
+      missing: ["remove the blocked changes from this PR: a human can make them in a PR of their own, or the base branch's policy can allow them"],
     });
   });
 
