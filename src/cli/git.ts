@@ -5,7 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import { basename } from "node:path";
-import { signalsWithoutPullRequest } from "../facts/rest.js";
+import { signalsWithoutPullRequest, unreviewedFacts } from "../facts/rest.js";
 import type { CommitFacts, FileFacts, FileStatus, PullRequestFacts } from "../facts/types.js";
 import { UserError, firstLine } from "./errors.js";
 
@@ -227,21 +227,14 @@ export async function gitFacts(git: GitRunner, change: GitChange, limits: { max_
   const incomplete: string[] = [];
   if (total > commits.length) incomplete.push(`the change has ${total} commits; agentgate reads at most ${limits.max_commits}`);
   if (files.length > limits.max_files) incomplete.push(`the change touches ${files.length} files; agentgate reads at most ${limits.max_files}`);
-  return {
-    ...signalsWithoutPullRequest({
-      repo: { ...repo, defaultBranch: branch },
-      headSha: change.headSha,
-      headRef: change.headRef,
-      baseRef: change.baseRef,
-      baseSha: change.mergeBase,
-      changedFiles: files.length,
-      commitCount: total,
-    }),
-    commits,
-    files,
-    reviews: [],
-    reviewers: {},
-    diffUnchangedSince: {},
-    incomplete,
-  };
+  const signals = signalsWithoutPullRequest({
+    repo: { ...repo, defaultBranch: branch },
+    headSha: change.headSha,
+    headRef: change.headRef,
+    baseRef: change.baseRef,
+    baseSha: change.mergeBase,
+    changedFiles: files.length,
+    commitCount: total,
+  });
+  return unreviewedFacts(signals, { commits, files, incomplete });
 }

@@ -4,7 +4,7 @@
  * missing; what is missing is said, never guessed.
  */
 import { readFile } from "node:fs/promises";
-import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, RestShapeError, signalsWithoutPullRequest, type PullRequestSignals } from "../facts/rest.js";
+import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, RestShapeError, signalsWithoutPullRequest, unreviewedFacts, type PullRequestSignals } from "../facts/rest.js";
 import type { RestCommit, RestFile, RestPullRequest } from "../facts/rest.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { UserError, firstLine } from "./errors.js";
@@ -140,17 +140,14 @@ export async function savedFacts(inputs: SavedInputs, read: ReadText = readTextO
     incomplete.push(`${inputs.files} lists ${files.length} of the ${signals.changedFiles} changed files (save with --paginate)`);
   }
   return {
-    facts: {
-      ...signals,
-      changedFiles: Math.max(signals.changedFiles, files.length),
-      commitCount: Math.max(signals.commitCount, commits.length),
-      commits,
-      files,
-      reviews: [],
-      reviewers: {},
-      diffUnchangedSince: {},
-      incomplete,
-    },
+    facts: unreviewedFacts(
+      {
+        ...signals,
+        changedFiles: Math.max(signals.changedFiles, files.length),
+        commitCount: Math.max(signals.commitCount, commits.length),
+      },
+      { commits, files, incomplete },
+    ),
     notes,
   };
 }

@@ -147,6 +147,17 @@ export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSign
 }
 
 /**
+ * The facts of a change read without GitHub (a local git range, saved API JSON): no reviews, so
+ * nothing is approved and no earlier SHA's diff is known.
+ */
+export function unreviewedFacts(
+  signals: PullRequestSignals,
+  read: { commits: CommitFacts[]; files: FileFacts[]; incomplete: string[] },
+): PullRequestFacts {
+  return { ...signals, ...read, reviews: [], reviewers: {}, diffUnchangedSince: {} };
+}
+
+/**
  * The signals of a change that has no pull request (a local git range, saved commits alone): no
  * author, title, body or labels; detection then rests on the commits (and the branch, if known).
  */
