@@ -10,17 +10,11 @@ const DEVIN: Identity = { name: "Devin AI", email: "158243242+devin-ai-integrati
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
 
-function repoIn(name: string): TestRepo {
-  const dir = join(tmp.dir, name);
-  mkdirSync(dir);
-  return new TestRepo(dir);
-}
-
 /** main: a human's first commit. feature: an agent commit (trailer), a human commit, an agent commit (identity). */
 let repo: TestRepo;
 let shas: { trailer: string; human: string; identity: string };
 beforeAll(() => {
-  repo = repoIn("app");
+  repo = tmp.repo("app");
   repo.write("README.md", "# app\n").commit("Initial commit");
   repo.git("checkout", "-q", "-b", "feature");
   const trailer = repo.write("src/a.ts", "export const a = 1;\n").commit(`Add a\n\nSome detail.\n\n${CLAUDE_TRAILER}`);
@@ -67,7 +61,7 @@ describe("agentgate check in a git repository", () => {
   });
 
   it("a human-only change is not agent-authored, and its findings are still listed", () => {
-    const human = repoIn("human");
+    const human = tmp.repo("human");
     human.write("README.md", "x\n").commit("init");
     human.git("checkout", "-q", "-b", "ci");
     human.write(".github/workflows/ci.yml", "on: push\n").commit("Add CI");
@@ -79,7 +73,7 @@ describe("agentgate check in a git repository", () => {
   });
 
   it("reads the policy of the base branch, not of the change", () => {
-    const r2 = repoIn("policy");
+    const r2 = tmp.repo("policy");
     r2.write(".agentgate.yml", "approvals:\n  required: 3\n").commit("policy");
     r2.git("checkout", "-q", "-b", "agent");
     r2.write(".agentgate.yml", "approvals:\n  required: 0\n").write("x.ts", "1\n").commit(`loosen\n\n${CLAUDE_TRAILER}`);
@@ -90,7 +84,7 @@ describe("agentgate check in a git repository", () => {
   });
 
   it("run from a subdirectory, reads every file's diff as from the top (no file loses its patch)", () => {
-    const r3 = repoIn("subdir");
+    const r3 = tmp.repo("subdir");
     r3.write("docs/readme.md", "x\n").commit("init");
     r3.git("checkout", "-q", "-b", "agent");
     r3.write("infra/db.tf", 'resource "aws_db_instance" "x" {\n  deletion_protection = false\n}\n').commit("db", DEVIN);
@@ -101,7 +95,7 @@ describe("agentgate check in a git repository", () => {
   });
 
   it("a base policy that exists but cannot be read is an error (exit 2), never the defaults", () => {
-    const r4 = repoIn("corrupt");
+    const r4 = tmp.repo("corrupt");
     r4.write(".agentgate.yml", "approvals:\n  required: 3\n").commit("policy");
     r4.git("checkout", "-q", "-b", "agent");
     r4.write("x.ts", "1\n").commit(`x\n\n${CLAUDE_TRAILER}`);

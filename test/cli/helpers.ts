@@ -45,10 +45,18 @@ export function agentgateAsync(args: string[], opts: { cwd?: string; env?: Recor
   });
 }
 
-/** A scratch directory removed by `cleanup`. */
-export function scratch(): { dir: string; cleanup: () => void } {
+/** A scratch directory removed by `cleanup`, and test repositories inside it. */
+export function scratch(): { dir: string; cleanup: () => void; repo: (name: string) => TestRepo } {
   const dir = mkdtempSync(join(tmpdir(), "agentgate-cli-"));
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    /** A new git repository in a subdirectory of the scratch directory. */
+    repo: (name) => {
+      mkdirSync(join(dir, name));
+      return new TestRepo(join(dir, name));
+    },
+  };
 }
 
 export interface Identity {

@@ -1,16 +1,10 @@
 import { afterAll, describe, expect, it } from "@jest/globals";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { agentgate, scratch, TestRepo } from "./helpers.js";
+import { agentgate, scratch } from "./helpers.js";
 
 const tmp = scratch();
 afterAll(() => tmp.cleanup());
-
-function repoIn(name: string): TestRepo {
-  const dir = join(tmp.dir, name);
-  mkdirSync(dir);
-  return new TestRepo(dir);
-}
 
 function file(name: string, text: string): string {
   const path = join(tmp.dir, name);
@@ -45,7 +39,7 @@ describe("agentgate validate", () => {
   });
 
   it("finds the repository's policy by default, and warns when two exist", () => {
-    const repo = repoIn("two-files");
+    const repo = tmp.repo("two-files");
     repo.write(".agentgate.yml", "applies_to: all\n").write(".github/agentgate.yml", "applies_to: agents\n");
     const r = agentgate(["validate"], { cwd: repo.dir });
     expect(r.code).toBe(0);
@@ -60,7 +54,7 @@ describe("agentgate validate", () => {
   });
 
   it("no policy in the repository is one line and exit 2", () => {
-    const repo = repoIn("no-policy");
+    const repo = tmp.repo("no-policy");
     const r = agentgate(["validate"], { cwd: repo.dir });
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
