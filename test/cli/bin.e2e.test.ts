@@ -44,4 +44,14 @@ describe("the built agentgate command", () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
+
+  it("in a clone that was never built, says to build first in one line", () => {
+    const clone = mkdtempSync(join(tmpdir(), "agentgate-unbuilt-"));
+    mkdirSync(join(clone, "bin"));
+    copyFileSync(join(ROOT, "bin/agentgate.js"), join(clone, "bin/agentgate.js"));
+    const r = spawnSync(process.execPath, [join(clone, "bin/agentgate.js"), "validate"], { cwd: clone, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("agentgate: the CLI is not built here; run `npm run build` first\n");
+    rmSync(clone, { recursive: true, force: true });
+  });
 });
