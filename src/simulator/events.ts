@@ -3,8 +3,8 @@
  */
 import { createHmac } from "node:crypto";
 import type { FileChange, SimCommit } from "./git.js";
-import type { CheckRunState, CheckSuiteState, LabelState, PullState, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
-import { checkRunOut, openPullsAt } from "./routes.js";
+import type { CheckRunState, CheckSuiteState, LabelState, PullState, ReviewState, SimInstallation, SimRepo, SimUser, StatusState } from "./model.js";
+import { checkRunOut, installationJson, openPullsAt } from "./routes.js";
 import { appJson, checkRunPullRequestJson, commitJson, labelJson, nodeId, pullJson, repoJson, reviewJson, simplePullJson, userJson } from "./shapes.js";
 import type { SimState } from "./state.js";
 
@@ -210,3 +210,42 @@ export function mergeGroupEvent(state: SimState, repo: SimRepo, head: SimCommit,
   };
 }
 
+/** The repositories of an installation event: the short form GitHub lists. */
+function installedRepoJson(repo: SimRepo) {
+  return { id: repo.id, node_id: nodeId("R_kg", repo.id), name: repo.name, full_name: repo.fullName, private: repo.private };
+}
+
+/** The whole installation as webhooks carry it; `selected` unless every repository of the account is in it. */
+function installationInEvent(state: SimState, inst: SimInstallation) {
+  const ofAccount = [...state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase());
+  const selection = ofAccount.every((r) => r.installationId === inst.id) ? "all" : "selected";
+  // Webhooks carry the account as a plain user (the REST listing adds enterprise fields).
+  return { ...installationJson(state, inst), account: userJson(state.requireUser(inst.account), state.urls), repository_selection: selection };
+}
+
+/** The app was installed on an account: `installation.created`, with the repositories it can see. */
+export function installationCreatedEvent(state: SimState, inst: SimInstallation, repos: SimRepo[], sender: SimUser) {
+  const sent = userJson(sender, state.urls);
+  return {
+    action: "created",
+    installation: installationInEvent(state, inst),
+    repositories: repos.map(installedRepoJson),
+    requester: sent,
+    sender: sent,
+  };
+}
+
+/** Repositories were added to an existing installation: `installation_repositories.added`. */
+export function repositoriesAddedEvent(state: SimState, inst: SimInstallation, added: SimRepo[], sender: SimUser) {
+  const installation = installationInEvent(state, inst);
+  const sent = userJson(sender, state.urls);
+  return {
+    action: "added",
+    installation,
+    repository_selection: installation.repository_selection,
+    repositories_added: added.map(installedRepoJson),
+    repositories_removed: [],
+    requester: sent,
+    sender: sent,
+  };
+}

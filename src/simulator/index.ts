@@ -31,6 +31,8 @@
  *   (`openPullRequest`, `push`, `submitReview`, ...) send them one at a time and resolve once the app
  *   answered, so `delivery.requests` are exactly the calls made while handling it.
  * - Writes made by the app through the API (statuses, check runs) do not echo back as webhooks.
+ * - `addRepo({ ..., installed: false })`: the app cannot read it and gets none of its webhooks until
+ *   `installApp(repo, by)` sends `installation.created` or `installation_repositories.added`.
  * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
  *   drops the ones left.
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
@@ -42,10 +44,12 @@ import type { AddressInfo } from "node:net";
 import {
   checkRunEvent,
   checkSuiteEvent,
+  installationCreatedEvent,
   labelExtra,
   mergeGroupEvent,
   pullRequestEvent,
   pushEvent,
+  repositoriesAddedEvent,
   reviewEvent,
   signature,
   statusEvent,
@@ -184,7 +188,8 @@ export class GitHubSimulator {
     this.state.addUser({ login, type: "Organization" });
   }
 
-  addRepo(r: { owner: string; name: string; defaultBranch?: string; files: Record<string, string>; private?: boolean }): SimRepo {
+  /** `installed: false`: the app cannot see it and gets no webhooks from it until `installApp`. */
+  addRepo(r: { owner: string; name: string; defaultBranch?: string; files: Record<string, string>; private?: boolean; installed?: boolean }): SimRepo {
     const repo = this.state.createRepo(r);
     const owner = this.state.requireUser(r.owner);
     repo.git.commit(
@@ -491,6 +496,24 @@ export class GitHubSimulator {
     return { headSha: tip, delivery };
   }
 
+  /**
+   * Install the app on a repository that was added with `installed: false`: `installation.created` when
+   * the account had no installation yet, else `installation_repositories.added`.
+   */
+  async installApp(repo: string, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    if (r.installationId !== 0) throw new Error(`the app is installed on ${repo} already`);
+    const sender = this.state.requireUser(by);
+    const isNew = ![...this.state.installations.values()].some((i) => i.account.toLowerCase() === r.owner.toLowerCase());
+    const inst = this.state.installationFor(r.owner);
+    r.installationId = inst.id;
+    if (isNew) {
+      const repos = [...this.state.repos.values()].filter((x) => x.installationId === inst.id);
+      return this.send("installation", installationCreatedEvent(this.state, inst, repos, sender));
+    }
+    return this.send("installation_repositories", repositoriesAddedEvent(this.state, inst, [r], sender));
+  }
+
   /** The same delivery again: same id, same body (GitHub's "Redeliver"). */
   redeliver(delivery: Delivery): Promise<Delivery> {
     return this.enqueue(() => this.post(delivery.id, delivery.event, delivery.action, delivery.payload));
@@ -600,6 +623,11 @@ export class GitHubSimulator {
   private send(event: string, payload: object): Promise<Delivery> {
     const body = JSON.stringify(payload);
     const action = (payload as { action?: unknown }).action;
+    if ((payload as { installation?: { id?: number } }).installation?.id === 0) {
+      // GitHub sends an app nothing about a repository it is not installed on.
+      const skipped: Delivery = { id: randomUUID(), event, ...(typeof action === "string" ? { action } : {}), status: 0, body: "not sent: the app is not installed on this repository", requests: [], payload: body };
+      return Promise.resolve(skipped);
+    }
     return this.enqueue(() => this.post(randomUUID(), event, typeof action === "string" ? action : undefined, body));
   }
 

@@ -107,6 +107,7 @@ export interface SimRepo {
   defaultBranch: string;
   createdAt: string;
   pushedAt: string;
+  /** The app's installation that can see this repository; 0 while the app is not installed on it. */
   installationId: number;
   git: GitStore;
   /** Keyed by lower-case login. */

@@ -109,7 +109,7 @@ function commitJsonFor(state: SimState, repo: SimRepo, c: SimCommit) {
   return commitJson(c, repo, state.urls, state.userForEmail(c.author.email), state.userForEmail(c.committer.email));
 }
 
-function installationJson(state: SimState, inst: SimInstallation) {
+export function installationJson(state: SimState, inst: SimInstallation) {
   const account = state.requireUser(inst.account);
   return {
     id: inst.id,

@@ -117,7 +117,7 @@ export class SimState {
     return { token, expiresAt: new Date(expires).toISOString().replace(/\.\d+Z$/, "Z") };
   }
 
-  createRepo(r: { owner: string; name: string; defaultBranch?: string; private?: boolean }): SimRepo {
+  createRepo(r: { owner: string; name: string; defaultBranch?: string; private?: boolean; installed?: boolean }): SimRepo {
     const fullName = `${r.owner}/${r.name}`;
     if (this.repo(fullName)) throw new Error(`repository ${fullName} exists already`);
     if (!this.user(r.owner)) throw new Error(`unknown owner ${r.owner}: add it with addUser or addOrg first`);
@@ -130,7 +130,7 @@ export class SimState {
       defaultBranch: r.defaultBranch ?? "main",
       createdAt: this.now(),
       pushedAt: this.now(),
-      installationId: this.installationFor(r.owner).id,
+      installationId: r.installed === false ? 0 : this.installationFor(r.owner).id,
       git: new GitStore(),
       permissions: new Map(),
       pulls: new Map(),

@@ -109,6 +109,13 @@ async function scenario() {
   await sim.rerequestCheckSuite(REPO, head, "maria");
   await sim.enqueueMergeGroup(REPO, [number]);
   await sim.closePullRequest(REPO, draft.number, "maria");
+
+  // Installing the app: on a repository of an account it is installed on, and on a new account.
+  sim.addRepo({ owner: "acme", name: "later", files: { "README.md": "later\n" }, installed: false });
+  await sim.installApp("acme/later", "maria");
+  sim.addUser({ login: "solo", email: "solo@example.com" });
+  sim.addRepo({ owner: "solo", name: "tools", files: { "README.md": "tools\n" }, installed: false });
+  await sim.installApp("solo/tools", "solo");
 }
 
 beforeAll(async () => {
@@ -218,6 +225,8 @@ describe("webhook payloads match GitHub's webhook schemas", () => {
       "check_run.rerequested",
       "check_suite.rerequested",
       "merge_group.checks_requested",
+      "installation.created",
+      "installation_repositories.added",
     ]) {
       expect(kinds).toContain(k);
     }
