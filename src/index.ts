@@ -4,6 +4,7 @@
  */
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
+import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onPush } from "./handlers/push.js";
@@ -33,6 +34,7 @@ export default function agentgate(app: Probot): void {
   onMergeGroup(app, whoAmI);
   onPush(app, whoAmI);
   onStatus(app, whoAmI);
+  onInstallation(app, whoAmI);
 
   app.onError((error) => {
     // Probot answers 500, GitHub marks the delivery failed (it can be redelivered); the id names it.

@@ -244,6 +244,50 @@ describe("not an agent", () => {
   });
 });
 
+describe("installing the app", () => {
+  /** An agent PR and a human PR, both opened while the app could not see the repository. */
+  async function openedBeforeInstall() {
+    const { sim } = stack;
+    const { number: agentPr } = await copilotPullRequest(sim, TF_CHANGE);
+    sim.createBranch(REPO, "fix-readme", "main");
+    sim.commit(REPO, { branch: "fix-readme", files: { "README.md": "# app\n\nFixed.\n" }, message: "Fix README", author: people.maintainerA });
+    const { number: humanPr } = await sim.openPullRequest(REPO, { head: "fix-readme", title: "Fix README", author: people.maintainerA.login });
+    expect(statusOf(sim, agentPr)).toBeUndefined();
+    return { agentPr, humanPr };
+  }
+
+  it.each([
+    ["installation", "a new installation", false],
+    ["installation_repositories", "a repository added to an existing installation", true],
+  ])("judges the pull requests already open (%s: %s)", async (event, _label, otherRepoInstalled) => {
+    const { sim } = stack;
+    seedRepo(sim, {}, { installed: false });
+    if (otherRepoInstalled) sim.addRepo({ owner: "acme", name: "website", files: { "index.html": "<p>hi</p>\n" } });
+    const { agentPr, humanPr } = await openedBeforeInstall();
+
+    const delivery = await sim.installApp(REPO, people.maintainerA.login);
+    expect(delivery).toMatchObject({ event, status: 200 });
+    expect(statusOf(sim, agentPr)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    expect(statusOf(sim, humanPr)).toMatchObject({ state: "success", description: "not agent-authored: no approval needed" });
+  });
+
+  it("fails the delivery, logged with its id, when the open pull requests cannot be listed; a redelivery judges them", async () => {
+    const { sim } = stack;
+    seedRepo(sim, {}, { installed: false });
+    const { agentPr } = await openedBeforeInstall();
+    sim.failNext({ method: "GET", pathPattern: /\/repos\/acme\/app\/pulls$/ }, 502, 10); // the list of open PRs
+
+    const delivery = await sim.installApp(REPO, people.maintainerA.login);
+    expect(delivery.status).toBe(500);
+    expect(stack.logs.some((l) => l.delivery === delivery.id && l.msg === "could not evaluate the open pull requests of a newly installed repository")).toBe(true);
+    expect(statusOf(sim, agentPr)).toBeUndefined();
+
+    sim.clearFaults();
+    expect((await sim.redeliver(delivery)).status).toBe(200);
+    expect(statusOf(sim, agentPr)?.state).toBe("pending");
+  });
+});
+
 describe("robustness", () => {
   it("overwrites a forged status on its context with failure and says who forged it", async () => {
     const { sim } = stack;

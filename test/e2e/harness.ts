@@ -25,8 +25,11 @@ export const copilot = {
   commitIdentity: { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" },
 };
 
-/** A repository with maintainers, a reader, a platform team and (optionally) a policy. */
-export function seedRepo(sim: GitHubSimulator, files: Record<string, string> = {}) {
+/**
+ * A repository with maintainers, a reader, a platform team and (optionally) a policy. With
+ * `installed: false` the app cannot see it until `sim.installApp`.
+ */
+export function seedRepo(sim: GitHubSimulator, files: Record<string, string> = {}, opts: { installed?: boolean } = {}) {
   sim.addOrg("acme");
   for (const p of Object.values(people)) sim.addUser({ login: p.login, name: p.name, email: p.email });
   sim.addUser({ login: "Copilot", type: "Bot" });
@@ -40,6 +43,7 @@ export function seedRepo(sim: GitHubSimulator, files: Record<string, string> = {
       "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.small"\n}\n',
       ...files,
     },
+    ...(opts.installed === false ? { installed: false } : {}),
   });
   sim.setPermission(REPO, people.requester.login, "write");
   sim.setPermission(REPO, people.maintainerA.login, "maintain");

@@ -151,6 +151,24 @@ describe("GitHub's example payloads", () => {
     expect(stack.sim.checkRuns(REPO, agentHead).length).toBe(before + 1);
   });
 
+  it.each([
+    ["installation", "created", "repositories"],
+    ["installation_repositories", "added", "repositories_added"],
+  ] as const)("%s %s: judges the pull requests already open in the repositories it names", async (event, action, list) => {
+    const examplesHere = examplesOf(event, [action]);
+    expect(examplesHere.length).toBeGreaterThan(0);
+    for (const example of examplesHere) {
+      const payload = structuredClone(example);
+      payload.installation.id = repo.installationId;
+      // The examples name Codertocat/Hello-World or Codertocat/Space; the simulator holds the first.
+      payload[list] = payload[list].map((r: Record<string, unknown>) => ({ ...r, name: "Hello-World", full_name: REPO }));
+      const delivery = await stack.sim.deliver(event, payload);
+      expect(delivery.status).toBe(200);
+      expect(reads(delivery)).toContain(`GET /repos/${REPO}/pulls?state=open&per_page=100`);
+      expect(stack.sim.latestStatus(REPO, agentHead, "agentgate")).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    }
+  });
+
   it("merge_group checks_requested: answers on the group's head commit", async () => {
     const [example] = examplesOf("merge_group", ["checks_requested"]);
     const payload = forThisApp(example!);
