@@ -163,6 +163,13 @@ route("GET", "/repos/{owner}/{repo}/installation", "jwt", (state, _req, p) => {
 
 // ---------- repositories ----------
 
+route("GET", "/installation/repositories", "installation", (state, req) => {
+  const id = req.credential.kind === "installation" ? req.credential.installationId : 0;
+  const repos = [...state.repos.values()].filter((r) => r.installationId === id);
+  const page = paginated(req, state.urls.api, repos.map((r) => fullRepoJson(r, state.requireUser(r.owner), state.urls)));
+  return { ...page, body: { total_count: repos.length, repository_selection: "selected", repositories: page.body } };
+});
+
 route("GET", "/repos/{owner}/{repo}", "installation", (state, req, p) => {
   const repo = repoFor(state, req, p);
   return ok(fullRepoJson(repo, state.requireUser(repo.owner), state.urls));

@@ -71,6 +71,7 @@ async function scenario() {
   const installationId = (installs.body as { id: number }[])[0]?.id as number;
   await client.call("POST", `/app/installations/${installationId}/access_tokens`, undefined, jwt);
   await client.call("GET", `/repos/${REPO}`);
+  await client.call("GET", "/installation/repositories?per_page=100");
   await client.call("GET", `/repos/${REPO}/pulls?state=open&per_page=1`);
   await client.call("GET", `/repos/${REPO}/pulls?state=all&head=acme:copilot/fix&base=main`);
   await client.call("GET", `/repos/${REPO}/pulls/${number}`);
@@ -140,6 +141,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /app/installations",
       "POST /app/installations/{installation_id}/access_tokens",
       "GET /repos/{owner}/{repo}/installation",
+      "GET /installation/repositories",
       "GET /repos/{owner}/{repo}",
       "GET /repos/{owner}/{repo}/pulls",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}",
