@@ -31,11 +31,17 @@ const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: 60_000
 
 /**
  * Policies read from a repository's default branch (the org's `.github` defaults, `_extends` bases)
- * change rarely and trigger no re-evaluation, so a minute-old copy (or a minute-old "none") is kept:
- * for a repository without its own policy that saves two requests a webhook. The policy on the PR's
- * base branch is always read fresh.
+ * change rarely, so a minute-old copy (or a minute-old "none") is kept: for a repository without its
+ * own policy that saves two requests a webhook. A push that changes a policy file forgets that
+ * repository's copies (in this process). The policy on the PR's base branch is always read fresh.
  */
 const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
+
+/** A push changed a policy on this repository's default branch: read its files afresh. */
+export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
+  const prefix = `${owner}/${repo}:`.toLowerCase();
+  for (const key of [...defaultBranchPolicies.keys()]) if (key.startsWith(prefix)) defaultBranchPolicies.delete(key);
+}
 
 export function clearFactCaches(): void {
   permissionCache.clear();

@@ -39,6 +39,10 @@ beforeAll(async () => {
   await sim.rerequestCheckRun(REPO, run.id, people.maintainerA.login);
   await sim.enqueueMergeGroup(REPO, [number]);
   await sim.push(REPO, "main", { files: { ".agentgate.yml": "approvals:\n  required: 3\n" }, message: "policy", author: people.maintainerA });
+  sim.addRepo({ owner: "acme", name: ".github", files: { "README.md": "org\n" } });
+  await sim.push("acme/.github", "main", { files: { ".agentgate.yml": "approvals:\n  required: 2\n" }, message: "org defaults", author: people.maintainerA });
+  sim.addRepo({ owner: "acme", name: "website", files: { "index.html": "hi\n" }, installed: false });
+  await sim.installApp("acme/website", people.maintainerA.login);
 }, 60_000);
 
 afterAll(async () => {
@@ -50,6 +54,10 @@ describe("requests agentgate makes", () => {
     expect(requests.length).toBeGreaterThan(50);
     const undocumented = requests.filter((r) => !checker.operationFor(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
     expect(undocumented).toEqual([]);
+    // The org defaults' push and the installation listed what they re-judge.
+    const paths = requests.map((r) => r.path);
+    expect(paths).toContain("/installation/repositories?per_page=100");
+    expect(paths).toContain("/repos/acme/website/pulls?state=open&per_page=100");
   });
 
   it("write bodies GitHub's REST description accepts", () => {

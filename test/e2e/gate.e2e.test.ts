@@ -204,6 +204,41 @@ describe("the policy", () => {
     });
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "2/3 approvals · agent: copilot" });
   });
+
+  it("re-evaluates only the open PRs into a branch whose policy changed", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.createBranch(REPO, "release", "main");
+    const { number: intoMain } = await copilotPullRequest(sim, TF_CHANGE);
+    sim.createBranch(REPO, "copilot/backport", "release");
+    sim.commit(REPO, { branch: "copilot/backport", files: { "src/app.ts": "export const answer = 42;\n" }, message: "Backport", author: copilot.commitIdentity });
+    const { number: intoRelease } = await sim.openPullRequest(REPO, { head: "copilot/backport", base: "release", title: "Backport", author: copilot.login });
+    expect(statusOf(sim, intoRelease)?.description).toBe("0/2 approvals · agent: copilot");
+
+    const [push] = await sim.push(REPO, "release", { files: { ".agentgate.yml": "approvals:\n  required: 3\n" }, message: "Three for releases", author: people.maintainerA });
+    expect(push?.status).toBe(200);
+    expect(statusOf(sim, intoRelease)?.description).toBe("0/3 approvals · agent: copilot");
+    expect(statusOf(sim, intoMain)?.description).toBe("0/2 approvals · agent: copilot");
+  });
+
+  it("re-evaluates open PRs of every repository when the organization's defaults change, at once", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.addRepo({ owner: "acme", name: ".github", files: { ".agentgate.yml": "approvals:\n  required: 2\n" } });
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await approve(number, people.maintainerA.login);
+    await approve(number, people.maintainerB.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+
+    // Within the minute the org's policy is cached: the push itself must make the new one count.
+    const [push] = await sim.push("acme/.github", "main", {
+      files: { ".agentgate.yml": "approvals:\n  required: 3\n" },
+      message: "Require three approvals in every repository",
+      author: people.maintainerA,
+    });
+    expect(push?.status).toBe(200);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "2/3 approvals · agent: copilot" });
+  });
 });
 
 describe("infra rules", () => {
@@ -279,7 +314,7 @@ describe("installing the app", () => {
 
     const delivery = await sim.installApp(REPO, people.maintainerA.login);
     expect(delivery.status).toBe(500);
-    expect(stack.logs.some((l) => l.delivery === delivery.id && l.msg === "could not evaluate the open pull requests of a newly installed repository")).toBe(true);
+    expect(stack.logs.some((l) => l.delivery === delivery.id && l.msg === "installed: could not evaluate the open pull requests")).toBe(true);
     expect(statusOf(sim, agentPr)).toBeUndefined();
 
     sim.clearFaults();

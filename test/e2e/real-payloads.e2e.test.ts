@@ -91,7 +91,7 @@ describe("GitHub's example payloads", () => {
     },
   );
 
-  it("push: only a change of the policy on the default branch re-evaluates open PRs", async () => {
+  it("push: only a change of the policy re-evaluates the open PRs into its branch", async () => {
     const [plain] = examplesOf("push").filter((p) => p.ref === "refs/heads/master" && p.commits.length);
     expect(plain).toBeDefined();
     const untouched = await stack.sim.deliver("push", forThisApp(plain!));

@@ -1,0 +1,23 @@
+import { gatePullRequests, type GateRun } from "../gate.js";
+import type { RepoRef } from "../publish.js";
+
+/**
+ * Judge every open pull request of these repositories (only those into `base`, when given). One
+ * repository's trouble does not hold up the others; afterwards the delivery fails if any repository
+ * failed, so it is logged with its id and can be redelivered.
+ */
+export async function gateOpenPullRequests(run: GateRun, repos: readonly RepoRef[], why: string, base?: string): Promise<void> {
+  const failed: string[] = [];
+  for (const where of repos) {
+    const name = `${where.owner}/${where.repo}`;
+    try {
+      const open = await run.gh.paginate(run.gh.rest.pulls.list, { ...where, state: "open", ...(base ? { base } : {}), per_page: 100 });
+      if (open.length) run.log.info({ repo: name, count: open.length }, `${why}: evaluating open pull requests`);
+      await gatePullRequests(run, where, open.map((pr) => pr.number));
+    } catch (e) {
+      run.log.error({ err: e, repo: name }, `${why}: could not evaluate the open pull requests`);
+      failed.push(name);
+    }
+  }
+  if (failed.length) throw new Error(`could not evaluate the open pull requests of ${failed.join(", ")}; redeliver to try again`);
+}
