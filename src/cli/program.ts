@@ -4,7 +4,7 @@
  * prints a stack trace.
  */
 import { Command, CommanderError, Option } from "commander";
-import { formatProblem } from "../config/parse.js";
+import { formatProblem, type PolicyProblem } from "../config/parse.js";
 import type { LoadedPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
 import type { PullRequestFacts } from "../facts/types.js";
@@ -25,7 +25,14 @@ export interface CliIo {
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
-async function validateCommand(files: string[], io: CliIo): Promise<number> {
+/** `validate --format json`, version 1: one entry per file, every problem with its place. */
+interface ValidationJson {
+  version: 1;
+  valid: boolean;
+  files: { file: string; valid: boolean; problems: Omit<PolicyProblem, "kind" | "file">[]; notes: string[] }[];
+}
+
+async function validateCommand(files: string[], opts: { format: "text" | "json" }, io: CliIo): Promise<number> {
   let targets = files;
   if (!targets.length) {
     const git = gitIn(io.cwd);
@@ -37,19 +44,21 @@ async function validateCommand(files: string[], io: CliIo): Promise<number> {
       targets = targets.slice(0, 1);
     }
   }
-  let invalid = 0;
+  const report: ValidationJson = { version: 1, valid: true, files: [] };
   for (const file of targets) {
     const loaded = policyFromText(await readPolicyFile(file), file);
     // _extends cannot be followed offline, but the file itself is valid.
     const problems = loaded.problems.filter((p) => p.kind === "invalid");
-    if (problems.length) {
-      invalid++;
-      for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
-    } else {
-      io.stdout(`${file}: valid${loaded.problems.length ? " (its _extends base is checked when the App loads it)" : ""}\n`);
+    const notes = loaded.problems.length > problems.length ? ["its _extends base is checked when the App loads it"] : [];
+    report.valid &&= problems.length === 0;
+    report.files.push({ file, valid: problems.length === 0, problems: problems.map(({ kind: _k, file: _f, ...where }) => where), notes });
+    if (opts.format === "text") {
+      if (problems.length) for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
+      else io.stdout(`${file}: valid${notes.length ? ` (${notes.join("; ")})` : ""}\n`);
     }
   }
-  return invalid ? EXIT.rejected : EXIT.ok;
+  if (opts.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  return report.valid ? EXIT.ok : EXIT.rejected;
 }
 
 interface CheckOptions {
@@ -135,7 +144,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command("validate")
     .description("check .agentgate.yml files: every problem with file, line and key (exit 0 valid, 1 invalid)")
     .argument("[FILE...]", "policy files (default: the current repository's .agentgate.yml or .github/agentgate.yml)")
-    .action(async (files: string[]) => setExit(await validateCommand(files, io)));
+    .addOption(formatOption())
+    .action(async (files: string[], opts: { format: "text" | "json" }) => setExit(await validateCommand(files, opts, io)));
 
   program
     .command("check")

@@ -38,6 +38,26 @@ describe("agentgate validate", () => {
     expect(r.stdout).toContain(`${bad}:1:1: check_name: must not be empty`);
   });
 
+  it("reports in JSON for editors and CI: every file, every problem with line, column and key", () => {
+    const good = file("j-good.yml", "applies_to: all\n");
+    const bad = file("j-bad.yml", "approvals:\n  requird: 2\n");
+    const r = agentgate(["validate", "--format", "json", good, bad]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      version: 1,
+      valid: false,
+      files: [
+        { file: good, valid: true, problems: [], notes: [] },
+        {
+          file: bad,
+          valid: false,
+          problems: [{ line: 2, column: 3, key: "approvals.requird", message: 'unknown key "requird" (did you mean "required"?)' }],
+          notes: [],
+        },
+      ],
+    });
+  });
+
   it("finds the repository's policy by default, and warns when two exist", () => {
     const repo = tmp.repo("two-files");
     repo.write(".agentgate.yml", "applies_to: all\n").write(".github/agentgate.yml", "applies_to: agents\n");
