@@ -12,9 +12,18 @@ interface PushedCommit {
   removed?: string[];
 }
 
-/** Whether a push touched a file the policy is read from. */
-export function touchesPolicy(commits: readonly PushedCommit[]): boolean {
-  return commits.some((c) =>
+/** GitHub lists at most this many commits in a push webhook; a longer push may hide a policy change. */
+export const PUSH_COMMITS_LISTED = 2048;
+
+/**
+ * Whether a push may have changed a file the policy is read from. When the payload cannot say (a
+ * force push can drop a commit that changed it; a long push lists only some commits), assume so:
+ * judging again costs requests, missing a stricter policy would let a PR pass under the old one.
+ */
+export function mayChangePolicy(push: { commits: readonly PushedCommit[]; forced?: boolean; deleted?: boolean }): boolean {
+  if (push.deleted) return false;
+  if (push.forced || push.commits.length >= PUSH_COMMITS_LISTED) return true;
+  return push.commits.some((c) =>
     [...(c.added ?? []), ...(c.modified ?? []), ...(c.removed ?? [])].some((f) => POLICY_PATHS.includes(f)),
   );
 }
@@ -22,7 +31,7 @@ export function touchesPolicy(commits: readonly PushedCommit[]): boolean {
 export function onPush(app: Probot, whoAmI: WhoAmI): void {
   app.on("push", async (context) => {
     const p = context.payload;
-    if (!p.ref.startsWith("refs/heads/") || !touchesPolicy(p.commits)) return;
+    if (!p.ref.startsWith("refs/heads/") || !mayChangePolicy(p)) return;
     const branch = p.ref.slice("refs/heads/".length);
     const onDefault = branch === p.repository.default_branch;
     const where = repoOf(p);
