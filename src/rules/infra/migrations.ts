@@ -35,12 +35,17 @@ const JS_DOWN_START = new RegExp(
 
 const indentLength = (text: string) => /^\s*/.exec(text)![0].length;
 
+/** Backticks on a line that are not escaped: an odd count opens or closes a template literal. */
+const templateQuotes = (text: string) => (text.match(/(?<!\\)`/g) ?? []).length;
+
 /**
  * Tracks whether the lines of a JS/TS migration are inside its `down`: from the line that opens it
- * to the first later line indented no deeper (its closing brace, skipped too).
+ * to the first later line indented no deeper (its closing brace, skipped too). Lines inside a
+ * template literal belong to it whatever their indentation: SQL is often written from column 0.
  */
 class JsRollbackSection {
   private indent: number | undefined;
+  private inTemplate = false;
 
   constructor(heading: string) {
     this.indent = JS_DOWN_START.exec(heading)?.[1]?.length;
@@ -48,6 +53,13 @@ class JsRollbackSection {
 
   /** True when the line belongs to a `down` and must not be read as a forward migration. */
   skips(text: string): boolean {
+    const skipped = this.belongs(text);
+    this.inTemplate = skipped && this.inTemplate !== (templateQuotes(text) % 2 === 1);
+    return skipped;
+  }
+
+  private belongs(text: string): boolean {
+    if (this.indent !== undefined && this.inTemplate) return true;
     const start = JS_DOWN_START.exec(text);
     if (start) {
       this.indent = start[1]!.length;

@@ -35,6 +35,26 @@ describe("JS/TS migration rollback sections", () => {
     expect(rules([forward])).toEqual(["DB-02 require"]);
   });
 
+  it("keeps skipping a down() whose SQL template literal starts its lines at column 0", () => {
+    const migration = added("dist/migrations/20260101000000-add-reviewed-at.js", [
+      '"use strict";',
+      "exports.up = function (db, cb) {",
+      "    db.runSql(`ALTER TABLE reviews ADD COLUMN reviewed_at TIMESTAMPTZ;`, cb);",
+      "};",
+      "exports.down = function (db, cb) {",
+      "    db.runSql(`",
+      "DROP INDEX IF EXISTS reviews_reviewed_at_idx;",
+      "ALTER TABLE reviews DROP COLUMN reviewed_at;`, cb);",
+      "};",
+      "exports.cleanup = function (db, cb) {",
+      "    db.runSql(`",
+      "DROP TABLE reviews_old;`, cb);",
+      "};",
+    ]);
+    // The rollback is skipped; what follows the down() is read again, template literal and all.
+    expect(analyzeInfra([migration], infra).map((f) => [f.rule, f.line])).toEqual([["DB-01", 12]]);
+  });
+
   it("skips a TypeORM class's async down(), not the method after it", () => {
     const migration = added("src/migrations/1789558029357-AddDescription.ts", [
       "export class AddDescription1789558029357 {",
