@@ -166,10 +166,13 @@ interface Check {
 
 const CHECKS: Check[] = [
   { rule: "DB-01", severity: "block", re: /\bDROP\s+(DATABASE|SCHEMA)\b/i, message: "drops a whole database or schema" },
-  { rule: "DB-01", severity: "require", re: /\bdrop_table\b|\bop\.drop_table\(|migrations\.DeleteModel\(|\.dropTable(IfExists)?\(/, message: "drops a table: its data is gone once deployed" },
-  { rule: "DB-02", severity: "require", re: /\bDROP\s+COLUMN\b|\bremove_columns?\b|migrations\.RemoveField\(|\bop\.drop_column\(|\.dropColumns?\(/i, message: "drops a column: its data is gone once deployed, and running code that reads it breaks" },
+  // Code migrations: Rails, Alembic, Django, knex/TypeORM/Sequelize (`dropTable`, `removeColumn`), and
+  // helper-style APIs that wrap them (`deleteTable`, `dropTables`, `createDropColumnMigration`), called
+  // as methods or as imported functions.
+  { rule: "DB-01", severity: "require", re: /\bdrop_table\b|\bop\.drop_table\(|migrations\.DeleteModel\(|\bdropTable(IfExists)?\(|\bdeleteTable\(|\bdropTables\(/, message: "drops a table: its data is gone once deployed" },
+  { rule: "DB-02", severity: "require", re: /\bDROP\s+COLUMN\b|\bremove_columns?\b|migrations\.RemoveField\(|\bop\.drop_column\(|\bdropColumns?\(|\bremoveColumn\(|\bcreateDropColumnMigration\(/i, message: "drops a column: its data is gone once deployed, and running code that reads it breaks" },
   { rule: "DB-03", severity: "block", re: /\bTRUNCATE\b.*\bCASCADE\b/i, message: "TRUNCATE ... CASCADE empties this table and every table referencing it" },
-  { rule: "DB-04", severity: "require", re: /\bRENAME\s+COLUMN\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\brename_(column|table)\b|migrations\.Rename(Field|Model)\(|\bop\.rename_table\(|new_column_name\s*=|\.renameColumn\(/i, message: "renames a column or table: code still running against the old name breaks during the deploy" },
+  { rule: "DB-04", severity: "require", re: /\bRENAME\s+COLUMN\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\brename_(column|table)\b|migrations\.Rename(Field|Model)\(|\bop\.rename_table\(|new_column_name\s*=|\brenameColumn\(|\brenameTable\(|\bcreateRenameColumnMigration\(/i, message: "renames a column or table: code still running against the old name breaks during the deploy" },
   { rule: "DB-04", severity: "note", re: /\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bchange_column\b|\bALTER\s+TYPE\s+\S+\s+RENAME\s+VALUE\b|migrations\.AlterField\(/i, message: "changes a column type or renames an enum value: may rewrite the table or break running code" },
 ];
 

@@ -108,4 +108,50 @@ describe("JS/TS migration rollback sections", () => {
     expect(finding).toMatchObject({ rule: "DB-01", severity: "require" });
     expect(finding!.message).toContain("drops table product_shipping_profile");
   });
+
+  it("reads the ORM calls and helpers that drop or rename, not only SQL", () => {
+    const sequelize = added("migrations/20260301-contract-users.js", [
+      "module.exports = {",
+      "  up: async (queryInterface) => {",
+      '    await queryInterface.removeColumn("users", "legacy_name");',
+      '    await queryInterface.renameTable("user_prefs", "preferences");',
+      "  },",
+      "};",
+    ]);
+    expect(rules([sequelize])).toEqual(["DB-02 require", "DB-04 require"]);
+
+    const helpers = added("core/server/data/migrations/versions/9.1/2026-10-01-drop-old-tables.js", [
+      "module.exports = createTransactionalMigration(",
+      "  async function up(knex) {",
+      '    await commands.deleteTable("old_events", knex);',
+      '    await dropTables(["old_a", "old_b"], knex);',
+      "  },",
+      "  async function down() {},",
+      ");",
+    ]);
+    expect(rules([helpers])).toEqual(["DB-01 require", "DB-01 require"]);
+
+    const imported = added("core/server/data/migrations/versions/9.1/2026-10-04-leaf-rows.js", [
+      "const { addColumn, dropColumn } = require('../../../schema/commands');",
+      "module.exports = createNonTransactionalMigration(",
+      "  async function up(knex) {",
+      "    await addColumn('values', 'path', knex);",
+      "    await dropColumn('values', 'value_json', knex);",
+      "  },",
+      "  async function down(knex) {",
+      "    await dropColumn('values', 'path', knex);",
+      "  },",
+      ");",
+    ]);
+    expect(analyzeInfra([imported], infra).map((f) => [f.rule, f.line])).toEqual([["DB-02", 5]]);
+
+    const dropColumn = added("core/server/data/migrations/versions/9.1/2026-10-02-drop-legacy-column.js", [
+      'module.exports = createDropColumnMigration("posts", "legacy_html", {});',
+    ]);
+    expect(rules([dropColumn])).toEqual(["DB-02 require"]);
+    const renameColumn = added("core/server/data/migrations/versions/9.1/2026-10-03-rename-column.js", [
+      'module.exports = createRenameColumnMigration("posts", "html", "lexical");',
+    ]);
+    expect(rules([renameColumn])).toEqual(["DB-04 require"]);
+  });
 });
