@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/rules-history.ts fetch <workdir> [list]   # npm pack + extract every version listed
  *   npx tsx bench/rules-history.ts <workdir>                # analyze what is there
+ *   npx tsx bench/rules-history.ts migrations <dir> [prefix]  # every migration in dir as an added file
  *
  * [list]: a file with one package a line, `name version version ...` in release order (`#` starts a
  * comment); without it, DEFAULT_PACKAGES below.
@@ -219,16 +220,51 @@ async function analyzeAll(workdir: string): Promise<void> {
   console.log("Judge each ALARM above by hand: a true positive is a change that really destroys or exposes something.");
 }
 
+// ---------------------------------------------------------------------------------------------
+// Recall on one project's migrations: every migration file read as if a PR added it
+
+/** Words that, in the forward part of a migration, suggest it drops or renames something. */
+const DESTRUCTIVE_WORDS = /\b(drop|delete|remove|rename|truncate)[A-Z_ (]|DROP\s|TRUNCATE\s|RENAME\s/i;
+/** Where a rollback section starts, to leave it out of the word search (a rough cut, for listing). */
+const ROLLBACK_START = /function\s+down\b|\bdown\s*[:=(]|def\s+(down|downgrade)\b/;
+
+async function migrationRecall(dir: string, prefix: string): Promise<void> {
+  const files = run("find", [dir, "-type", "f", "(", "-name", "*.js", "-o", "-name", "*.ts", "-o", "-name", "*.sql", "-o", "-name", "*.rb", "-o", "-name", "*.py", ")"]).stdout.trim().split("\n").filter(Boolean).sort();
+  let flagged = 0;
+  const unflaggedCandidates: string[] = [];
+  for (const path of files) {
+    const text = readFileSync(path, "utf8");
+    const lines = text.split("\n");
+    const filename = join(prefix, relative(dir, path));
+    const file: FileFacts = { filename, status: "added", additions: lines.length, deletions: 0, patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n"), headContent: text };
+    const alarms = analyzeInfra([file], infra).filter((f) => f.severity !== "note");
+    if (alarms.length) {
+      flagged++;
+      console.log(`FLAGGED ${filename}: ${alarms.map((f) => `${f.rule}:${f.line}`).join(" ")}`);
+    } else if (DESTRUCTIVE_WORDS.test(text.split(ROLLBACK_START)[0]!)) {
+      unflaggedCandidates.push(filename);
+    }
+  }
+  console.log(`\n${files.length} migration files, ${flagged} flagged (block/require).`);
+  console.log(`Not flagged, but their forward part has a word like drop/delete/remove/rename/truncate (judge by hand: a miss, or harmless): ${unflaggedCandidates.length}`);
+  for (const f of unflaggedCandidates) console.log(`  ${f}`);
+}
+
 const [command, ...rest] = process.argv.slice(2);
 if (command === "fetch") {
   const [workdir, list] = rest;
   if (!workdir) throw new Error("usage: rules-history.ts fetch <workdir> [list]");
   refuseInsideRepo(workdir);
   fetchAll(parseList(list ? readFileSync(list, "utf8") : DEFAULT_PACKAGES), workdir);
+} else if (command === "migrations") {
+  const [dir, prefix = "db/migrations"] = rest;
+  if (!dir) throw new Error("usage: rules-history.ts migrations <dir> [path prefix]");
+  refuseInsideRepo(dir);
+  await migrationRecall(dir, prefix);
 } else if (command) {
   refuseInsideRepo(command);
   await analyzeAll(command);
 } else {
-  console.error("usage: rules-history.ts fetch <workdir> [list] | rules-history.ts <workdir>");
+  console.error("usage: rules-history.ts fetch <workdir> [list] | rules-history.ts <workdir> | rules-history.ts migrations <dir> [path prefix]");
   process.exit(2);
 }
