@@ -176,9 +176,26 @@ const CHECKS: Check[] = [
   { rule: "DB-04", severity: "note", re: /\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bchange_column\b|\bALTER\s+TYPE\s+\S+\s+RENAME\s+VALUE\b|migrations\.AlterField\(/i, message: "changes a column type or renames an enum value: may rewrite the table or break running code" },
 ];
 
+/**
+ * In a code migration, SQL is a string that may span lines (`DELETE FROM t` on one, `WHERE ...` on the
+ * next): the statement from `at` on line `i` runs on to the first line that ends it (`;` or a quote
+ * closing the string), at most a dozen lines.
+ */
+function sqlRunningOn(lines: readonly Statement[], i: number, at: number): string {
+  const ends = (text: string) => /[;`'"]/.test(text);
+  let text = lines[i]!.text.slice(at);
+  if (ends(text)) return text;
+  for (let j = i + 1; j < Math.min(lines.length, i + 12); j++) {
+    text += ` ${lines[j]!.text}`;
+    if (ends(lines[j]!.text)) break;
+  }
+  return text;
+}
+
 function migrationFindings(pf: ParsedFile): RawFinding[] {
   const out: RawFinding[] = [];
   const file = pf.file.filename;
+  const sql = /\.sql$/i.test(file);
   const created = new Set<string>();
   const statements = statementsOf(pf);
   statements.forEach((s, i) => {
@@ -201,7 +218,10 @@ function migrationFindings(pf: ParsedFile): RawFinding[] {
     if (/\bTRUNCATE\b/i.test(s.text) && !/\bCASCADE\b/i.test(s.text) && !/^\s*#/.test(s.text)) {
       out.push(at("DB-03", "require", file, line, "TRUNCATE empties the table"));
     }
-    if (/\bDELETE\s+FROM\s+\S+/i.test(s.text) && !/\bWHERE\b/i.test(s.text)) out.push(at("DB-03", "require", file, line, "DELETE without WHERE empties the table"));
+    const deleteFrom = /\bDELETE\s+FROM\s+\S+/i.exec(s.text);
+    if (deleteFrom && !/\bWHERE\b/i.test(sql ? s.text : sqlRunningOn(statements, i, deleteFrom.index))) {
+      out.push(at("DB-03", "require", file, line, "DELETE without WHERE empties the table"));
+    }
     if (/\bcreate_table\b.*\bforce:\s*(true|:cascade)/.test(s.text) && !/(^|\/)db\/schema\.rb$/.test(file)) {
       out.push(at("DB-05", "require", file, line, "create_table with force: drops an existing table of the same name first"));
     }

@@ -154,4 +154,32 @@ describe("JS/TS migration rollback sections", () => {
     ]);
     expect(rules([renameColumn])).toEqual(["DB-04 require"]);
   });
+
+  it("reads a DELETE whose WHERE is on the next line of the SQL string as bounded", () => {
+    const bounded = added("dist/migrations/20260105-remove-builtin-strategy.js", [
+      "function removeSql(name) {",
+      "    return `",
+      "        DELETE FROM strategies",
+      "        WHERE name = '${name}' AND built_in = 1`;",
+      "}",
+      "exports.up = function (db, cb) {",
+      "    db.runSql(`",
+      "        DELETE FROM role_permission p1",
+      "        USING role_permission p2",
+      "        WHERE p1.created_at < p2.created_at;",
+      "    `, cb);",
+      "};",
+    ]);
+    expect(rules([bounded])).toEqual([]);
+
+    const unbounded = added("dist/migrations/20260106-clear-events.js", [
+      "exports.up = function (db, cb) {",
+      "    db.runSql(`",
+      "        DELETE FROM onboarding_events;",
+      "        UPDATE settings SET value = '0' WHERE name = 'onboarded';",
+      "    `, cb);",
+      "};",
+    ]);
+    expect(analyzeInfra([unbounded], infra).map((f) => [f.rule, f.line])).toEqual([["DB-03", 3]]);
+  });
 });
