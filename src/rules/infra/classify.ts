@@ -21,6 +21,8 @@ const K8S_DIR = /(^|\/)(k8s|kubernetes|manifests|charts|helm|kustomize|argocd|ar
 const COMPOSE = /(^|\/)(docker-)?compose[^/]*\.ya?ml$/i;
 const DOCKERFILE = /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.dockerfile$/i;
 const SQL = /\.sql$/i;
+/** Code migrations: Rails, Alembic/Django, knex/TypeORM/Sequelize, Laravel, Ecto, EF Core, Go. */
+const MIGRATION_CODE = /\.(rb|py|[cm]?[jt]s|php|exs?|cs|go)$/i;
 const MIGRATION_DIR = /(^|\/)(migrations?|migrate|alembic\/versions|db\/migrate|schema)(\/|$)/i;
 const SCRIPT =
   /\.(sh|bash|zsh|ksh|ps1|mk)$|(^|\/)(Makefile|GNUmakefile|makefile|Justfile|justfile|Taskfile\.ya?ml|package\.json|Jenkinsfile|Rakefile|\.gitlab-ci\.ya?ml|buildspec\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|\.travis\.ya?ml|cloudbuild\.ya?ml|Procfile)$|(^|\/)\.circleci\/config\.ya?ml$|(^|\/)\.buildkite\/.+\.ya?ml$/i;
@@ -49,7 +51,7 @@ export function ecosystemsOf(filename: string, sample: string): Set<Ecosystem> {
   const name = baseNameOf(filename);
   if (TERRAFORM.test(filename)) kinds.add("terraform");
   if (DOCKERFILE.test(filename)) kinds.add("dockerfile");
-  if (SQL.test(filename) || (MIGRATION_DIR.test(filename) && /\.(rb|py|sql|ts|js)$/i.test(name))) kinds.add("migration");
+  if (SQL.test(filename) || (MIGRATION_DIR.test(filename) && MIGRATION_CODE.test(name))) kinds.add("migration");
   if (SCRIPT.test(filename)) kinds.add("script");
   if (WORKFLOW.test(filename)) kinds.add("workflow");
   else if (ACTION.test(filename)) kinds.add("script");

@@ -184,8 +184,10 @@ export function contextNeeded(files: FileFacts[], infra: InfraPolicy): { filenam
         if (hasAdded && file.headContent === undefined) wanted.push({ filename: file.filename, side: "head", priority: 2 });
         if (hasRemoved && file.baseContent === undefined) wanted.push({ filename: file.filename, side: "base", priority: 3 });
       }
-      // Code migrations: a hunk deep inside `down` (rollback code, skipped) may not show that it is.
-      if (kinds.has("migration") && !isSql(file.filename) && file.headContent === undefined && /^\+.*(drop|remove|delete|truncate|rename)/im.test(patch)) {
+      // Migrations: a hunk deep inside `down` (rollback code, skipped) may not show that it is. A SQL
+      // file only has one when a tool marks it (`-- +goose Down`) above a hunk that starts lower.
+      const hidesAbove = !isSql(file.filename) || /^@@ -\d+(?:,\d+)? \+(?:[2-9]|\d{2,})/m.test(patch);
+      if (kinds.has("migration") && hidesAbove && file.headContent === undefined && /^\+.*(drop|remove|delete|truncate|rename)/im.test(patch)) {
         wanted.push({ filename: file.filename, side: "head", priority: 5 });
       }
       if (kinds.has("terraform") || kinds.has("cloudformation")) {

@@ -1,8 +1,9 @@
 /**
  * Database migration rules (DB-01..DB-05) over the forward side of migrations: rollback files
- * (`down.sql`, `*.down.sql`, Flyway `U*__`) and rollback sections (Rails `def down`, Alembic
- * `downgrade()`, the `down` of knex, TypeORM, Sequelize and MikroORM migrations) are skipped, and
- * comments never trigger.
+ * (`down.sql`, `*.down.sql`, Flyway `U*__`) and rollback sections (Rails and Ecto `def down`, Alembic
+ * `downgrade()`, the `down` of knex, TypeORM, Sequelize, MikroORM and Laravel migrations, EF Core's
+ * `Down`, the `-- +goose Down` / `-- migrate:down` part of a SQL file) are skipped, and comments never
+ * trigger.
  */
 import type { Severity } from "../types.js";
 import { baseNameOf, sideOf, usableContent, type DiffLine, type ParsedFile } from "./diff.js";
@@ -21,10 +22,11 @@ interface Statement {
 
 const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
 
-/** The first line of a JavaScript/TypeScript migration's `down`, in the shapes ORMs and compilers write. */
+/** The first line of a code migration's `down` (JS/TS, PHP, C#), in the shapes ORMs and compilers write. */
 const JS_DOWN_START = new RegExp(
   String.raw`^(\s*)(?:` +
-    String.raw`(?:export\s+)?(?:async\s+)?function\s*\*?\s*down\s*\(` + // function down(knex) {
+    String.raw`(?:(?:export|async|public|protected|private|static)\s+)*function\s*\*?\s*down\s*\(` + // function down(knex) {, Laravel's public function down(): void
+    String.raw`|(?:(?:public|protected|private|internal|static|override)\s+)*void\s+Down\s*\(` + // EF Core: protected override void Down(MigrationBuilder b)
     String.raw`|(?:(?:public|protected|private|static|override|async)\s+)*down\s*\([^)]*\)[^{;]*\{\s*$` + // async down(queryRunner) {
     String.raw`|["']?down["']?\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)` + // down: async (queryInterface) => {
     String.raw`|(?:module\.)?exports\.down\s*=` + // exports.down = function (knex) {
@@ -46,6 +48,8 @@ const templateQuotes = (text: string) => (text.match(/(?<!\\)`/g) ?? []).length;
 class JsRollbackSection {
   private indent: number | undefined;
   private inTemplate = false;
+  /** Just after the opening line: C# and PHP styles put the `{` on a line of its own. */
+  private opening = false;
 
   constructor(heading: string) {
     this.indent = JS_DOWN_START.exec(heading)?.[1]?.length;
@@ -63,24 +67,49 @@ class JsRollbackSection {
     const start = JS_DOWN_START.exec(text);
     if (start) {
       this.indent = start[1]!.length;
+      this.opening = !/\{\s*$/.test(text);
       return true;
     }
     if (this.indent === undefined || text.trim() === "") return this.indent !== undefined;
+    const opening = this.opening;
+    this.opening = false;
+    if (opening && /^\s*\{\s*$/.test(text)) return true;
     if (indentLength(text) > this.indent) return true;
     this.indent = undefined;
     return /^\s*[})]/.test(text);
   }
 }
 
+/** Migration tools that keep both directions in one SQL file mark them: goose, sql-migrate, dbmate. */
+const SQL_DOWN_MARK = /^\s*--\s*(?:\+goose\s+down|\+migrate\s+down|migrate:down)\b/i;
+const SQL_UP_MARK = /^\s*--\s*(?:\+goose\s+up|\+migrate\s+up|migrate:up)\b/i;
+
+type Language = "sql" | "braces" | "other";
+
+function languageOf(filename: string): Language {
+  if (/\.sql$/i.test(filename)) return "sql";
+  // Brace languages end a `down` by indentation (JsRollbackSection); Ruby, Elixir and Python by `def`/`end`.
+  return /\.([cm]?[jt]s|php|cs|go)$/i.test(filename) ? "braces" : "other";
+}
+
 /**
  * Which of a sequence of lines (a whole file, or the new side of a hunk seeded with its heading) are
- * in a rollback section: Ruby/Python `def down`/`downgrade`, and for JS/TS the `down` function.
+ * in a rollback section: Ruby/Elixir/Python `def down`/`downgrade`, the `down` function of a brace
+ * language, and in SQL what follows a down marker (until an up marker).
  */
-function rollbackMask(texts: readonly string[], heading: string, js: boolean): boolean[] {
+function rollbackMask(texts: readonly string[], heading: string, language: Language): boolean[] {
+  if (language === "sql") {
+    let down = SQL_DOWN_MARK.test(heading);
+    return texts.map((text) => {
+      if (SQL_DOWN_MARK.test(text)) down = true;
+      else if (SQL_UP_MARK.test(text)) down = false;
+      return down;
+    });
+  }
   let downIndent = DOWN_START.exec(heading)?.[1]?.length;
-  const jsRollback = new JsRollbackSection(js ? heading : "");
+  const braceRollback = new JsRollbackSection(language === "braces" ? heading : "");
   return texts.map((text) => {
-    if (js && jsRollback.skips(text)) return true;
+    if (language === "braces" && braceRollback.skips(text)) return true;
     const def = /^(\s*)def\s+\w+/.exec(text);
     if (def) downIndent = DOWN_START.test(text) ? def[1]!.length : downIndent !== undefined && def[1]!.length <= downIndent ? undefined : downIndent;
     else if (downIndent !== undefined && /^\s*end\s*$/.test(text) && indentLength(text) === downIndent) {
@@ -92,27 +121,27 @@ function rollbackMask(texts: readonly string[], heading: string, js: boolean): b
 }
 
 /** Head-side rollback lines from the whole file when it was fetched: a hunk may not show the `down` it is in. */
-function headRollbackMask(pf: ParsedFile, js: boolean): boolean[] | undefined {
+function headRollbackMask(pf: ParsedFile, language: Language): boolean[] | undefined {
   const head = usableContent(pf.file.headContent);
-  return head ? rollbackMask(head, "", js) : undefined;
+  return head ? rollbackMask(head, "", language) : undefined;
 }
 
 /** Forward-side statements of a file: SQL split on `;`, other languages one line each. */
 function statementsOf(pf: ParsedFile): Statement[] {
-  const sql = /\.sql$/i.test(pf.file.filename);
-  const js = /\.[cm]?[jt]s$/i.test(pf.file.filename);
-  const headMask = sql ? undefined : headRollbackMask(pf, js);
+  const language = languageOf(pf.file.filename);
+  const sql = language === "sql";
+  const headMask = headRollbackMask(pf, language);
   const out: Statement[] = [];
   for (const h of pf.hunks) {
     const newSide = sideOf(h, "new");
-    const hunkMask = sql ? [] : rollbackMask(newSide.map((l) => l.text), h.heading, js);
+    const hunkMask = rollbackMask(newSide.map((l) => l.text), h.heading, language);
     let blockComment = false;
     let current: Statement = { text: "" };
     for (const [i, l] of newSide.entries()) {
       let text = l.text;
+      const inRollback = (l.newLine !== undefined ? headMask?.[l.newLine - 1] : undefined) ?? hunkMask[i];
+      if (inRollback) continue;
       if (!sql) {
-        const inRollback = (l.newLine !== undefined ? headMask?.[l.newLine - 1] : undefined) ?? hunkMask[i];
-        if (inRollback) continue;
         if (/^\s*#/.test(text)) continue;
         out.push({ text, ...(l.kind === "+" ? { firstAdded: l } : {}) });
         continue;
@@ -166,13 +195,14 @@ interface Check {
 
 const CHECKS: Check[] = [
   { rule: "DB-01", severity: "block", re: /\bDROP\s+(DATABASE|SCHEMA)\b/i, message: "drops a whole database or schema" },
-  // Code migrations: Rails, Alembic, Django, knex/TypeORM/Sequelize (`dropTable`, `removeColumn`), and
+  // Code migrations: Rails, Alembic, Django, knex/TypeORM/Sequelize (`dropTable`, `removeColumn`), Laravel
+  // (`Schema::dropIfExists`), Ecto (`drop table(:x)`, `remove :col`), EF Core (`DropTable`), and
   // helper-style APIs that wrap them (`deleteTable`, `dropTables`, `createDropColumnMigration`), called
   // as methods or as imported functions.
-  { rule: "DB-01", severity: "require", re: /\bdrop_table\b|\bop\.drop_table\(|migrations\.DeleteModel\(|\bdropTable(IfExists)?\(|\bdeleteTable\(|\bdropTables\(/, message: "drops a table: its data is gone once deployed" },
-  { rule: "DB-02", severity: "require", re: /\bDROP\s+COLUMN\b|\bremove_columns?\b|migrations\.RemoveField\(|\bop\.drop_column\(|\bdropColumns?\(|\bremoveColumn\(|\bcreateDropColumnMigration\(/i, message: "drops a column: its data is gone once deployed, and running code that reads it breaks" },
+  { rule: "DB-01", severity: "require", re: /\bdrop_table\b|\bop\.drop_table\(|migrations\.DeleteModel\(|\b[dD]ropTable(IfExists)?\(|\bdeleteTable\(|\bdropTables\(|\bSchema::drop(IfExists)?\(|^\s*drop(_if_exists)?\s+table\(/, message: "drops a table: its data is gone once deployed" },
+  { rule: "DB-02", severity: "require", re: /\bDROP\s+COLUMN\b|\bremove_columns?\b|migrations\.RemoveField\(|\bop\.drop_column\(|\bdropColumns?\(|\bremoveColumn\(|\bcreateDropColumnMigration\(|^\s*remove\s+:\w+/i, message: "drops a column: its data is gone once deployed, and running code that reads it breaks" },
   { rule: "DB-03", severity: "block", re: /\bTRUNCATE\b.*\bCASCADE\b/i, message: "TRUNCATE ... CASCADE empties this table and every table referencing it" },
-  { rule: "DB-04", severity: "require", re: /\bRENAME\s+COLUMN\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\brename_(column|table)\b|migrations\.Rename(Field|Model)\(|\bop\.rename_table\(|new_column_name\s*=|\brenameColumn\(|\brenameTable\(|\bcreateRenameColumnMigration\(/i, message: "renames a column or table: code still running against the old name breaks during the deploy" },
+  { rule: "DB-04", severity: "require", re: /\bRENAME\s+COLUMN\b|\bALTER\s+TABLE\s+\S+\s+RENAME\s+TO\b|\brename_(column|table)\b|migrations\.Rename(Field|Model)\(|\bop\.rename_table\(|new_column_name\s*=|\brenameColumn\(|\brenameTable\(|\bcreateRenameColumnMigration\(|\bSchema::rename\(|^\s*rename\s+table\(/i, message: "renames a column or table: code still running against the old name breaks during the deploy" },
   { rule: "DB-04", severity: "note", re: /\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b|\bchange_column\b|\bALTER\s+TYPE\s+\S+\s+RENAME\s+VALUE\b|migrations\.AlterField\(/i, message: "changes a column type or renames an enum value: may rewrite the table or break running code" },
 ];
 
