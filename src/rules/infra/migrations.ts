@@ -25,9 +25,10 @@ const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
 /** The first line of a code migration's `down` (JS/TS, PHP, C#), in the shapes ORMs and compilers write. */
 const JS_DOWN_START = new RegExp(
   String.raw`^(\s*)(?:` +
-    String.raw`(?:(?:export|async|public|protected|private|static)\s+)*function\s*\*?\s*down\s*\(` + // function down(knex) {, Laravel's public function down(): void
+    // `down`, or a helper named for it (`migrateDown`): rollback code lives there too.
+    String.raw`(?:(?:export|async|public|protected|private|static)\s+)*function\s*\*?\s*(?:[a-z][\w$]*D|d)own\s*\(` + // function down(knex) {, Laravel's public function down(): void
     String.raw`|(?:(?:public|protected|private|internal|static|override)\s+)*void\s+Down\s*\(` + // EF Core: protected override void Down(MigrationBuilder b)
-    String.raw`|(?:(?:public|protected|private|static|override|async)\s+)*down\s*\([^)]*\)[^{;]*\{\s*$` + // async down(queryRunner) {
+    String.raw`|(?:(?:public|protected|private|static|override|async)\s+)*(?:[a-z][\w$]*D|d)own\s*\([^)]*\)[^{;]*\{\s*$` + // async down(queryRunner) {, async migrateDown(t) {
     String.raw`|["']?down["']?\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)` + // down: async (queryInterface) => {
     String.raw`|(?:module\.)?exports\.down\s*=` + // exports.down = function (knex) {
     String.raw`|(?:export\s+)?(?:const|let|var)\s+down\s*=` + // export const down = async (knex) => {

@@ -182,4 +182,24 @@ describe("JS/TS migration rollback sections", () => {
     ]);
     expect(analyzeInfra([unbounded], infra).map((f) => [f.rule, f.line])).toEqual([["DB-03", 3]]);
   });
+
+  it("skips helper methods named for the rollback (migrateDown), not those for the migration", () => {
+    const migration = added("dist/migrations/common/1790000000000-DropRoleColumn.js", [
+      "class DropRoleColumn1790000000000 {",
+      "    async up(context) {",
+      "        await this.migrateUp('users', context);",
+      "    }",
+      "    async down(context) {",
+      "        await this.migrateDown('users', context);",
+      "    }",
+      "    async migrateUp(table, { schemaBuilder: { dropColumns } }) {",
+      "        await dropColumns(table, ['role']);",
+      "    }",
+      "    async migrateDown(table, { schemaBuilder: { dropColumns } }) {",
+      "        await dropColumns(table, ['roleId']);",
+      "    }",
+      "}",
+    ]);
+    expect(analyzeInfra([migration], infra).map((f) => [f.rule, f.line])).toEqual([["DB-02", 9]]);
+  });
 });
