@@ -14,6 +14,11 @@ export function file(filename: string, patch = "@@ -1 +1 @@\n-a\n+b", extra: Par
 }
 
 let reviewId = 1;
+/** A new file as GitHub lists it: every line added. */
+export function addedFile(filename: string, lines: string[]): FileFacts {
+  return { filename, status: "added", additions: lines.length, deletions: 0, patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n") };
+}
+
 export function review(login: string, state: ReviewFacts["state"], commitId: string | null = HEAD, type = "User"): ReviewFacts {
   return { id: reviewId++, user: { login, type }, state, commitId, submittedAt: null };
 }

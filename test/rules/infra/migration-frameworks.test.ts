@@ -5,13 +5,11 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "../../../src/config/schema.js";
 import type { FileFacts } from "../../../src/facts/types.js";
+import { addedFile as added } from "../../helpers/facts.js";
 import { analyzeInfra, contextNeeded } from "../../../src/rules/infra/index.js";
 
 const infra = defaultPolicy().infra;
 
-function added(filename: string, lines: string[]): FileFacts {
-  return { filename, status: "added", additions: lines.length, deletions: 0, patch: [`@@ -0,0 +1,${lines.length} @@`, ...lines.map((l) => `+${l}`)].join("\n") };
-}
 
 const found = (file: FileFacts) => analyzeInfra([file], infra).filter((f) => f.severity !== "note").map((f) => [f.rule, f.line]);
 

@@ -1,15 +1,13 @@
 import { describe, expect, it } from "@jest/globals";
 import { policySchema, type InfraPolicy, type PolicyInput } from "../../../src/config/schema.js";
 import type { FileFacts } from "../../../src/facts/types.js";
+import { addedFile as added } from "../../helpers/facts.js";
 import { analyzeInfra } from "../../../src/rules/infra/index.js";
 
 function infra(section: PolicyInput["infra"] = {}): InfraPolicy {
   return policySchema.parse({ infra: section }).infra;
 }
 
-function added(filename: string, lines: string[]): FileFacts {
-  return { filename, status: "added", additions: lines.length, deletions: 0, patch: `@@ -0,0 +1,${lines.length} @@\n${lines.map((l) => `+${l}`).join("\n")}` };
-}
 
 const dropColumn = (path = "migrations/001_up.sql") => added(path, ["ALTER TABLE orders DROP COLUMN legacy;"]);
 const destroyScript = (path = "scripts/reset.sh") => added(path, ["#!/bin/sh", "terraform destroy -auto-approve"]);
