@@ -23,7 +23,7 @@ interface Statement {
 const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
 
 /** The first line of a code migration's `down` (JS/TS, PHP, C#), in the shapes ORMs and compilers write. */
-const JS_DOWN_START = new RegExp(
+const BRACE_DOWN_START = new RegExp(
   String.raw`^(\s*)(?:` +
     // `down`, or a helper named for it (`migrateDown`): rollback code lives there too.
     String.raw`(?:(?:export|async|public|protected|private|static)\s+)*function\s*\*?\s*(?:[a-z][\w$]*D|d)own\s*\(` + // function down(knex) {, Laravel's public function down(): void
@@ -42,18 +42,19 @@ const indentLength = (text: string) => /^\s*/.exec(text)![0].length;
 const templateQuotes = (text: string) => (text.match(/(?<!\\)`/g) ?? []).length;
 
 /**
- * Tracks whether the lines of a JS/TS migration are inside its `down`: from the line that opens it
- * to the first later line indented no deeper (its closing brace, skipped too). Lines inside a
- * template literal belong to it whatever their indentation: SQL is often written from column 0.
+ * Tracks whether the lines of a brace-language migration (JS/TS, PHP, C#, Go) are inside its `down`:
+ * from the line that opens it to the first later line indented no deeper (its closing brace, skipped
+ * too). Lines inside a template literal belong to it whatever their indentation: SQL is often written
+ * from column 0.
  */
-class JsRollbackSection {
+class BraceRollbackSection {
   private indent: number | undefined;
   private inTemplate = false;
   /** Just after the opening line: C# and PHP styles put the `{` on a line of its own. */
   private opening = false;
 
   constructor(heading: string) {
-    this.indent = JS_DOWN_START.exec(heading)?.[1]?.length;
+    this.indent = BRACE_DOWN_START.exec(heading)?.[1]?.length;
   }
 
   /** True when the line belongs to a `down` and must not be read as a forward migration. */
@@ -65,7 +66,7 @@ class JsRollbackSection {
 
   private belongs(text: string): boolean {
     if (this.indent !== undefined && this.inTemplate) return true;
-    const start = JS_DOWN_START.exec(text);
+    const start = BRACE_DOWN_START.exec(text);
     if (start) {
       this.indent = start[1]!.length;
       this.opening = !/\{\s*$/.test(text);
@@ -89,7 +90,7 @@ type Language = "sql" | "braces" | "other";
 
 function languageOf(filename: string): Language {
   if (/\.sql$/i.test(filename)) return "sql";
-  // Brace languages end a `down` by indentation (JsRollbackSection); Ruby, Elixir and Python by `def`/`end`.
+  // Brace languages end a `down` by indentation (BraceRollbackSection); Ruby, Elixir and Python by `def`/`end`.
   return /\.([cm]?[jt]s|php|cs|go)$/i.test(filename) ? "braces" : "other";
 }
 
@@ -108,7 +109,7 @@ function rollbackMask(texts: readonly string[], heading: string, language: Langu
     });
   }
   let downIndent = DOWN_START.exec(heading)?.[1]?.length;
-  const braceRollback = new JsRollbackSection(language === "braces" ? heading : "");
+  const braceRollback = new BraceRollbackSection(language === "braces" ? heading : "");
   return texts.map((text) => {
     if (language === "braces" && braceRollback.skips(text)) return true;
     const def = /^(\s*)def\s+\w+/.exec(text);
