@@ -210,11 +210,12 @@ const CHECKS: Check[] = [
 
 /**
  * In a code migration, SQL is a string that may span lines (`DELETE FROM t` on one, `WHERE ...` on the
- * next): the statement from `at` on line `i` runs on to the first line that ends it (`;` or a quote
- * closing the string), at most a dozen lines.
+ * next): the statement from `at` on line `i` runs on to the first line that ends it (a `;`, or a quote
+ * closing the string before `)` or `,`; a quoted identifier such as `"search"` does not), at most a
+ * dozen lines.
  */
 function sqlRunningOn(lines: readonly Statement[], i: number, at: number): string {
-  const ends = (text: string) => /[;`'"]/.test(text);
+  const ends = (text: string) => /;|[`'"]\s*[),]/.test(text);
   let text = lines[i]!.text.slice(at);
   if (ends(text)) return text;
   for (let j = i + 1; j < Math.min(lines.length, i + 12); j++) {

@@ -167,8 +167,16 @@ describe("JS/TS migration rollback sections", () => {
       "        WHERE p1.created_at < p2.created_at;",
       "    `, cb);",
       "};",
+      "async function deleteOrphans(knex) {",
+      "  await knex.raw(`",
+      '    DELETE FROM "search"',
+      '    WHERE "entity_id" IS NULL',
+      "  `);",
+      "}",
     ]);
     expect(rules([bounded])).toEqual([]);
+    const oneLine = added("migrations/20260107-reset.js", ["exports.up = async (knex) => {", "  await knex.raw('DELETE FROM \"search\"');", "};"]);
+    expect(rules([oneLine])).toEqual(["DB-03 require"]);
 
     const unbounded = added("dist/migrations/20260106-clear-events.js", [
       "exports.up = function (db, cb) {",
