@@ -22,12 +22,14 @@ interface Statement {
 
 const DOWN_START = /^(\s*)def\s+(down|downgrade)\b/;
 
-/** The first line of a code migration's `down` (JS/TS, PHP, C#), in the shapes ORMs and compilers write. */
+/** The first line of a code migration's `down` (JS/TS, PHP, C#, Go), in the shapes ORMs and compilers write. */
 const BRACE_DOWN_START = new RegExp(
   String.raw`^(\s*)(?:` +
     // `down`, or a helper named for it (`migrateDown`): rollback code lives there too.
     String.raw`(?:(?:export|async|public|protected|private|static)\s+)*function\s*\*?\s*(?:[a-z][\w$]*D|d)own\s*\(` + // function down(knex) {, Laravel's public function down(): void
     String.raw`|(?:(?:public|protected|private|internal|static|override)\s+)*void\s+Down\s*\(` + // EF Core: protected override void Down(MigrationBuilder b)
+    String.raw`|func\s+(?:\([^)]*\)\s*)?(?:down|\w*Down)\w*\s*\(` + // Go (goose): func downAddUsers(ctx, tx) error {, func (m M) Down(
+    String.raw`|Rollback:\s*func\b` + // Go (gormigrate): Rollback: func(tx *gorm.DB) error {
     String.raw`|(?:(?:public|protected|private|static|override|async)\s+)*(?:[a-z][\w$]*D|d)own\s*\([^)]*\)[^{;]*\{\s*$` + // async down(queryRunner) {, async migrateDown(t) {
     String.raw`|["']?down["']?\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)` + // down: async (queryInterface) => {
     String.raw`|(?:module\.)?exports\.down\s*=` + // exports.down = function (knex) {

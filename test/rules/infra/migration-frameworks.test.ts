@@ -77,6 +77,38 @@ describe("migrations in other frameworks", () => {
     expect(found(file)).toEqual([["DB-01", 5], ["DB-02", 7]]);
   });
 
+  it("Go (goose and gormigrate): reads the up function, skips the down one", () => {
+    const goose = added("db/migrations/20261001120000_drop_legacy.go", [
+      "package migrations",
+      "",
+      "func init() { goose.AddMigrationContext(upDropLegacy, downDropLegacy) }",
+      "",
+      "func upDropLegacy(ctx context.Context, tx *sql.Tx) error {",
+      '	_, err := tx.ExecContext(ctx, "ALTER TABLE users DROP COLUMN legacy;")',
+      "	return err",
+      "}",
+      "",
+      "func downDropLegacy(ctx context.Context, tx *sql.Tx) error {",
+      '	_, err := tx.ExecContext(ctx, "DROP TABLE users_legacy_backup;")',
+      "	return err",
+      "}",
+    ]);
+    expect(found(goose)).toEqual([["DB-02", 6]]);
+
+    const gorm = added("internal/migrations/202610011200_orders.go", [
+      "var ordersMigration = &gormigrate.Migration{",
+      '	ID: "202610011200",',
+      "	Migrate: func(tx *gorm.DB) error {",
+      '		return tx.Migrator().DropColumn(&Order{}, "Legacy")',
+      "	},",
+      "	Rollback: func(tx *gorm.DB) error {",
+      '		return tx.Migrator().DropTable("orders_archive")',
+      "	},",
+      "}",
+    ]);
+    expect(found(gorm)).toEqual([["DB-02", 4]]);
+  });
+
   it.each([
     ["goose", "-- +goose Up", "-- +goose Down"],
     ["sql-migrate", "-- +migrate Up", "-- +migrate Down"],
