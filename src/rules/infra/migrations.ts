@@ -227,6 +227,30 @@ function sqlRunningOn(lines: readonly Statement[], i: number, at: number): strin
   return text;
 }
 
+/** A query builder's table call: `knex('users')`, `trx("jobs")`, `this.knex(\`t\`)`. */
+const BUILDER_TABLE = /\b\w+\(\s*['"`][\w.]+['"`]\s*\)/;
+
+/**
+ * Whether a query-builder delete (`.del()` / `.delete()` with no arguments) on line `i` has no
+ * `where` in its chain: from the table call at most a few lines up to the end of the statement
+ * (knex accepts the `where` after the delete too).
+ */
+function unboundedBuilderDelete(lines: readonly Statement[], i: number): boolean {
+  const text = lines[i]!.text;
+  const call = /\.(?:del|delete)\(\s*\)/.exec(text);
+  if (!call) return false;
+  let chain = text;
+  for (let j = i + 1; j < Math.min(lines.length, i + 6) && !/;\s*$/.test(chain); j++) chain += `\n${lines[j]!.text}`;
+  for (let j = i; j >= Math.max(0, i - 8); j--) {
+    if (j < i) {
+      if (/;\s*$/.test(lines[j]!.text)) return false; // a previous statement: no builder chain here
+      chain = `${lines[j]!.text}\n${chain}`;
+    }
+    if (BUILDER_TABLE.test(j < i ? lines[j]!.text : text.slice(0, call.index))) return !/\.(?:where|andWhere|orWhere)\w*\(/.test(chain);
+  }
+  return false;
+}
+
 function migrationFindings(pf: ParsedFile): RawFinding[] {
   const out: RawFinding[] = [];
   const file = pf.file.filename;
@@ -257,6 +281,7 @@ function migrationFindings(pf: ParsedFile): RawFinding[] {
     if (deleteFrom && !/\bWHERE\b/i.test(sql ? s.text : sqlRunningOn(statements, i, deleteFrom.index))) {
       out.push(at("DB-03", "require", file, line, "DELETE without WHERE empties the table"));
     }
+    if (!sql && unboundedBuilderDelete(statements, i)) out.push(at("DB-03", "require", file, line, "a query-builder delete without where empties the table"));
     if (/\bcreate_table\b.*\bforce:\s*(true|:cascade)/.test(s.text) && !/(^|\/)db\/schema\.rb$/.test(file)) {
       out.push(at("DB-05", "require", file, line, "create_table with force: drops an existing table of the same name first"));
     }

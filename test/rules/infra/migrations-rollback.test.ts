@@ -208,4 +208,29 @@ describe("JS/TS migration rollback sections", () => {
     ]);
     expect(analyzeInfra([migration], infra).map((f) => [f.rule, f.line])).toEqual([["DB-02", 9]]);
   });
+
+  it("finds a query-builder delete without where, and leaves bounded ones alone", () => {
+    const migration = added("migrations/20260108-reset-sessions.js", [
+      "exports.up = async function up(knex) {",
+      "  await knex('sessions').del();",
+      "  await knex('jobs')",
+      "    .whereIn('name', ['a', 'b'])",
+      "    .del();",
+      "  await knex('recipients')",
+      "    .whereNotNull('revision_id')",
+      "    .delete();",
+      "  await knex('tokens')",
+      "    .delete();",
+      "  cache.delete();",
+      "  await knex('fields').delete().where('collection', 'like', 'system_%');",
+      "  await knex('relations')",
+      "    .delete()",
+      "    .whereIn('id', ids);",
+      "};",
+    ]);
+    expect(analyzeInfra([migration], infra).map((f) => [f.rule, f.line])).toEqual([
+      ["DB-03", 2],
+      ["DB-03", 10],
+    ]);
+  });
 });
