@@ -15,6 +15,7 @@ import type { RawFinding } from "./raw.js";
 import { applyPolicy, dedupe, isDocsPath } from "./settings.js";
 import { analyzeCommands } from "./shell.js";
 import { analyzeTerraform } from "./terraform.js";
+import { isTfJson } from "./terraform-json.js";
 import { analyzeWorkflows } from "./workflows.js";
 
 export { INFRA_RULES, type InfraRuleMeta } from "./catalog.js";
@@ -184,13 +185,19 @@ export function contextNeeded(files: FileFacts[], infra: InfraPolicy): { filenam
         if (hasAdded && file.headContent === undefined) wanted.push({ filename: file.filename, side: "head", priority: 2 });
         if (hasRemoved && file.baseContent === undefined) wanted.push({ filename: file.filename, side: "base", priority: 3 });
       }
+      // Terraform JSON: which resources a change removes is read from the whole file on both sides.
+      const movesDirectory = file.status === "renamed" && directoryOf(file.previousFilename ?? file.filename) !== directoryOf(file.filename);
+      if (isTfJson(file.filename) && (hasRemoved || movesDirectory)) {
+        if (file.baseContent === undefined) wanted.push({ filename: file.previousFilename ?? file.filename, side: "base", priority: 4 });
+        if (file.headContent === undefined) wanted.push({ filename: file.filename, side: "head", priority: 4 });
+      }
       // Migrations: a hunk deep inside `down` (rollback code, skipped) may not show that it is. A SQL
       // file only has one when a tool marks it (`-- +goose Down`) above a hunk that starts lower.
       const hidesAbove = !isSql(file.filename) || /^@@ -\d+(?:,\d+)? \+(?:[2-9]|\d{2,})/m.test(patch);
       if (kinds.has("migration") && hidesAbove && file.headContent === undefined && /^\+.*(drop|remove|delete|truncate|rename)/im.test(patch)) {
         wanted.push({ filename: file.filename, side: "head", priority: 5 });
       }
-      if (kinds.has("terraform") || kinds.has("cloudformation")) {
+      if ((kinds.has("terraform") || kinds.has("cloudformation")) && !isTfJson(file.filename)) {
         // Only when a hunk changes lines before any block header and its heading names none.
         const blind = patch.split(/^(?=@@)/m).some((h) => {
           const [first = "", ...rest] = h.split("\n");

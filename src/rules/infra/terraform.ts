@@ -11,6 +11,7 @@ import { isLiteral, parseAttribute, parseHeader, scanHcl, stripIndex, type HclBl
 import { scanIamPolicies } from "./iam.js";
 import { at, type RawFinding } from "./raw.js";
 import { isStatefulTerraformType } from "./stateful.js";
+import { removedLine, tfJsonChanges, type TfJsonChange } from "./terraform-json.js";
 
 interface TfLine {
   line: DiffLine;
@@ -144,11 +145,16 @@ function firstBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined)
   return map;
 }
 
-function removalFindings(files: TfFile[], newBlocks: readonly RefactorBlock[]): { findings: RawFinding[]; gone: Set<string> } {
+function removalFindings(
+  files: TfFile[],
+  newBlocks: readonly RefactorBlock[],
+  /** Addresses that `.tf.json` files of the PR declare anew, keyed like `key(dir, address)`. */
+  addedInJson: ReadonlySet<string>,
+): { findings: RawFinding[]; gone: Set<string> } {
   const findings: RawFinding[] = [];
   const removed = headersOn(files, "-");
   const added = headersOn(files, "+");
-  const addedKeys = new Set(added.map((h) => key(h.at.dir, h.block.address)));
+  const addedKeys = new Set([...added.map((h) => key(h.at.dir, h.block.address)), ...addedInJson]);
   const removedKeys = new Set(removed.map((h) => key(h.at.dir, h.block.address)));
   const moves = newBlocks.filter((b) => b.kind === "moved");
   const forgets = newBlocks.filter((b) => b.kind === "removed");
@@ -451,9 +457,65 @@ function iamFindings(files: TfFile[]): RawFinding[] {
 }
 
 /** All Terraform findings of a PR (the caller passes only Terraform files). */
+// ---------------------------------------------------------------------------------------------
+// Terraform JSON syntax: removals read from whole files, reasoned with the HCL files of the PR
+
+function jsonAdded(changes: readonly TfJsonChange[]): Set<string> {
+  const added = new Set<string>();
+  for (const c of changes) for (const address of c.head.addresses.keys()) if (!(c.baseDir === c.dir && c.base.addresses.has(address))) added.add(key(c.dir, address));
+  return added;
+}
+
+function jsonRemovalFindings(changes: readonly TfJsonChange[], files: TfFile[], newBlocks: readonly RefactorBlock[]): RawFinding[] {
+  const findings: RawFinding[] = [];
+  const added = new Set([...headersOn(files, "+").map((h) => key(h.at.dir, h.block.address)), ...jsonAdded(changes)]);
+  const moves = new Map<string, string | undefined>();
+  // `removed` blocks: HCL ones are reported where they stand (removalFindings); JSON ones here.
+  const forgets = new Map<string, { destroy?: boolean; inJson: boolean }>();
+  for (const b of newBlocks) {
+    if (b.from === undefined) continue;
+    if (b.kind === "moved") moves.set(key(b.at.dir, b.from), b.to);
+    else forgets.set(key(b.at.dir, b.from), { destroy: b.destroy, inJson: false });
+  }
+  for (const c of changes) {
+    for (const m of c.head.moved) if (m.from) moves.set(key(c.dir, m.from), m.to);
+    for (const r of c.head.removed) if (r.from) forgets.set(key(c.dir, r.from), { destroy: r.destroy, inJson: true });
+  }
+  for (const c of changes) {
+    for (const [address, line] of c.base.addresses) {
+      const k = key(c.baseDir, address);
+      if (added.has(k) || (c.baseDir === c.dir && c.head.addresses.has(address))) continue;
+      const name = address.split(".").pop() ?? address;
+      const where = removedLine(name, line);
+      if (moves.has(k)) {
+        findings.push(at("TF-03", "note", c.file, where, `${address} is renamed to ${moves.get(k) ?? "?"} and a moved block carries its state over`, true));
+      } else if (forgets.has(k)) {
+        const forget = forgets.get(k)!;
+        if (forget.destroy === false) {
+          findings.push(at("TF-04", "note", c.file, where, `${address} is removed with a removed block (destroy = false): Terraform forgets it and leaves the real object in place`, true));
+        } else if (forget.inJson) {
+          findings.push(at("TF-04", severityForAddress(address), c.file, where, `removed block for ${address} destroys it (destroy is not false): ${describeStateful(address)}`));
+        }
+      } else if (address.startsWith("module.")) {
+        findings.push(at("TF-02", "block", c.file, where, `module call "${name}" is removed with no moved block: terraform apply destroys ${describeStateful(address)}`));
+      } else {
+        findings.push(at("TF-01", severityForAddress(address), c.file, where, `resource ${address} is removed and nothing in this PR moves or forgets it: terraform apply destroys it; ${describeStateful(address)}`));
+      }
+    }
+  }
+  return findings;
+}
+
 export function analyzeTerraform(files: ParsedFile[]): RawFinding[] {
   const tf = files.map(annotate);
   const newBlocks = refactorBlocks(tf, "+");
-  const { findings, gone } = removalFindings(tf, newBlocks);
-  return [...findings, ...attributeFindings(tf, gone, newBlocks), ...iamFindings(tf)];
+  const json = tfJsonChanges(files);
+  const { findings, gone } = removalFindings(tf, newBlocks, jsonAdded(json.changes));
+  const unreadable = json.problems.map((p): RawFinding => ({
+    rule: "META-02",
+    severity: "require",
+    file: p.file,
+    message: `${p.file}: ${p.why}; it cannot be checked, so it needs a human review (fail closed)`,
+  }));
+  return [...findings, ...jsonRemovalFindings(json.changes, tf, newBlocks), ...unreadable, ...attributeFindings(tf, gone, newBlocks), ...iamFindings(tf)];
 }
