@@ -11,7 +11,7 @@ import { directoryOf, parseHunks, usableContent, type ParsedFile } from "./diff.
 import { analyzeKubernetes } from "./kubernetes.js";
 import { analyzeSuppressions } from "./meta.js";
 import { analyzeMigrations } from "./migrations.js";
-import type { RawFinding } from "./raw.js";
+import { unreadableFinding, type RawFinding } from "./raw.js";
 import { applyPolicy, dedupe, isDocsPath } from "./settings.js";
 import { analyzeCommands } from "./shell.js";
 import { analyzeTerraform } from "./terraform.js";
@@ -44,7 +44,7 @@ function movedAcrossDirectories(file: FileFacts): boolean {
 }
 
 function unreadable(file: FileFacts, why: string): RawFinding {
-  return { rule: "META-02", severity: "require", file: file.filename, message: `${file.filename}: ${why}; it cannot be checked, so it needs a human review (fail closed)` };
+  return unreadableFinding(file.filename, why);
 }
 
 /** Whatever was thrown, as text: a non-Error throw must still become a finding, not a crash. */

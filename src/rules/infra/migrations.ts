@@ -254,7 +254,7 @@ function unboundedBuilderDelete(lines: readonly Statement[], i: number): boolean
 function migrationFindings(pf: ParsedFile): RawFinding[] {
   const out: RawFinding[] = [];
   const file = pf.file.filename;
-  const sql = /\.sql$/i.test(file);
+  const sql = languageOf(file) === "sql";
   const created = new Set<string>();
   const statements = statementsOf(pf);
   statements.forEach((s, i) => {

@@ -11,6 +11,11 @@ export interface RawFinding extends Omit<Finding, "teams" | "approvals"> {
   informational?: boolean;
 }
 
+/** META-02 for a whole file that cannot be checked: it needs a human review (fail closed). */
+export function unreadableFinding(filename: string, why: string): RawFinding {
+  return { rule: "META-02", severity: "require", file: filename, message: `${filename}: ${why}; it cannot be checked, so it needs a human review (fail closed)` };
+}
+
 /** A finding pointing at one diff line. */
 export function at(rule: string, severity: Severity, file: string, line: DiffLine, message: string, informational = false): RawFinding {
   const n = lineNumberOf(line);

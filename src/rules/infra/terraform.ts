@@ -9,7 +9,7 @@ import type { Severity } from "../types.js";
 import { directoryOf, sideOf, usableContent, type DiffLine, type ParsedFile } from "./diff.js";
 import { isLiteral, parseAttribute, parseHeader, scanHcl, stripIndex, type HclBlock, type HclLineInfo } from "./hcl.js";
 import { scanIamPolicies } from "./iam.js";
-import { at, type RawFinding } from "./raw.js";
+import { at, unreadableFinding, type RawFinding } from "./raw.js";
 import { isStatefulTerraformType } from "./stateful.js";
 import { removedLine, tfJsonChanges, type TfJsonChange } from "./terraform-json.js";
 
@@ -135,6 +135,14 @@ function describeStateful(address: string): string {
     : "it is destroyed (and recreated only if declared elsewhere)";
 }
 
+/** TF-01 / TF-02: a resource or module call whose configuration is gone, with nothing to carry it over. */
+function destroyedFinding(address: string, file: string, line: DiffLine): RawFinding {
+  if (address.startsWith("module.")) {
+    return at("TF-02", "block", file, line, `module call "${address.slice("module.".length)}" is removed with no moved block: terraform apply destroys ${describeStateful(address)}`);
+  }
+  return at("TF-01", severityForAddress(address), file, line, `resource ${address} is removed and nothing in this PR moves or forgets it: terraform apply destroys it; ${describeStateful(address)}`);
+}
+
 /** The first item per key, in order: a Map lookup instead of a `find` per removed header (PRs have thousands). */
 function firstBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T> {
   const map = new Map<string, T>();
@@ -150,7 +158,7 @@ function removalFindings(
   newBlocks: readonly RefactorBlock[],
   /** Addresses that `.tf.json` files of the PR declare anew, keyed like `key(dir, address)`. */
   addedInJson: ReadonlySet<string>,
-): { findings: RawFinding[]; gone: Set<string> } {
+): { findings: RawFinding[]; gone: Set<string>; addedKeys: Set<string> } {
   const findings: RawFinding[] = [];
   const removed = headersOn(files, "-");
   const added = headersOn(files, "+");
@@ -177,11 +185,7 @@ function removalFindings(
     }
     if (forgotten.has(k)) continue; // reported with the removed block
     const severity = severityForAddress(address);
-    if (r.block.kind === "module") {
-      findings.push(at("TF-02", "block", r.at.file, r.at.line, `module call "${r.block.name}" is removed with no moved block: terraform apply destroys ${describeStateful(address)}`));
-    } else {
-      findings.push(at("TF-01", severity, r.at.file, r.at.line, `resource ${address} is removed and nothing in this PR moves or forgets it: terraform apply destroys it; ${describeStateful(address)}`));
-    }
+    findings.push(destroyedFinding(address, r.at.file, r.at.line));
     const renamedTo = renameCandidate.get(sameKind(r.at.dir, r.block));
     if (renamedTo) {
       findings.push(at("TF-03", severity, r.at.file, r.at.line, `${address} looks renamed to ${renamedTo.block.address} without a moved block: Terraform destroys the old address and creates a new one`));
@@ -203,7 +207,7 @@ function removalFindings(
     if (readded.has(`${m.at.dir}|${m.from}|${m.to}`)) continue;
     findings.push(at("TF-03", "note", m.at.file, m.at.line, `moved block ${m.from ?? "?"} -> ${m.to ?? "?"} is removed: harmless only if every state (every caller of a shared module) already applied it`, true));
   }
-  return { findings, gone };
+  return { findings, gone, addedKeys };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -456,7 +460,6 @@ function iamFindings(files: TfFile[]): RawFinding[] {
   return findings;
 }
 
-/** All Terraform findings of a PR (the caller passes only Terraform files). */
 // ---------------------------------------------------------------------------------------------
 // Terraform JSON syntax: removals read from whole files, reasoned with the HCL files of the PR
 
@@ -466,9 +469,9 @@ function jsonAdded(changes: readonly TfJsonChange[]): Set<string> {
   return added;
 }
 
-function jsonRemovalFindings(changes: readonly TfJsonChange[], files: TfFile[], newBlocks: readonly RefactorBlock[]): RawFinding[] {
+/** `added`: every address the PR declares anew, HCL and JSON (removalFindings' `addedKeys`). */
+function jsonRemovalFindings(changes: readonly TfJsonChange[], added: ReadonlySet<string>, newBlocks: readonly RefactorBlock[]): RawFinding[] {
   const findings: RawFinding[] = [];
-  const added = new Set([...headersOn(files, "+").map((h) => key(h.at.dir, h.block.address)), ...jsonAdded(changes)]);
   const moves = new Map<string, string | undefined>();
   // `removed` blocks: HCL ones are reported where they stand (removalFindings); JSON ones here.
   const forgets = new Map<string, { destroy?: boolean; inJson: boolean }>();
@@ -496,26 +499,25 @@ function jsonRemovalFindings(changes: readonly TfJsonChange[], files: TfFile[], 
         } else if (forget.inJson) {
           findings.push(at("TF-04", severityForAddress(address), c.file, where, `removed block for ${address} destroys it (destroy is not false): ${describeStateful(address)}`));
         }
-      } else if (address.startsWith("module.")) {
-        findings.push(at("TF-02", "block", c.file, where, `module call "${name}" is removed with no moved block: terraform apply destroys ${describeStateful(address)}`));
       } else {
-        findings.push(at("TF-01", severityForAddress(address), c.file, where, `resource ${address} is removed and nothing in this PR moves or forgets it: terraform apply destroys it; ${describeStateful(address)}`));
+        findings.push(destroyedFinding(address, c.file, where));
       }
     }
   }
   return findings;
 }
 
+/** All Terraform findings of a PR (the caller passes only Terraform files). */
 export function analyzeTerraform(files: ParsedFile[]): RawFinding[] {
   const tf = files.map(annotate);
   const newBlocks = refactorBlocks(tf, "+");
   const json = tfJsonChanges(files);
-  const { findings, gone } = removalFindings(tf, newBlocks, jsonAdded(json.changes));
-  const unreadable = json.problems.map((p): RawFinding => ({
-    rule: "META-02",
-    severity: "require",
-    file: p.file,
-    message: `${p.file}: ${p.why}; it cannot be checked, so it needs a human review (fail closed)`,
-  }));
-  return [...findings, ...jsonRemovalFindings(json.changes, tf, newBlocks), ...unreadable, ...attributeFindings(tf, gone, newBlocks), ...iamFindings(tf)];
+  const { findings, gone, addedKeys } = removalFindings(tf, newBlocks, jsonAdded(json.changes));
+  return [
+    ...findings,
+    ...jsonRemovalFindings(json.changes, addedKeys, newBlocks),
+    ...json.problems.map((p) => unreadableFinding(p.file, p.why)),
+    ...attributeFindings(tf, gone, newBlocks),
+    ...iamFindings(tf),
+  ];
 }
