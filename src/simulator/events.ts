@@ -215,12 +215,9 @@ function installedRepoJson(repo: SimRepo) {
   return { id: repo.id, node_id: nodeId("R_kg", repo.id), name: repo.name, full_name: repo.fullName, private: repo.private };
 }
 
-/** The whole installation as webhooks carry it; `selected` unless every repository of the account is in it. */
+/** The whole installation as webhooks carry it: the account as a plain user (the REST listing adds enterprise fields). */
 function installationInEvent(state: SimState, inst: SimInstallation) {
-  const ofAccount = [...state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase());
-  const selection = ofAccount.every((r) => r.installationId === inst.id) ? "all" : "selected";
-  // Webhooks carry the account as a plain user (the REST listing adds enterprise fields).
-  return { ...installationJson(state, inst), account: userJson(state.requireUser(inst.account), state.urls), repository_selection: selection };
+  return { ...installationJson(state, inst), account: userJson(state.requireUser(inst.account), state.urls) };
 }
 
 /** The app was installed on an account: `installation.created`, with the repositories it can see. */

@@ -109,13 +109,19 @@ function commitJsonFor(state: SimState, repo: SimRepo, c: SimCommit) {
   return commitJson(c, repo, state.urls, state.userForEmail(c.author.email), state.userForEmail(c.committer.email));
 }
 
+/** `all` when the installation sees every repository of its account, else `selected`. */
+function repositorySelection(state: SimState, inst: SimInstallation): "all" | "selected" {
+  const ofAccount = [...state.repos.values()].filter((r) => r.owner.toLowerCase() === inst.account.toLowerCase());
+  return ofAccount.every((r) => r.installationId === inst.id) ? "all" : "selected";
+}
+
 export function installationJson(state: SimState, inst: SimInstallation) {
   const account = state.requireUser(inst.account);
   return {
     id: inst.id,
     // GitHub's description of the list requires the enterprise fields as well (an allOf): carry both.
     account: { ...userJson(account, state.urls), name: account.name ?? account.login, slug: account.login.toLowerCase(), created_at: inst.createdAt, updated_at: inst.createdAt },
-    repository_selection: "all",
+    repository_selection: repositorySelection(state, inst),
     access_tokens_url: `${state.urls.api}/app/installations/${inst.id}/access_tokens`,
     repositories_url: `${state.urls.api}/installation/repositories`,
     html_url: `${state.urls.html}/organizations/${account.login}/settings/installations/${inst.id}`,
@@ -151,7 +157,7 @@ route("POST", "/app/installations/{installation_id}/access_tokens", "jwt", (stat
   const inst = state.installations.get(Number(p.installation_id));
   if (!inst) throw notFound("https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app");
   const { token, expiresAt } = state.issueToken(inst.id);
-  return ok({ token, expires_at: expiresAt, permissions: { ...APP_PERMISSIONS }, repository_selection: "all" }, 201);
+  return ok({ token, expires_at: expiresAt, permissions: { ...APP_PERMISSIONS }, repository_selection: repositorySelection(state, inst) }, 201);
 });
 
 route("GET", "/repos/{owner}/{repo}/installation", "jwt", (state, _req, p) => {
@@ -167,7 +173,9 @@ route("GET", "/installation/repositories", "installation", (state, req) => {
   const id = req.credential.kind === "installation" ? req.credential.installationId : 0;
   const repos = [...state.repos.values()].filter((r) => r.installationId === id);
   const page = paginated(req, state.urls.api, repos.map((r) => fullRepoJson(r, state.requireUser(r.owner), state.urls)));
-  return { ...page, body: { total_count: repos.length, repository_selection: "selected", repositories: page.body } };
+  const inst = state.installations.get(id);
+  const selection = inst ? repositorySelection(state, inst) : "selected";
+  return { ...page, body: { total_count: repos.length, repository_selection: selection, repositories: page.body } };
 });
 
 route("GET", "/repos/{owner}/{repo}", "installation", (state, req, p) => {
