@@ -76,6 +76,9 @@ function benchDecide(runs: number) {
   }
 }
 
+/** The identity Copilot's coding agent commits under. */
+const COPILOT_COMMITS = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
+
 async function benchWebhooks(count: number) {
   const stack = await startStack({ logLevel: "error" });
   const { sim } = stack;
@@ -87,9 +90,8 @@ async function benchWebhooks(count: number) {
     sim.addRepo({ owner: "acme", name: "app", files: { "infra/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.small"\n}\n' } });
     for (const login of ["dana", "maria", "max"]) sim.setPermission(repo, login, "write");
     sim.createBranch(repo, "copilot/x", "main");
-    const agent = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
-    sim.commit(repo, { branch: "copilot/x", files: {}, message: "Initial plan", author: agent });
-    sim.commit(repo, { branch: "copilot/x", files: { "infra/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.medium"\n}\n' }, message: "Resize", author: agent });
+    sim.commit(repo, { branch: "copilot/x", files: {}, message: "Initial plan", author: COPILOT_COMMITS });
+    sim.commit(repo, { branch: "copilot/x", files: { "infra/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.medium"\n}\n' }, message: "Resize", author: COPILOT_COMMITS });
     const { number, delivery: opened } = await sim.openPullRequest(repo, { head: "copilot/x", title: "Resize", author: "Copilot" });
 
     const latencies: number[] = [];
@@ -124,10 +126,9 @@ async function benchInstallation(openPulls: number) {
     sim.addUser({ login: "maria", name: "maria", email: "maria@acme.example" });
     sim.addUser({ login: "Copilot", type: "Bot" });
     sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n" }, installed: false });
-    const agent = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
     for (let i = 0; i < openPulls; i++) {
       sim.createBranch(repo, `copilot/${i}`, "main");
-      sim.commit(repo, { branch: `copilot/${i}`, files: { [`src/${i}.ts`]: `export const x = ${i};\n` }, message: "Initial plan", author: agent });
+      sim.commit(repo, { branch: `copilot/${i}`, files: { [`src/${i}.ts`]: `export const x = ${i};\n` }, message: "Initial plan", author: COPILOT_COMMITS });
       await sim.openPullRequest(repo, { head: `copilot/${i}`, title: `Change ${i}`, author: "Copilot" });
     }
     const t0 = performance.now();
