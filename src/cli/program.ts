@@ -3,6 +3,7 @@
  * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
  * prints a stack trace.
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, type PolicyProblem } from "../config/parse.js";
 import type { LoadedPolicy } from "../config/load.js";
@@ -129,6 +130,16 @@ async function explainCommand(target: string, opts: { apiUrl?: string; format: "
   return decision.state === "error" ? EXIT.usage : EXIT.rejected;
 }
 
+/** The installed package's version: package.json sits two levels above this file in src/ and in lib/. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
+    return typeof pkg.version === "string" ? pkg.version : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
 const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -136,6 +147,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .name("agentgate")
     .description("A two-person rule for code written by AI agents: check a policy, a change, or a live pull request.")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .version(packageVersion(), "-V, --version", "print the version of agentgate")
     .exitOverride()
     .showSuggestionAfterError()
     .allowExcessArguments(false);

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers.js";
@@ -43,6 +43,13 @@ describe("the built agentgate command", () => {
     const r = bin(["deploy"], ROOT);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("prints the package's version", () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
+    const r = bin(["--version"], ROOT);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(version);
   });
 
   it("in a clone that was never built, says to build first in one line", () => {
