@@ -1,5 +1,5 @@
 /**
- * The demo: the local GitHub simulator, the real app under `probot run` over HTTP, and a story told
+ * The demo: the local GitHub simulator, the real app as `npm start` runs it, over HTTP, and a story told
  * in the terminal. No GitHub account needed. Run with `npm run demo`.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -41,7 +41,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(url: string, app: ChildProcess, output: () => string): Promise<void> {
+async function waitForReady(url: string, app: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}):\n${output()}`);
@@ -106,8 +106,8 @@ async function main() {
   const port = await freePort();
   const privateKey = newPrivateKey();
   const simHost = new URL(sim.url).host;
-  // A clean working directory: `probot run` would otherwise read a stray .env or *.pem from here.
-  const app = spawn(process.execPath, [join(ROOT, "node_modules/probot/bin/probot.js"), "run", join(ROOT, "lib/index.js")], {
+  // What `npm start` runs, from a clean working directory (no stray .env or *.pem is read).
+  const app = spawn(process.execPath, [join(ROOT, "lib/server/main.js")], {
     cwd: work,
     env: {
       PATH: process.env.PATH ?? "",
@@ -133,9 +133,9 @@ async function main() {
   };
 
   try {
-    await waitForPing(`http://127.0.0.1:${port}/ping`, app, () => appOutput);
+    await waitForReady(`http://127.0.0.1:${port}/readyz`, app, () => appOutput);
     sim.setWebhookTarget(`http://127.0.0.1:${port}/api/github/webhooks`);
-    console.log(bold("agentgate demo") + dim(` — simulator at ${sim.url}, app (probot run) at http://127.0.0.1:${port}`));
+    console.log(bold("agentgate demo") + dim(` — simulator at ${sim.url}, app (npm start) at http://127.0.0.1:${port}`));
     console.log(dim("No .agentgate.yml: the built-in default applies (agent PRs need 2 approvals; the policy file, workflows and CODEOWNERS are off-limits to agents)."));
 
     sim.addOrg("acme");

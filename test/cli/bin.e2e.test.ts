@@ -4,22 +4,16 @@
  * never what is tested.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { buildScratchPackage } from "../helpers/built.js";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./helpers.js";
 
 let pkg: string;
 beforeAll(() => {
-  pkg = mkdtempSync(join(tmpdir(), "agentgate-pkg-"));
-  execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkg, "lib")], {
-    stdio: "pipe",
-  });
-  mkdirSync(join(pkg, "bin"));
-  copyFileSync(join(ROOT, "bin/agentgate.js"), join(pkg, "bin/agentgate.js"));
-  copyFileSync(join(ROOT, "package.json"), join(pkg, "package.json"));
-  symlinkSync(join(ROOT, "node_modules"), join(pkg, "node_modules"), "dir");
+  pkg = buildScratchPackage("agentgate-pkg-");
 }, 120_000);
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 

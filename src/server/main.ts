@@ -1,0 +1,122 @@
+/**
+ * `npm start`: agentgate in production. Checks its settings before listening (and refuses an unsafe
+ * start), serves webhooks, `/healthz`, `/readyz` and `/metrics`, and on SIGTERM finishes the
+ * deliveries in flight before exiting. Without credentials outside production it hands over to
+ * Probot's setup page, which registers the App from app.yml.
+ */
+import { readFileSync } from "node:fs";
+import { pino } from "pino";
+import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
+import agentgate from "../index.js";
+import { createAppServer, InFlight, type Middleware } from "./http.js";
+import { Metrics } from "./metrics.js";
+import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
+import { startMode, type ServerSettings } from "./settings.js";
+
+/** Counts every GitHub answer per installation: requests, 304s, rate limit remaining. */
+function observeRequests(metrics: Metrics) {
+  return (octokit: { hook: { wrap: (name: "request", fn: (request: (o: any) => Promise<any>, options: any) => Promise<any>) => void } }, options: { auth?: { installationId?: number | string } }) => {
+    const installation = String(options.auth?.installationId ?? "app");
+    octokit.hook.wrap("request", async (request, opts) => {
+      try {
+        const response = await request(opts);
+        metrics.githubAnswer(installation, opts.method, response.status, response.headers?.["x-ratelimit-remaining"]);
+        return response;
+      } catch (e) {
+        const err = e as { status?: number; response?: { headers?: Record<string, string> } };
+        metrics.githubAnswer(installation, opts.method, err.status, err.response?.headers?.["x-ratelimit-remaining"]);
+        throw e;
+      }
+    });
+  };
+}
+
+/** Every handler agentgate registers runs inside `inFlight`, so a shutdown can wait for it. */
+export function tracked(appFn: ApplicationFunction, inFlight: InFlight): ApplicationFunction {
+  return (app, options) => {
+    const on = app.on.bind(app);
+    app.on = ((events: Parameters<typeof on>[0], handler: (context: unknown) => Promise<void>) =>
+      on(events, (context) => inFlight.track(() => handler(context)))) as unknown as typeof app.on;
+    return appFn(app, options);
+  };
+}
+
+export async function serve(settings: ServerSettings) {
+  const log = pino({ level: settings.logLevel, base: { name: "agentgate" } });
+  const metrics = new Metrics();
+  const inFlight = new InFlight();
+  const probot = new Probot({
+    appId: settings.appId,
+    privateKey: settings.privateKey,
+    secret: settings.webhookSecret,
+    baseUrl: settings.baseUrl,
+    log,
+    ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
+    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never),
+  });
+  let middleware: Middleware | undefined;
+  const checks: ReadinessCheck[] = [
+    {
+      name: "github-app-credentials",
+      async run() {
+        const octokit = await probot.auth();
+        const { data } = await octokit.rest.apps.getAuthenticated();
+        if (!data || typeof data.id !== "number") throw new Error("GitHub did not describe the App");
+        if (data.id !== settings.appId) throw new Error(`the key belongs to App ${data.id}, not APP_ID ${settings.appId}`);
+      },
+    },
+    ...(settings.redisUrl ? [{ name: "redis", run: () => redisPing(settings.redisUrl!) }] : []),
+  ];
+  const server = createAppServer({
+    webhookPath: settings.webhookPath,
+    webhookSecret: settings.webhookSecret,
+    middleware: () => middleware,
+    metrics,
+    readiness: readinessProbe(checks),
+    inFlight,
+    log,
+  });
+  const address = await server.listen(settings.port, settings.host);
+  log.info({ host: address.address, port: address.port, webhookPath: settings.webhookPath }, "agentgate is listening");
+  // Listening first: while Probot waits for Redis, /readyz can say so and deliveries get 503.
+  createNodeMiddleware(tracked(agentgate, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
+    (m) => {
+      middleware = m;
+      log.info("ready for deliveries");
+    },
+    (e: unknown) => {
+      log.error({ err: e }, "agentgate could not start Probot; exiting");
+      process.exit(1);
+    },
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = (signal: string) => {
+    stopping ??= (async () => {
+      log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
+      const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
+      if (finished) log.info("every delivery in flight finished; exiting");
+      else log.warn({ abandoned }, "deliveries still running at the end of the grace period; GitHub shows them as failed, redeliver them");
+      process.exit(0);
+    })();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  return server;
+}
+
+async function main() {
+  const mode = startMode(process.env, (p) => readFileSync(p, "utf8"));
+  if (mode.mode === "refuse") {
+    for (const p of mode.problems) process.stderr.write(`agentgate: cannot start: ${p}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (mode.mode === "setup") {
+    await run(agentgate);
+    return;
+  }
+  await serve(mode.settings);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
