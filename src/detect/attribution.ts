@@ -44,8 +44,9 @@ const TIERS = [
   "plus", "ultra", "coder", "chat", "instruct", "preview", "thinking", "reasoner", "oss", "agent",
   "assistant", "ai", "llm", "model", "chatbot", "k2", "r1", "v3", "fast", "latest", "exp", "ide",
 ];
+// A following model id (`Claude claude-opus-4-20250514`) counts: a hyphenated token with a digit.
 const FOLLOW =
-  "(?:[ \\t]*$|[ \\t]*[:(\\[,;/+|]|[ \\t]+(?:via|with|using|and|in|on|for|through)\\b|[ _.-]?v?\\d|[ _.-](?:" +
+  "(?:[ \\t]*$|[ \\t]*[:(\\[,;/+|]|[ \\t]+(?:via|with|using|and|in|on|for|through)\\b|[ \\t]+[a-z]{1,20}-[a-z0-9.-]{0,40}\\d|[ _.-]?v?\\d|[ _.-](?:" +
   TIERS.join("|") +
   ")\\b)";
 

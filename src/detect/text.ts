@@ -45,9 +45,11 @@ const STARTS_WITH_BLANK = /^[ \t]/;
 // The start of a `Key:` line, as TRAILER_LINE reads it.
 const KEY_START = /^[\s>*+•·-]*[A-Za-z][A-Za-z0-9_-]{0,39}[ \t]*:/;
 
+const isIndentedText = (line: string): boolean => STARTS_WITH_BLANK.test(line) && line.trim() !== "";
+
 /** Git allows a trailer value to continue on lines that start with whitespace. */
 function isContinuation(line: string): boolean {
-  if (!STARTS_WITH_BLANK.test(line) || line.trim() === "") return false;
+  if (!isIndentedText(line)) return false;
   // An indented `Key: value` is a trailer of its own (squash bodies indent them), unless it is a URL.
   return URL_ONLY.test(line) || !KEY_START.test(line);
 }
@@ -73,7 +75,8 @@ export function trailerLines(normalized: string): TrailerLine[] {
     if (value === "" && i + 1 < lines.length && URL_ONLY.test(lines[i + 1]!)) {
       value = lines[++i]!.trim();
     }
-    while (i + 1 < lines.length && isContinuation(lines[i + 1]!)) {
+    // An empty trailer takes any indented next line, even one that looks like `Key:` (`Claude:model`).
+    while (i + 1 < lines.length && (isContinuation(lines[i + 1]!) || (value === "" && isIndentedText(lines[i + 1]!)))) {
       value = value === "" ? lines[++i]!.trim() : `${value} ${lines[++i]!.trim()}`;
     }
     if (value === "") continue;
