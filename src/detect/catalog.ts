@@ -551,6 +551,15 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [{ id: "twill/identity", source: "identity", pattern: email("agent@twill.ai"), confidence: "high" }],
   },
   {
+    id: "kortix",
+    name: "Kortix Agent",
+    kind: "agent",
+    markers: [
+      // Seen as the co-author of kortix-ai/suna commits whose bodies the agent wrote.
+      { id: "kortix/noreply-292857086", source: "identity", pattern: noreply(292857086, "agent-kortix"), confidence: "medium" },
+    ],
+  },
+  {
     id: "mentat",
     name: "Mentat",
     kind: "agent",
