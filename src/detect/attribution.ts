@@ -26,10 +26,8 @@ export const ATTRIBUTION_KEYS: readonly string[] = [
   "generated-by",
   "co-authored-by-ai",
   "ai-assisted",
-  "ai-assisted-by",
   "ai-tool",
   "ai-model",
-  "ai-agent",
   "made-with",
 ];
 
