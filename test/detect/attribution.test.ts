@@ -3,6 +3,8 @@
  * vendor alone to `assisted`; people and prose that mention a model stay human.
  */
 import { describe, expect, it } from "@jest/globals";
+import { RE2JS } from "re2js";
+import { CATALOG } from "../../src/detect/catalog.js";
 import { compileDetector, detectAgents, detectCommit } from "../../src/detect/detect.js";
 import { commit, HUMAN } from "./helpers.js";
 
@@ -138,5 +140,30 @@ describe("new and rarer agents", () => {
   it("switches an attribution marker off by its id", () => {
     const off = compileDetector({ disable: ["cursor/attribution"] });
     expect(detectCommit(withTrailer("Assisted-by: Cursor (claude-4-sonnet)"), off).agents).toEqual([]);
+  });
+});
+
+describe("the patterns stay linear", () => {
+  it("every catalog pattern compiles under RE2, which has no backtracking", () => {
+    const rejected = CATALOG.flatMap((a) => a.markers).filter((m) => {
+      try {
+        RE2JS.compile(m.pattern, RE2JS.CASE_INSENSITIVE | RE2JS.MULTILINE);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(rejected.map((m) => m.id)).toEqual([]);
+  });
+
+  it("reads hostile attribution lines of 200 KB in well under a second", () => {
+    const lines = [
+      `Assisted-by: claude ${"claude-".repeat(25_000)}`,
+      `Co-authored-by: ${"gpt ".repeat(50_000)}<x@example.org>`,
+      `Generated-by: ${"a ".repeat(100_000)}ai`,
+    ];
+    const start = performance.now();
+    for (const line of lines) detectCommit(withTrailer(line), detector);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });
