@@ -52,9 +52,20 @@ const FOLLOW =
 const PREFIX =
   "(?:(?:github|google|openai|anthropic|sourcegraph|amazon|aws|charm|charm's|factory|factory's|warp|warp's|zed|zed's|windsurf|codeium|alibaba|qwen|moonshot|mistral|meta|xai|zhipu|z\\.ai|cognition|jetbrains)[ \\t]+)?";
 
+/**
+ * Under `Co-authored-by` people are named, so the shape must be a model's: a version, a model id,
+ * a tier no surname has, or nothing after the name. `Jules (intern)`, `Claude Max` are people.
+ */
+const STRICT_TIERS = [
+  "opus", "sonnet", "haiku", "code", "cli", "flash", "coder", "instruct", "preview", "thinking", "reasoner",
+  "oss", "agent", "assistant", "ai", "llm", "model", "chatbot", "k2", "r1", "v3", "turbo", "mini", "nano",
+];
+const FOLLOW_CO_AUTHOR =
+  "(?:[ \\t]*$|[ \\t]+[a-z]{1,20}-[a-z0-9.-]{0,40}\\d|[ _.-]?v?\\d|[ _.-](?:" + STRICT_TIERS.join("|") + ")\\b)";
+
 const keys = (list: readonly string[]): string => list.join("|");
 const HEAD_ATTRIBUTION = `(?:${keys(ATTRIBUTION_KEYS)})[ \\t]*:[ \\t]*`;
-const HEAD_ANY = `(?:${keys(ALL_ATTRIBUTION_KEYS)})[ \\t]*:[ \\t]*`;
+const HEAD_CO_AUTHOR = `(?:${keys(CO_AUTHOR_KEYS)})[ \\t]*:[ \\t]*`;
 
 export interface AttributionNames {
   /** Regex fragments that only ever name the tool (`cursor`, `opencode`): a word boundary is enough
@@ -68,14 +79,14 @@ export interface AttributionNames {
 /**
  * A `commit-trailer` pattern for a trailer of the vocabulary whose value starts with one of the
  * names (after an optional vendor word). Under `Co-authored-by`, every name must look like a
- * model or tool name (FOLLOW), since people are named there.
+ * model or tool name (FOLLOW_CO_AUTHOR), since people are named there.
  */
 export function attributedTo(names: AttributionNames): string {
   const distinct = (names.distinct ?? []).join("|");
   const all = [...(names.distinct ?? []), ...(names.ambiguous ?? [])].join("|");
   const branches: string[] = [];
   if (distinct) branches.push(`${HEAD_ATTRIBUTION}${PREFIX}(?:${distinct})\\b`);
-  if (all) branches.push(`${HEAD_ANY}${PREFIX}(?:${all})${FOLLOW}`);
+  if (all) branches.push(`${HEAD_ATTRIBUTION}${PREFIX}(?:${all})${FOLLOW}`, `${HEAD_CO_AUTHOR}${PREFIX}(?:${all})${FOLLOW_CO_AUTHOR}`);
   return `^(?:${branches.join("|")})`;
 }
 
