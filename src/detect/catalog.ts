@@ -19,6 +19,16 @@
  * Never match bare words or a vendor's domain (humans work there): match exact agent emails,
  * exact bot ids and logins, and the exact footers and trailers the tools write.
  */
+import {
+  AI_YES,
+  ALL_ATTRIBUTION_KEYS,
+  ATTRIBUTION_KEYS,
+  attributedTo,
+  GENERIC_AI,
+  MODEL_FAMILIES,
+  VENDORS,
+  type AttributionNames,
+} from "./attribution.js";
 import type { AgentKind, Confidence, EvidenceSource } from "./types.js";
 
 /** Where a catalog marker is matched: an evidence source or a group of them (see above). */
@@ -39,6 +49,8 @@ export interface MarkerSpec {
   fallbackOnly?: boolean;
   /** Matches only accounts whose GitHub type is `Bot`. */
   botTypeOnly?: boolean;
+  /** `commit-trailer` only: the lower-case keys it can match; other lines skip it unread (speed). */
+  trailerKeys?: readonly string[];
 }
 
 export interface AgentSpec {
@@ -57,8 +69,21 @@ const noreply = (id: number, local: string): string =>
 const email = (address: string): string => `<${escapeRegExp(address.toLowerCase())}>$`;
 /** An exact login. */
 const login = (...logins: string[]): string => `^(?:${logins.map(escapeRegExp).join("|")})$`;
-/** A co-author written as a bare name, without an email (`Co-authored-by: Codex`). */
-const bareName = (name: string): string => `^${escapeRegExp(name)}(?: [^<]*)? <>$`;
+/**
+ * A co-author written as a bare name, without an email (`Co-authored-by: Codex`, `codex (GPT-5.4)`).
+ * Only the name alone, or with a parenthesized model: `Claude Paroz` (curl credits people with
+ * `Assisted-by:` and no email) is a person, and `Gemini 2.5 Pro` is a model (the `assisted` entry).
+ */
+const bareName = (name: string): string => `^${escapeRegExp(name)}(?:[ \\t]*\\([^()<]{0,80}\\))? <>$`;
+
+/** A trailer of the attribution vocabulary (`Assisted-by: Cursor (…)`) naming this tool (attribution.ts). */
+const attribution = (agent: string, names: AttributionNames, confidence: Confidence = "high"): MarkerSpec => ({
+  id: `${agent}/attribution`,
+  source: "commit-trailer",
+  pattern: attributedTo(names),
+  confidence,
+  trailerKeys: ALL_ATTRIBUTION_KEYS,
+});
 
 const ALL_TEXT: readonly MarkerSource[] = ["commit-message", "pr-body"];
 const AUTHOR_OR_COMMITTER: readonly MarkerSource[] = ["commit-author", "commit-committer"];
@@ -128,6 +153,7 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       { id: "copilot-cli/noreply-223556219", source: "identity", pattern: noreply(223556219, "Copilot"), confidence: "high" },
       { id: "copilot-cli/author", source: AUTHOR_OR_COMMITTER, pattern: email("copilot@github.com"), confidence: "high" },
+      attribution("copilot-cli", { distinct: ["copilot[ -]cli"] }),
     ],
   },
   {
@@ -137,6 +163,8 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       // Medium: VS Code has added this trailer to hand-written code (vscode#313064).
       { id: "copilot-vscode/co-author", source: "co-author", pattern: email("copilot@github.com"), confidence: "medium" },
+      // `Generated-by: GitHub Copilot`: which Copilot is not said; the IDE is the common case.
+      attribution("copilot-vscode", { distinct: ["copilot"] }, "medium"),
     ],
   },
   // ---------------------------------------------------------------- Anthropic
@@ -179,6 +207,7 @@ export const CATALOG: readonly AgentSpec[] = [
       },
       { id: "claude-code/footer-plain", source: ALL_TEXT, pattern: "^\\W*generated with claude code\\W*$", confidence: "medium" },
       { id: "claude-code/branch", source: "pr-branch", pattern: "^claude/", confidence: "medium" },
+      attribution("claude-code", { distinct: ["claude[ -]code"] }),
     ],
   },
   {
@@ -210,6 +239,7 @@ export const CATALOG: readonly AgentSpec[] = [
       { id: "codex/bare-name", source: "co-author", pattern: bareName("codex"), confidence: "low" },
       { id: "codex/branch", source: "pr-branch", pattern: "^(?:[a-z0-9]{6}-)?codex/", confidence: "high" },
       { id: "codex/task-link", source: ALL_TEXT, pattern: "https://chatgpt\\.com/codex/tasks/task_", confidence: "high" },
+      attribution("codex", { distinct: ["codex", "chatgpt[ -]codex"] }),
     ],
   },
   // ---------------------------------------------------------------- Cognition, Cursor, Google
@@ -233,6 +263,7 @@ export const CATALOG: readonly AgentSpec[] = [
       },
       { id: "devin/run-link", source: ALL_TEXT, pattern: "https://app\\.devin\\.ai/sessions/", confidence: "high" },
       { id: "devin/branch", source: "pr-branch", pattern: "^devin/\\d{9,}-", confidence: "high" },
+      attribution("devin", { ambiguous: ["devin"] }),
     ],
   },
   {
@@ -246,6 +277,7 @@ export const CATALOG: readonly AgentSpec[] = [
       { id: "cursor/made-with", source: "commit-trailer", pattern: "^made-with:\\s*cursor\\s*$", confidence: "high" },
       { id: "cursor/agent-link", source: ALL_TEXT, pattern: "https://cursor\\.com/agents/bc-", confidence: "high" },
       { id: "cursor/branch", source: "pr-branch", pattern: "^cursor/", confidence: "high" },
+      attribution("cursor", { distinct: ["cursor"] }),
     ],
   },
   {
@@ -263,6 +295,7 @@ export const CATALOG: readonly AgentSpec[] = [
       { id: "jules/pr-footer", source: ALL_TEXT, pattern: "PR created automatically by Jules for task", confidence: "high" },
       { id: "jules/task-link", source: ALL_TEXT, pattern: "https://jules\\.google\\.com/task/", confidence: "high" },
       { id: "jules/branch", source: "pr-branch", pattern: "^[a-z0-9][a-z0-9-]*-\\d{15,20}$", confidence: "low" },
+      attribution("jules", { ambiguous: ["jules"] }),
     ],
   },
   {
@@ -278,8 +311,12 @@ export const CATALOG: readonly AgentSpec[] = [
         pattern: email("gemini-cli[bot]@users.noreply.github.com"),
         confidence: "medium",
       },
+      // The identity Gemini CLI gives its own checkpoint repository (gitService.ts); people copy it
+      // into co-author trailers. Specific to the tool, unlike google.com.
+      { id: "gemini/identity", source: "identity", pattern: email("gemini-cli@google.com"), confidence: "medium" },
       { id: "gemini/bare-name", source: "co-author", pattern: bareName("gemini"), confidence: "low" },
       { id: "gemini/branch", source: "pr-branch", pattern: "^gemini-issue-\\d+$", confidence: "low" },
+      attribution("gemini", { distinct: ["gemini[ -]cli"] }),
     ],
   },
   {
@@ -287,6 +324,7 @@ export const CATALOG: readonly AgentSpec[] = [
     name: "Gemini Code Assist suggestion (accepted)",
     kind: "suggestion",
     markers: [
+      { id: "gemini-code-assist/login", source: "login", pattern: login("gemini-code-assist[bot]"), confidence: "medium" },
       {
         id: "gemini-code-assist/noreply-176961590",
         source: "identity",
@@ -302,6 +340,7 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       // noreply@google.com alone is generic: the name must say Antigravity.
       { id: "antigravity/co-author", source: "identity", pattern: "^antigravity\\b[^<]*<noreply@google\\.com>$", confidence: "high" },
+      attribution("antigravity", { distinct: ["antigravity"] }),
     ],
   },
   // ---------------------------------------------------------------- Amazon
@@ -317,6 +356,7 @@ export const CATALOG: readonly AgentSpec[] = [
         pattern: noreply(208079219, "amazon-q-developer[bot]"),
         confidence: "low",
       },
+      attribution("amazon-q", { distinct: ["amazon[ -]q", "q developer"] }),
     ],
   },
   {
@@ -327,6 +367,12 @@ export const CATALOG: readonly AgentSpec[] = [
       { id: "kiro/login", source: "login", pattern: login("kiro-agent[bot]"), confidence: "medium" },
       { id: "kiro/on-behalf", source: ALL_TEXT, pattern: "created by @kiro-agent on behalf of @", confidence: "medium" },
       { id: "kiro/link", source: ALL_TEXT, pattern: "kiro\\.dev/autonomous-agent", confidence: "medium" },
+      // The autonomous agent's commit identity, as quoted from `kiro/*` branch history.
+      { id: "kiro/noreply-244629292", source: "identity", pattern: noreply(244629292, "kiro-agent"), confidence: "medium" },
+      // `Kiro AI <kiro@kiro.dev>`, `Kiro <noreply@kiro.dev>`: the name and Kiro's domain together.
+      { id: "kiro/named-identity", source: "identity", pattern: "^kiro\\b[^<]*<[^>]*@kiro\\.(?:dev|ai)>$", confidence: "medium" },
+      { id: "kiro/branch", source: "pr-branch", pattern: "^kiro/", confidence: "low" },
+      attribution("kiro", { ambiguous: ["kiro"] }),
     ],
   },
   // ---------------------------------------------------------------- open-source and other agents
@@ -352,6 +398,7 @@ export const CATALOG: readonly AgentSpec[] = [
         confidence: "low",
         kind: "automation",
       },
+      attribution("aider", { distinct: ["aider"] }),
     ],
   },
   {
@@ -374,6 +421,7 @@ export const CATALOG: readonly AgentSpec[] = [
       },
       { id: "openhands/self-introduction", source: ALL_TEXT, pattern: "^I am OpenHands[\\w.-]*, an AI agent", confidence: "high" },
       { id: "openhands/branch", source: "pr-branch", pattern: "^openhands/", confidence: "high" },
+      attribution("openhands", { distinct: ["openhands", "opendevin"] }),
     ],
   },
   {
@@ -416,6 +464,7 @@ export const CATALOG: readonly AgentSpec[] = [
         caseSensitive: true,
         confidence: "medium",
       },
+      attribution("replit", { distinct: ["replit"] }),
     ],
   },
   {
@@ -425,6 +474,8 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       { id: "factory/login", source: "login", pattern: login("factory-droid[bot]"), confidence: "high" },
       { id: "factory/noreply-138933559", source: "identity", pattern: noreply(138933559, "factory-droid[bot]"), confidence: "high" },
+      { id: "factory/bot-name", source: "identity", pattern: "^factory-droid\\[bot\\] <", confidence: "high" },
+      attribution("factory", { distinct: ["factory[ -]droid"], ambiguous: ["droid"] }),
     ],
   },
   {
@@ -433,8 +484,16 @@ export const CATALOG: readonly AgentSpec[] = [
     kind: "agent",
     markers: [
       { id: "amp/identity", source: "identity", pattern: email("amp@ampcode.com"), confidence: "high" },
-      { id: "amp/thread-trailer", source: "commit-trailer", pattern: "^amp-thread-id:\\s*https://ampcode\\.com/threads/", confidence: "high" },
+      // `Amp-Thread-ID:` (older) and `Amp-Thread:` (newer), a URL or a bare `T-<uuid>`; a wrapped
+      // value is joined back by trailerLines.
+      {
+        id: "amp/thread-trailer",
+        source: "commit-trailer",
+        pattern: "^amp-thread(?:-id)?:\\s*(?:https://ampcode\\.com/threads/|T-[0-9a-f]{4})",
+        confidence: "high",
+      },
       { id: "amp/thread-link", source: "pr-body", pattern: "https://ampcode\\.com/threads/T-", confidence: "high" },
+      attribution("amp", { ambiguous: ["amp"] }),
     ],
   },
   {
@@ -445,9 +504,13 @@ export const CATALOG: readonly AgentSpec[] = [
   },
   {
     id: "warp-oz",
-    name: "Warp Oz",
+    name: "Warp agent (Oz)",
     kind: "agent",
-    markers: [{ id: "warp-oz/identity", source: "identity", pattern: email("oz-agent@warp.dev"), confidence: "high" }],
+    markers: [
+      { id: "warp-oz/identity", source: "identity", pattern: email("oz-agent@warp.dev"), confidence: "high" },
+      { id: "warp-oz/agent-identity", source: "identity", pattern: email("agent@warp.dev"), confidence: "high" },
+      attribution("warp-oz", { ambiguous: ["warp"] }),
+    ],
   },
   {
     id: "opencode",
@@ -456,14 +519,21 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       { id: "opencode/login", source: "login", pattern: login("opencode-agent[bot]"), confidence: "medium" },
       { id: "opencode/identity", source: "identity", pattern: email("noreply@opencode.ai"), confidence: "high" },
+      // The GitHub workflow commits as `opencode-agent[bot] <id+opencode-agent[bot]@…>`; the id is not known.
+      { id: "opencode/bot-name", source: "identity", pattern: "^opencode-agent\\[bot\\] <", confidence: "medium" },
       { id: "opencode/footer", source: ALL_TEXT, pattern: "generated with \\[opencode\\]\\(https://opencode\\.ai", confidence: "high" },
+      attribution("opencode", { distinct: ["opencode"] }),
     ],
   },
   {
     id: "qwen-code",
     name: "Qwen Code",
     kind: "agent",
-    markers: [{ id: "qwen-code/identity", source: "identity", pattern: email("qwen-coder@alibabacloud.com"), confidence: "medium" }],
+    markers: [
+      // Appended by default (setting `general.gitCoAuthor`), name `Qwen-Coder`.
+      { id: "qwen-code/identity", source: "identity", pattern: email("qwen-coder@alibabacloud.com"), confidence: "high" },
+      attribution("qwen-code", { distinct: ["qwen[ -]code"] }),
+    ],
   },
   {
     id: "firebender",
@@ -471,6 +541,7 @@ export const CATALOG: readonly AgentSpec[] = [
     kind: "agent",
     markers: [
       { id: "firebender/footer", source: ALL_TEXT, pattern: "generated with \\[firebender\\]\\(https://firebender\\.com", confidence: "high" },
+      attribution("firebender", { distinct: ["firebender"] }),
     ],
   },
   {
@@ -478,6 +549,15 @@ export const CATALOG: readonly AgentSpec[] = [
     name: "Twill",
     kind: "agent",
     markers: [{ id: "twill/identity", source: "identity", pattern: email("agent@twill.ai"), confidence: "high" }],
+  },
+  {
+    id: "kortix",
+    name: "Kortix Agent",
+    kind: "agent",
+    markers: [
+      // Seen as the co-author of kortix-ai/suna commits whose bodies the agent wrote.
+      { id: "kortix/noreply-292857086", source: "identity", pattern: noreply(292857086, "agent-kortix"), confidence: "medium" },
+    ],
   },
   {
     id: "mentat",
@@ -542,13 +622,48 @@ export const CATALOG: readonly AgentSpec[] = [
     markers: [
       { id: "cline/login", source: "login", pattern: login("cline[bot]"), confidence: "low" },
       { id: "cline/noreply-205137888", source: "identity", pattern: noreply(205137888, "cline[bot]"), confidence: "low" },
+      attribution("cline", { ambiguous: ["cline"] }, "medium"),
     ],
   },
   {
     id: "windsurf",
-    name: "Windsurf (Codeium)",
+    name: "Windsurf Cascade (Codeium)",
     kind: "agent",
-    markers: [{ id: "windsurf/login", source: "login", pattern: login("windsurf-bot[bot]"), confidence: "low" }],
+    markers: [
+      { id: "windsurf/login", source: "login", pattern: login("windsurf-bot[bot]"), confidence: "low" },
+      // Cascade writes no trailer of its own; asked to, it names itself `Cascade AI <cascade@windsurf.ai>`
+      // and similar. The name and a Windsurf/Codeium address together.
+      {
+        id: "windsurf/cascade-identity",
+        source: "identity",
+        pattern: "^(?:windsurf )?cascade\\b[^<]*<[^>]*@(?:windsurf\\.(?:ai|com)|codeium\\.com)>$",
+        confidence: "medium",
+      },
+      { id: "windsurf/bare-name", source: "co-author", pattern: bareName("cascade"), confidence: "low" },
+      attribution("windsurf", { distinct: ["windsurf", "codeium"], ambiguous: ["cascade"] }),
+    ],
+  },
+  {
+    id: "crush",
+    name: "Crush (Charm)",
+    kind: "agent",
+    markers: [
+      // Both trailer styles carry this address: `Co-Authored-By: Crush <…>`, `Assisted-by: <model> via Crush <…>`.
+      { id: "crush/identity", source: "identity", pattern: email("crush@charm.land"), confidence: "high" },
+      { id: "crush/footer", source: ALL_TEXT, pattern: "^\\W{0,8}generated with crush\\W{0,4}$", confidence: "high" },
+      // `Assisted-by: Crush:<model>` (the kernel form, Crush's default style in its docs).
+      attribution("crush", { ambiguous: ["crush"] }),
+    ],
+  },
+  {
+    id: "zed",
+    name: "Zed agent",
+    kind: "agent",
+    markers: [
+      // Seen in a user's commit template for Zed's external agents, not in Zed's own source: low.
+      { id: "zed/identity", source: "identity", pattern: email("noreply@zed.dev"), confidence: "low" },
+      attribution("zed", { ambiguous: ["zed(?: agent)?"] }, "medium"),
+    ],
   },
   // ---------------------------------------------------------------- review bots whose suggestions get accepted
   {
@@ -618,6 +733,20 @@ export const CATALOG: readonly AgentSpec[] = [
         pattern: "^(?:copilot|codex) <(?:copilot|codex)@users\\.noreply\\.github\\.com>$",
         confidence: "medium",
       },
+    ],
+  },
+  // ---------------------------------------------------------------- a model, no tool
+  {
+    id: "assisted",
+    name: "AI assistant named by model or vendor (tool unknown)",
+    kind: "agent",
+    markers: [
+      // After every tool entry, so `Assisted-by: Cursor (claude-4-sonnet)` is Cursor; only a trailer
+      // of the attribution vocabulary counts, never prose that mentions a model (attribution.ts).
+      { id: "assisted/model", source: "commit-trailer", pattern: attributedTo(MODEL_FAMILIES), confidence: "medium", trailerKeys: ALL_ATTRIBUTION_KEYS },
+      { id: "assisted/vendor", source: "commit-trailer", pattern: attributedTo(VENDORS), confidence: "medium", trailerKeys: ATTRIBUTION_KEYS },
+      { id: "assisted/ai-key", source: "commit-trailer", pattern: AI_YES, confidence: "medium", trailerKeys: ["ai-assisted", "co-authored-by-ai"] },
+      { id: "assisted/generic-ai", source: "commit-trailer", pattern: GENERIC_AI, confidence: "low", trailerKeys: ATTRIBUTION_KEYS },
     ],
   },
   // ---------------------------------------------------------------- last resort

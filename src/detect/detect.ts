@@ -54,6 +54,8 @@ export interface CompiledMarker {
   subjectOnly: boolean;
   fallbackOnly: boolean;
   botTypeOnly: boolean;
+  /** Trailer keys the marker can match (undefined: any). */
+  trailerKeys?: ReadonlySet<string>;
   find(text: string): string | undefined;
 }
 
@@ -125,6 +127,7 @@ function compileSpec(agent: AgentSpec, spec: MarkerSpec): CompiledMarker {
     fallbackOnly: spec.fallbackOnly ?? false,
     botTypeOnly: spec.botTypeOnly ?? false,
     find: regexFinder(spec.pattern, spec.caseSensitive ? "m" : "im", `catalog marker ${spec.id}`),
+    ...(spec.trailerKeys ? { trailerKeys: new Set(spec.trailerKeys) } : {}),
   };
 }
 
@@ -326,6 +329,7 @@ function scanCommit(commit: CommitFacts, d: Detector): CommitScan {
   const humanCoAuthors: ParsedIdentity[] = [];
   for (const t of trailerLines(text)) {
     let lineHit = false;
+    let coAuthor: ParsedIdentity | undefined;
     if (CO_AUTHOR_KEYS.has(t.key)) {
       const who = parseIdentity(t.value);
       if (!isWebFlow(who) && !isNever({ email: who.email, login: noreplyLogin(who.email) }, d)) {
@@ -335,15 +339,19 @@ function scanCommit(commit: CommitFacts, d: Detector): CommitScan {
           lineHit = true;
         }
       }
-      if (!lineHit && t.key === "co-authored-by") humanCoAuthors.push(who);
+      if (!lineHit && t.key === "co-authored-by") coAuthor = who;
     }
     if (lineHit) continue;
     for (const m of d.byPlace.trailer) {
+      if (m.trailerKeys && !m.trailerKeys.has(t.key)) continue;
       if (m.find(t.line) !== undefined) {
         all.push(found(m, "commit-trailer", t.line, sha));
+        lineHit = true;
         break;
       }
     }
+    // `Co-authored-by: GPT-5 <>` names a model (a trailer marker matched), not a person.
+    if (!lineHit && coAuthor) humanCoAuthors.push(coAuthor);
   }
 
   const subject = subjectOf(text);

@@ -22,12 +22,18 @@ export interface CorpusRow {
   evidence: string[];
   tricky_human: boolean;
   is_merge: boolean;
+  /** Where the row was read (test/fixtures/agent-commits-2026.jsonl: a URL or a search-tool file id). */
+  source?: string;
+  /** The message is the part the source quoted, not the whole commit message. */
+  excerpt?: boolean;
 }
 
 /** The corpus's agent labels, as catalog ids. `openai_unspecified` is `Assisted-by: OpenAI <noreply@openai.com>`. */
 export const LABEL_TO_AGENT: Readonly<Record<string, string>> = {
   aider: "aider",
   amp: "amp",
+  antigravity: "antigravity",
+  assisted: "assisted",
   claude_code: "claude-code",
   claude_github_app: "claude-github-app",
   codeflash: "codeflash",
@@ -37,20 +43,30 @@ export const LABEL_TO_AGENT: Readonly<Record<string, string>> = {
   copilot_cli: "copilot-cli",
   copilot_coding_agent: "copilot",
   copilot_review_suggestion: "copilot-review",
+  copilot_vscode: "copilot-vscode",
   cosine: "cosine",
+  crush: "crush",
   cursor: "cursor",
   devin: "devin",
   ellipsis: "ellipsis",
   ellipsis_suggestion: "ellipsis-suggestion",
+  factory_droid: "factory",
+  gemini_cli: "gemini",
   greptile_suggestion: "greptile",
   jules: "jules",
+  kiro: "kiro",
+  kortix: "kortix",
   mentat: "mentat",
   openai_unspecified: "codex",
   openhands: "openhands",
+  opencode: "opencode",
+  qwen_code: "qwen-code",
   replit: "replit",
   sweep: "sweep",
   twill: "twill",
   warp_oz: "warp-oz",
+  windsurf: "windsurf",
+  zed: "zed",
 };
 
 const NON_AGENT_LABELS = new Set(["human", "automation", "unknown"]);

@@ -35,13 +35,32 @@ export interface TrailerLine {
 
 // Squash bodies repeat trailers inside bullet lists, quotes and indented blocks: tolerate those prefixes.
 // The value is trimmed in code, not with a lazy `.*?\s*$`: that backtracks quadratically on a long
-// line full of inner spaces (seconds for 100 KB, hours for a 100 MB commit message).
-const TRAILER_LINE = /^[\s>*+•·-]*([A-Za-z][A-Za-z0-9_-]{0,39})[ \t]*:[ \t]*(\S[\s\S]*)$/;
+// line full of inner spaces (seconds for 100 KB, hours for a 100 MB commit message). The value may be
+// empty here: a wrapped trailer (`Amp-Thread:` then the URL on the next line) puts it on the next line.
+const TRAILER_LINE = /^[\s>*+•·-]*([A-Za-z][A-Za-z0-9_-]{0,39})[ \t]*:[ \t]*([\s\S]*)$/;
+// A line that only holds a URL (`https://…`): what a wrapped trailer value looks like.
+const URL_ONLY = /^[ \t]*[A-Za-z][A-Za-z0-9+.-]{0,15}:\/\/\S+[ \t]*$/;
+const STARTS_WITH_BLANK = /^[ \t]/;
+
+// The start of a `Key:` line, as TRAILER_LINE reads it.
+const KEY_START = /^[\s>*+•·-]*[A-Za-z][A-Za-z0-9_-]{0,39}[ \t]*:/;
+
+const isIndentedText = (line: string): boolean => STARTS_WITH_BLANK.test(line) && line.trim() !== "";
+
+/** Git allows a trailer value to continue on lines that start with whitespace. */
+function isContinuation(line: string): boolean {
+  if (!isIndentedText(line)) return false;
+  // An indented `Key: value` is a trailer of its own (squash bodies indent them), unless it is a URL.
+  return URL_ONLY.test(line) || !KEY_START.test(line);
+}
 
 /**
  * Every `Key: value` line of a message, wherever it is. Git puts trailers in the last paragraph,
- * but GitHub's squash merges keep each squashed commit's trailers in the body, so all lines count.
- * The subject is skipped: `fix: ...` is a conventional-commit prefix, not a trailer.
+ * but GitHub's squash merges keep each squashed commit's trailers in the body, and tools append
+ * text after them, so all lines count. A value continues on the following lines that start with
+ * whitespace (git's folding, unfolded with one space); a trailer with nothing after the colon takes
+ * its value from the next line when that line is a lone URL (a wrapped `Amp-Thread:` or
+ * `Claude-Session:`). The subject is skipped: `fix: ...` is a conventional-commit prefix, not a trailer.
  */
 export function trailerLines(normalized: string): TrailerLine[] {
   const out: TrailerLine[] = [];
@@ -52,7 +71,15 @@ export function trailerLines(normalized: string): TrailerLine[] {
     const m = TRAILER_LINE.exec(raw);
     if (!m) continue;
     const key = m[1]!;
-    const value = m[2]!.trimEnd();
+    let value = m[2]!.trim();
+    if (value === "" && i + 1 < lines.length && URL_ONLY.test(lines[i + 1]!)) {
+      value = lines[++i]!.trim();
+    }
+    // An empty trailer takes any indented next line, even one that looks like `Key:` (`Claude:model`).
+    while (i + 1 < lines.length && (isContinuation(lines[i + 1]!) || (value === "" && isIndentedText(lines[i + 1]!)))) {
+      value = value === "" ? lines[++i]!.trim() : `${value} ${lines[++i]!.trim()}`;
+    }
+    if (value === "") continue;
     out.push({ key: key.toLowerCase(), value, line: `${key}: ${value}` });
   }
   return out;
