@@ -111,7 +111,7 @@ export function unblockHint(u: UnresolvedIdentity): string {
 export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
   const contributors = contributorsOf(inputs.facts, inputs.detection, inputs.isAgentIdentity);
   return blockingIdentities(contributors, inputs.policy).map(
-    (u) => `no approval counts while GitHub links ${u.identity} (who ${u.why}) to no account: ${unblockHint(u)}`,
+    (u) => `no approval counts while GitHub links ${u.identity} to no account; they ${u.why}. To unblock: ${unblockHint(u)}`,
   );
 }
 
