@@ -665,7 +665,9 @@ export class GitHubSimulator {
     this.requests.push(s.entry);
     this.collecting?.push(s.entry);
     this.events.emit("request", s.entry);
-    if (s.entry.method !== "GET" && s.response.status < 300) {
+    // A GraphQL query is a POST that writes nothing.
+    const isQuery = /^\/(?:api\/)?graphql(?:\?|$)/.test(s.entry.path);
+    if (s.entry.method !== "GET" && !isQuery && s.response.status < 300) {
       this.events.emit("write", { by: s.entry.token === "jwt" ? "jwt" : this.state.botUser.login, method: s.entry.method, path: s.entry.path, body: s.body });
     }
   }
