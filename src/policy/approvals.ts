@@ -110,9 +110,12 @@ export function unblockHint(u: UnresolvedIdentity): string {
 /** One line per unresolved identity that holds approvals up: who, where, and what unblocks it. */
 export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
   const contributors = contributorsOf(inputs.facts, inputs.detection, inputs.isAgentIdentity);
-  return blockingIdentities(contributors, inputs.policy).map(
-    (u) => `no approval counts while GitHub links ${u.identity} to no account; they ${u.why}. To unblock: ${unblockHint(u)}`,
-  );
+  // Without GitHub's links (the CLI on a local range) agentgate only knows it could not link them.
+  const asked = inputs.facts.linkedEmails !== undefined;
+  return blockingIdentities(contributors, inputs.policy).map((u) => {
+    const who = asked ? `GitHub links ${u.identity} to no account` : `${u.identity} is linked to no GitHub account agentgate knows of`;
+    return `no approval counts while ${who}; they ${u.why}. To unblock: ${unblockHint(u)}`;
+  });
 }
 
 /** The latest review of each reviewer that says approve, request changes or dismissed. */

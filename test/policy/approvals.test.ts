@@ -195,10 +195,15 @@ describe("people GitHub links to no account", () => {
   });
 
   it("says what unblocks it", () => {
-    const lines = unresolvedIdentityLines({ facts: facts({ commits: unlinkedCoAuthor }), detection: steeringDana, policy, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
+    const lines = unresolvedIdentityLines({ facts: facts({ commits: unlinkedCoAuthor, linkedEmails: { "dana@home.example": null } }), detection: steeringDana, policy, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
     expect(lines).toEqual([
       "no approval counts while GitHub links Dana <dana@home.example> to no account; they steered the agent (Co-authored-by on 8888888). To unblock: link dana@home.example to that person's GitHub account (Settings → Emails), or rewrite the commit to name them by an email of their account or their noreply address (ID+login@users.noreply.github.com)",
     ]);
+  });
+
+  it("without GitHub's links (a local range), says only that agentgate knows no account", () => {
+    const lines = unresolvedIdentityLines({ facts: facts({ commits: unlinkedCoAuthor }), detection: steeringDana, policy, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
+    expect(lines[0]).toMatch(/^no approval counts while Dana <dana@home\.example> is linked to no GitHub account agentgate knows of; they steered/);
   });
 
   it("a change request from such a reviewer still blocks", () => {
