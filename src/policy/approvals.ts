@@ -92,8 +92,9 @@ export function contributorsOf(facts: PullRequestFacts, detection: Detection, is
  * "Cannot tell apart": GitHub links an email to an account only when that account verified it, and
  * the name in a commit or trailer is free text. So an identity GitHub links to no account may be
  * any account, each reviewer's included, and no fact we hold (REST, GraphQL, names) rules a reviewer
- * out. Discounting one approval per such person would still count theirs, perhaps. Hence, while one
- * is present, no approval counts (change requests still block) until GitHub can link them.
+ * out. (Asking one extra approval per such person would still count theirs among the others.) So
+ * every approval is one we cannot tell apart from them: while one is present, no approval counts
+ * (their change requests still block) until GitHub links the email or the commit is rewritten.
  */
 export function blockingIdentities(contributors: Contributors, policy: Policy): UnresolvedIdentity[] {
   return contributors.unresolved.filter((u) => u.steering || !policy.approvals.allow_contributors);
