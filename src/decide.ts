@@ -5,10 +5,11 @@
 import { defaultPolicy, type Policy } from "./config/schema.js";
 import type { LoadedPolicy } from "./config/load.js";
 import { formatProblem } from "./config/parse.js";
-import { compileDetector, detectAgents, type Detector } from "./detect/detect.js";
+import { compileDetector, detectAgents, isMachineIdentity, type Detector } from "./detect/detect.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
-import { evaluateApprovals } from "./policy/approvals.js";
+import { evaluateApprovals, unresolvedIdentityLines, type ApprovalInputs } from "./policy/approvals.js";
+import { knownLinks } from "./policy/identities.js";
 import { requirementOf, stateOf, withTeamApprovers } from "./policy/requirement.js";
 import type { Decision } from "./policy/types.js";
 import { headlineOf } from "./report/headline.js";
@@ -37,8 +38,11 @@ export function detectPullRequest(facts: PullRequestFacts, detector: Detector): 
         labels: facts.labels,
         title: facts.title,
         body: facts.body,
+        assignees: facts.assignees ?? [],
+        closingIssues: facts.closingIssues ?? [],
       },
       commits: facts.commits,
+      linkedEmails: knownLinks(facts),
     },
     detector,
   );
@@ -64,7 +68,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
   const detection = detectPullRequest(facts, detector);
   const findings = findingsFor(facts, policy);
   const requirement = requirementOf(detection, findings, policy);
-  const verdict = evaluateApprovals({
+  const approvalInputs: ApprovalInputs = {
     facts,
     detection,
     policy,
@@ -73,7 +77,9 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
         { pr: { authorLogin: login, authorType: type, headRef: "", labels: [], title: "", body: "" }, commits: [] },
         detector,
       ).agentAuthored,
-  });
+    isAgentIdentity: (who) => isMachineIdentity(who, who.role, detector),
+  };
+  const verdict = evaluateApprovals(approvalInputs);
   const teams = withTeamApprovers(requirement.teams, verdict.counted, facts.reviewers);
   const fullRequirement = { ...requirement, teams };
   const { state, missing } = stateOf({
@@ -82,6 +88,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     changesRequestedBy: verdict.changesRequestedBy,
     cannotDecide: [...unreadable, ...facts.incomplete],
     invalidPolicy: invalid,
+    unresolvedIdentities: unresolvedIdentityLines(approvalInputs),
   });
   const decision: Decision = {
     state,

@@ -37,11 +37,17 @@ export interface PullRequestSignals {
   labels: string[];
   title: string;
   body: string;
+  /** The PR's assignees: on an agent PR, the people who set the agent to work. */
+  assignees?: readonly { login: string; type: string }[];
+  /** Issues the PR's body says it closes, with their assignees. */
+  closingIssues?: readonly { number: number; assignees: readonly { login: string; type: string }[] }[];
 }
 
 export interface DetectInput {
   pr?: PullRequestSignals;
   commits: CommitFacts[];
+  /** GitHub's links of commit emails to accounts (facts.linkedEmails), to name steering humans by login. */
+  linkedEmails?: Readonly<Record<string, string | null>>;
 }
 
 /** A marker ready to run. `find` returns the text to report as `matched`, or undefined. */
@@ -270,6 +276,22 @@ function isNever(who: { email?: string | null; login?: string | null }, d: Detec
   return local !== undefined && d.never.logins.has(local);
 }
 
+/**
+ * Whether a commit's author, committer or co-author is no person: GitHub's web-flow, a bot account,
+ * or an identity a marker names as an agent or automation. A `never` entry is a person.
+ */
+export function isMachineIdentity(
+  who: { name: string; email: string; login?: string | null; type?: string | null },
+  role: "author" | "committer" | "co-author",
+  d: Detector,
+): boolean {
+  if (isWebFlow(who)) return true;
+  if (isNever({ email: who.email, login: who.login || noreplyLogin(who.email) }, d)) return false;
+  if ((who.type ?? "").toLowerCase() === "bot") return true;
+  const place: Place = role === "co-author" ? "coAuthor" : role;
+  return firstIdentityMatch({ text: identityText(who), login: who.login, type: who.type }, place, d) !== undefined;
+}
+
 interface Account {
   text: string;
   login?: string | null;
@@ -435,6 +457,8 @@ function isNobody(who: ParsedIdentity): boolean {
 class HumanList {
   private readonly byKey = new Map<string, SteeringHuman>();
 
+  constructor(private readonly linkedEmails: Readonly<Record<string, string | null>> = {}) {}
+
   add(h: SteeringHuman): void {
     const key = (h.login ? `@${h.login}` : h.email || h.name || "").toLowerCase();
     if (key && !this.byKey.has(key)) this.byKey.set(key, h);
@@ -442,7 +466,9 @@ class HumanList {
 
   addIdentity(who: ParsedIdentity & { login?: string | null }, source: string): void {
     if (isWebFlow(who) || isNobody(who)) return;
-    const login = who.login || noreplyLogin(who.email);
+    const email = who.email.trim().toLowerCase();
+    const linked = email && Object.hasOwn(this.linkedEmails, email) ? this.linkedEmails[email] : undefined;
+    const login = who.login || noreplyLogin(who.email) || linked;
     if (login) this.add({ login, source });
     else this.add({ ...(who.email ? { email: who.email } : {}), ...(who.name ? { name: who.name } : {}), source });
   }
@@ -462,7 +488,7 @@ export function detectAgents(input: DetectInput, detector: Detector): Detection 
   // PR-level evidence counts too: Codex and Cursor commit as the human, only the branch tells.
   const agentAuthored = agents.length > 0;
 
-  const humans = new HumanList();
+  const humans = new HumanList(input.linkedEmails);
   scans.forEach((s, i) => {
     if (s.detection.agents.length === 0) return;
     const short = s.detection.sha.slice(0, 7);
@@ -476,6 +502,20 @@ export function detectAgents(input: DetectInput, detector: Detector): Detection 
   });
   if (agentAuthored && input.pr) {
     for (const login of requesters(normalizeText(input.pr.body))) humans.add({ login, source: "named as requester in the PR body" });
+    // Whoever an agent PR (or the issue it closes) is assigned to asked for the change.
+    const humanAssignees = (list: readonly { login: string; type: string }[] | undefined) =>
+      (list ?? []).filter(
+        (a) =>
+          a.type.toLowerCase() !== "bot" &&
+          !/\[bot\]$/i.test(a.login) &&
+          (isNever({ login: a.login }, detector) || !firstIdentityMatch({ text: a.login, login: a.login, type: a.type }, "prAuthor", detector)),
+      );
+    for (const a of humanAssignees(input.pr.assignees)) humans.add({ login: a.login, source: "assigned to this pull request" });
+    for (const issue of input.pr.closingIssues ?? []) {
+      for (const a of humanAssignees(issue.assignees)) {
+        humans.add({ login: a.login, source: `assigned to issue #${issue.number}, which this pull request closes` });
+      }
+    }
   }
 
   return {

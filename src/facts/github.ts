@@ -4,16 +4,22 @@
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
  * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs
- * (at most MAX_CONTEXT_READS, see context.ts).
+ * (at most MAX_CONTEXT_READS, see context.ts) + 1 per issue the body says it closes (at most 5)
+ * + ⌈c/100⌉ GraphQL queries, only when REST left a person's email unlinked (graphql.ts).
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
-import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
-import type { FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
+import { assigneesFromRest, commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
+import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
 import { latestDecisiveReviews } from "../policy/approvals.js";
+import { needsLinking } from "../policy/identities.js";
+import { isMachineIdentity } from "../detect/detect.js";
+import { detectorFor } from "../decide.js";
+import { closingIssueNumbers } from "./closing.js";
+import { linkCommitEmails } from "./graphql.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -182,6 +188,25 @@ async function diffUnchangedSince(
 }
 
 /**
+ * The issues the body says this PR closes, with their assignees. A missing issue (404) or disabled
+ * issues (410) close nothing; any other failure throws: an unread assignee could be a steering human.
+ */
+async function closingIssues(gh: Octokit, ref: PullRequestRef, body: string): Promise<ClosingIssueFacts[]> {
+  const out: ClosingIssueFacts[] = [];
+  for (const n of closingIssueNumbers(body, ref.owner, ref.repo)) {
+    if (n === ref.number) continue;
+    try {
+      const { data } = await gh.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: n });
+      out.push({ number: n, assignees: assigneesFromRest(data.assignees) });
+    } catch (e) {
+      if (status(e) === 404 || status(e) === 410) continue;
+      throw e;
+    }
+  }
+  return out;
+}
+
+/**
  * Gather every fact about one pull request, fresh. Truncation or unreadable parts are recorded in
  * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
  */
@@ -215,6 +240,11 @@ export async function gatherFacts(
   ]);
   const commits = restCommits.map(commitFromRest);
   const files = restFiles.map(fileFromRest);
+  const detector = detectorFor(policy);
+  const [linkedEmails, closing] = await Promise.all([
+    needsLinking(commits, (who) => isMachineIdentity(who, who.role, detector)) ? linkCommitEmails(gh, ref) : Promise.resolve({}),
+    closingIssues(gh, ref, signals.body),
+  ]);
   const reviews: ReviewFacts[] = restReviews.map(reviewFromRest);
 
   if (signals.changedFiles <= maxFiles && files.length < signals.changedFiles) {
@@ -261,6 +291,8 @@ export async function gatherFacts(
     reviews,
     reviewers,
     diffUnchangedSince: unchanged,
+    closingIssues: closing,
+    linkedEmails,
     incomplete,
   };
 }

@@ -7,7 +7,7 @@
  * RestShapeError naming the field, never a TypeError deep in the core.
  */
 import type { RestEndpointMethodTypes } from "@octokit/rest";
-import type { CommitFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
+import type { AccountFacts, CommitFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
 
 export type RestCommit = RestEndpointMethodTypes["pulls"]["listCommits"]["response"]["data"][number];
 export type RestFile = RestEndpointMethodTypes["pulls"]["listFiles"]["response"]["data"][number];
@@ -17,7 +17,7 @@ export type RestPullRequest = RestEndpointMethodTypes["pulls"]["get"]["response"
 
 export type PullRequestSignals = Omit<
   PullRequestFacts,
-  "commits" | "files" | "reviews" | "reviewers" | "diffUnchangedSince" | "incomplete"
+  "commits" | "files" | "reviews" | "reviewers" | "diffUnchangedSince" | "incomplete" | "closingIssues" | "linkedEmails"
 >;
 
 export class RestShapeError extends Error {
@@ -116,6 +116,14 @@ export function reviewFromRest(r: RestReview): ReviewFacts {
   };
 }
 
+/** `assignees` of a pull request or an issue: accounts with a login; anything else is skipped. */
+export function assigneesFromRest(list: unknown): AccountFacts[] {
+  if (!Array.isArray(list)) return [];
+  return list
+    .map((a) => ({ login: optionalString(a, "login") ?? "", type: optionalString(a, "type") ?? "User" }))
+    .filter((a) => a.login !== "");
+}
+
 export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSignals {
   const what = "pull request";
   const number = field(pr, "number");
@@ -140,6 +148,8 @@ export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSign
     baseRef: requiredString(pr, "base.ref", what),
     baseSha: requiredString(pr, "base.sha", what),
     labels,
+    // The person an agent PR is assigned to set the agent to work: a steering human.
+    assignees: assigneesFromRest(pr.assignees),
     // Absent from some list endpoints; 0 then, and the caller compares with what it read.
     changedFiles: count(pr, "changed_files"),
     commitCount: count(pr, "commits"),
@@ -184,6 +194,7 @@ export function signalsWithoutPullRequest(change: {
     baseRef: change.baseRef ?? "",
     baseSha: change.baseSha,
     labels: [],
+    assignees: [],
     changedFiles: change.changedFiles ?? 0,
     commitCount: change.commitCount ?? 0,
   };

@@ -67,6 +67,18 @@ export interface ReviewerFacts {
   activeTeams: string[];
 }
 
+/** A GitHub account as a REST answer names it (assignees). */
+export interface AccountFacts {
+  login: string;
+  type: string;
+}
+
+/** An issue the pull request's body says it closes (`Fixes #12`), as read from GitHub. */
+export interface ClosingIssueFacts {
+  number: number;
+  assignees: AccountFacts[];
+}
+
 export interface PullRequestFacts {
   repo: { owner: string; name: string; defaultBranch: string };
   number: number;
@@ -80,6 +92,8 @@ export interface PullRequestFacts {
   baseRef: string;
   baseSha: string;
   labels: string[];
+  /** Who the pull request is assigned to (pulls.get `assignees`); absent when not known. */
+  assignees?: AccountFacts[];
   /** GitHub's own counts, compared with what was read to detect truncation. */
   changedFiles: number;
   commitCount: number;
@@ -94,6 +108,17 @@ export interface PullRequestFacts {
    * at that SHA equals the diff at the head (a rebase or a base update with identical changes).
    */
   diffUnchangedSince: Record<string, boolean>;
+  /**
+   * Issues of this repository the body says the pull request closes (at most 5 read), with their
+   * assignees: the people who set the agent to work. Absent when not read (the CLI).
+   */
+  closingIssues?: ClosingIssueFacts[];
+  /**
+   * How GitHub links the emails of the PR's commits (authors, committers, co-author trailers) to
+   * accounts, from its GraphQL API: lower-case email -> login, or null when GitHub links it to no
+   * user. Only asked when REST left an identity unlinked; an email missing here is not resolved.
+   */
+  linkedEmails?: Record<string, string | null>;
   /** Why the facts are not whole (truncated lists, unreadable parts). Non-empty => never success. */
   incomplete: string[];
 }

@@ -11,6 +11,8 @@ export const PULL_REQUEST_ACTIONS = [
   "pull_request.ready_for_review",
   "pull_request.labeled",
   "pull_request.unlabeled",
+  "pull_request.assigned", // an agent PR's assignees steered the agent: they may no longer approve
+  "pull_request.unassigned",
 ] as const;
 
 export const REVIEW_ACTIONS = [

@@ -2,10 +2,11 @@
  * Who counts as an approver, and why each ignored approval was ignored. Pure: facts in, verdict out.
  */
 import type { Policy, PermissionLevel } from "../config/schema.js";
-import { noreplyLogin, normalizeText, parseIdentity, trailerLines, WEB_FLOW_EMAIL } from "../detect/text.js";
+import { noreplyLogin } from "../detect/text.js";
 import type { Detection } from "../detect/types.js";
 import type { Permission, PullRequestFacts, ReviewFacts } from "../facts/types.js";
 import type { CountedApproval, IgnoredApproval, IgnoredReason } from "./types.js";
+import { commitIdentities, describeIdentity, resolverFor, type CommitIdentity } from "./identities.js";
 
 const PERMISSION_RANK: Record<Permission, number> = {
   none: 0,
@@ -26,48 +27,96 @@ const key = (login: string) => login.toLowerCase();
 export const loginFromNoreplyEmail = (email: string | undefined): string | undefined => noreplyLogin(email);
 
 /**
- * The people who wrote, committed, co-wrote or steered the change, by lower-case login and by email.
- * Emails matter because a co-author trailer names an email; we map it to a login where any commit
- * of the PR links that email to an account.
+ * The people who wrote, committed, co-wrote or steered the change, by lower-case login, and those
+ * of them GitHub links to no account. Emails are resolved the way GitHub links them (identities.ts):
+ * REST's commit author and committer, GraphQL's `Commit.authors` (facts.linkedEmails) and noreply
+ * addresses; an email linked in one commit of the PR is linked in all of them.
  */
 export interface Contributors {
   logins: Map<string, string>; // login -> why (for the ignored-approval detail)
   steering: Map<string, string>;
+  /** People of no known account, one per email (a steering entry wins over a contributor one). */
+  unresolved: UnresolvedIdentity[];
 }
 
-export function contributorsOf(facts: PullRequestFacts, detection: Detection): Contributors {
-  const emailToLogin = new Map<string, string>();
-  for (const c of facts.commits) {
-    for (const who of [c.author, c.committer]) {
-      if (who.login && who.email) emailToLogin.set(who.email.toLowerCase(), key(who.login));
-    }
-  }
-  const resolve = (email?: string, login?: string | null): string | undefined => {
-    if (login) return key(login);
-    // GitHub's web-flow committer signs web merges and suggestions: it is nobody.
-    if (!email || email.toLowerCase() === WEB_FLOW_EMAIL) return undefined;
-    return emailToLogin.get(email.toLowerCase()) ?? loginFromNoreplyEmail(email)?.toLowerCase();
-  };
+export interface UnresolvedIdentity {
+  /** `Name <email>` as the commit writes it. */
+  identity: string;
+  email: string;
+  /** e.g. `co-authored commit 1a2b3c4` or `steered the agent (Co-authored-by on 1a2b3c4)`. */
+  why: string;
+  steering: boolean;
+}
 
+/** Whether a commit identity is an agent or bot (no account needed); without it every identity is a person. */
+export type IsMachineIdentity = (who: CommitIdentity) => boolean;
+
+const ROLE_WHY: Record<CommitIdentity["role"], string> = {
+  author: "authored commit",
+  committer: "committed",
+  "co-author": "co-authored commit",
+};
+
+export function contributorsOf(facts: PullRequestFacts, detection: Detection, isMachine: IsMachineIdentity = () => false): Contributors {
+  const resolve = resolverFor(facts);
   const logins = new Map<string, string>();
-  for (const c of facts.commits) {
-    const short = c.sha.slice(0, 7);
-    const author = resolve(c.author.email, c.author.login);
-    if (author && !logins.has(author)) logins.set(author, `authored commit ${short}`);
-    const committer = resolve(c.committer.email, c.committer.login);
-    if (committer && !logins.has(committer)) logins.set(committer, `committed ${short}`);
-    for (const t of trailerLines(normalizeText(c.message))) {
-      if (t.key !== "co-authored-by") continue;
-      const coauthor = resolve(parseIdentity(t.value).email);
-      if (coauthor && !logins.has(coauthor)) logins.set(coauthor, `co-authored commit ${short}`);
+  const unresolved = new Map<string, UnresolvedIdentity>();
+  for (const id of commitIdentities(facts.commits)) {
+    const why = `${ROLE_WHY[id.role]} ${id.sha.slice(0, 7)}`;
+    const r = resolve(id.email, id.login, id.name);
+    if (r.kind === "accounts") {
+      for (const login of r.logins) if (!logins.has(login)) logins.set(login, why);
+    } else if (r.kind === "unlinked" && !isMachine(id)) {
+      const k = id.email.trim().toLowerCase() || `name:${id.name.trim().toLowerCase()}`;
+      if (!unresolved.has(k)) unresolved.set(k, { identity: describeIdentity(id), email: id.email.trim(), why, steering: false });
     }
   }
   const steering = new Map<string, string>();
   for (const h of detection.steeringHumans) {
-    const login = resolve(h.email, h.login);
-    if (login && !steering.has(login)) steering.set(login, `steered the agent (${h.source})`);
+    const why = `steered the agent (${h.source})`;
+    const r = resolve(h.email, h.login, h.name);
+    if (r.kind === "accounts") {
+      for (const login of r.logins) if (!steering.has(login)) steering.set(login, why);
+    } else if (r.kind === "unlinked") {
+      const k = (h.email ?? "").trim().toLowerCase() || `name:${(h.name ?? "").trim().toLowerCase()}`;
+      if (!unresolved.get(k)?.steering) unresolved.set(k, { identity: describeIdentity(h), email: (h.email ?? "").trim(), why, steering: true });
+    }
   }
-  return { logins, steering };
+  return { logins, steering, unresolved: [...unresolved.values()] };
+}
+
+/**
+ * The unresolved people whose approval must not count: steering humans always, contributors unless
+ * the policy lets contributors approve.
+ *
+ * "Cannot tell apart": GitHub links an email to an account only when that account verified it, and
+ * the name in a commit or trailer is free text. So an identity GitHub links to no account may be
+ * any account, each reviewer's included, and no fact we hold (REST, GraphQL, names) rules a reviewer
+ * out. (Asking one extra approval per such person would still count theirs among the others.) So
+ * every approval is one we cannot tell apart from them: while one is present, no approval counts
+ * (their change requests still block) until GitHub links the email or the commit is rewritten.
+ */
+export function blockingIdentities(contributors: Contributors, policy: Policy): UnresolvedIdentity[] {
+  return contributors.unresolved.filter((u) => u.steering || !policy.approvals.allow_contributors);
+}
+
+/** What unblocks an approval that an unresolved identity holds up. */
+export function unblockHint(u: UnresolvedIdentity): string {
+  const who = u.email
+    ? `link ${u.email} to that person's GitHub account (Settings → Emails)`
+    : `add an email of that person's GitHub account`;
+  return `${who}, or rewrite the commit to name them by an email of their account or their noreply address (ID+login@users.noreply.github.com)`;
+}
+
+/** One line per unresolved identity that holds approvals up: who, where, and what unblocks it. */
+export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
+  const contributors = contributorsOf(inputs.facts, inputs.detection, inputs.isAgentIdentity);
+  // Without GitHub's links (the CLI on a local range) agentgate only knows it could not link them.
+  const asked = inputs.facts.linkedEmails !== undefined;
+  return blockingIdentities(contributors, inputs.policy).map((u) => {
+    const who = asked ? `GitHub links ${u.identity} to no account` : `${u.identity} is linked to no GitHub account agentgate knows of`;
+    return `no approval counts while ${who}; they ${u.why}. To unblock: ${unblockHint(u)}`;
+  });
 }
 
 /** The latest review of each reviewer that says approve, request changes or dismissed. */
@@ -87,6 +136,8 @@ export interface ApprovalInputs {
   policy: Policy;
   /** Whether a login is a known agent (from the catalog and the policy). */
   isAgentLogin: (login: string, type: string) => boolean;
+  /** Whether a commit identity is an agent or bot; absent: every unlinked identity is a person. */
+  isAgentIdentity?: IsMachineIdentity;
 }
 
 export interface ApprovalVerdict {
@@ -130,12 +181,22 @@ function ineligibility(
       detail: `has ${reviewer.permission} permission; ${policy.approvals.min_permission} is required`,
     };
   }
+  // Only approvals: a change request from someone who may be that person still blocks (fail closed).
+  const blocking = review.state === "APPROVED" ? blockingIdentities(contributors, policy) : [];
+  if (blocking.length) {
+    const first = blocking[0]!;
+    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : "";
+    return {
+      reason: "unresolved-identity",
+      detail: `cannot be told apart from ${first.identity}${more}, who ${first.why} and whom GitHub links to no account`,
+    };
+  }
   return undefined;
 }
 
 export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
   const { facts, policy } = inputs;
-  const contributors = contributorsOf(facts, inputs.detection);
+  const contributors = contributorsOf(facts, inputs.detection, inputs.isAgentIdentity);
   const counted: CountedApproval[] = [];
   const ignored: IgnoredApproval[] = [];
   const changesRequestedBy: string[] = [];

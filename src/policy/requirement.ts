@@ -66,6 +66,8 @@ export interface StateInputs {
   cannotDecide: readonly string[];
   /** Reasons the policy is invalid. */
   invalidPolicy: readonly string[];
+  /** People GitHub links to no account who hold every approval up, with what unblocks each. */
+  unresolvedIdentities?: readonly string[];
 }
 
 /** No approval unblocks a `block` finding; this says what does. */
@@ -80,6 +82,9 @@ export function stateOf(inputs: StateInputs): { state: GateState; missing: strin
   if (!requirement.applies) return { state: "success", missing: [] };
   if (requirement.blocked) return { state: "failure", missing: [BLOCKED_WAY_OUT] };
   const missing: string[] = [];
+  // Nothing approval-related to wait for when the policy asks for no approval at all.
+  const needsApprovals = requirement.approvals > 0 || requirement.teams.length > 0;
+  if (needsApprovals) missing.push(...(inputs.unresolvedIdentities ?? []));
   if (inputs.changesRequestedBy.length) {
     missing.push(`changes requested by ${inputs.changesRequestedBy.map((l) => "@" + l).join(", ")}`);
   }

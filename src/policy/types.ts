@@ -42,7 +42,9 @@ export type IgnoredReason =
   | "contributor"
   | "steered-agent"
   | "permission"
-  | "unknown-reviewer";
+  | "unknown-reviewer"
+  /** A steering human or contributor GitHub links to no account may be this reviewer. */
+  | "unresolved-identity";
 
 export interface IgnoredApproval {
   login: string;

@@ -31,6 +31,11 @@ function approvalsPart(d: Decision): string {
   return `${d.approvals.counted.length}/${d.requirement.approvals} approvals`;
 }
 
+/** Approvals held up by a steering human or contributor GitHub links to no account (see the check run). */
+function heldPart(d: Decision): string | undefined {
+  return d.approvals.ignored.some((i) => i.reason === "unresolved-identity") ? "approvals held: an email links to no account" : undefined;
+}
+
 export function headlineOf(d: Decision): string {
   const parts: (string | undefined)[] = [];
   switch (d.state) {
@@ -53,7 +58,7 @@ export function headlineOf(d: Decision): string {
         const noted = d.findings.length ? ` · ${d.findings.length} finding${d.findings.length > 1 ? "s" : ""} listed` : "";
         parts.push(`not agent-authored: no approval needed${noted}`);
       } else {
-        parts.push(approvalsPart(d), agentPart(d), teamPart(d));
+        parts.push(approvalsPart(d), agentPart(d), teamPart(d), heldPart(d));
       }
       break;
   }

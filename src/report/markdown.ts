@@ -70,7 +70,8 @@ function agentsSection(d: Decision): string {
   const humanCommits = det.commits.length - det.commits.filter((c) => c.agents.length).length;
   if (det.commits.length) lines.push("", `${det.commits.length} commit(s), ${humanCommits} without agent markers.`);
   if (det.steeringHumans.length) {
-    const who = det.steeringHumans.map((h) => (h.login ? "@" + h.login : code(`${h.name ?? ""} <${h.email ?? ""}>`)));
+    // Named by email only: GitHub links that email to no account (see "Still needed").
+    const who = det.steeringHumans.map((h) => (h.login ? "@" + h.login : `${code(`${h.name ?? ""} <${h.email ?? ""}>`)} (no GitHub account linked)`));
     lines.push("", `Humans who steered the agent (they cannot approve): ${[...new Set(who)].join(", ")}.`);
   }
   return section("Agents", lines);

@@ -58,7 +58,7 @@ import { diffTrees, type CommitInput, type FileChange, type SimCommit } from "./
 import type { Annotation, Delivery, LabelState, Permission, PullState, RequestLogEntry, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
 import { STATUS_DESCRIPTION_MAX, suiteFor } from "./routes.js";
 import { ApiServer, type Served } from "./server.js";
-import { pullJson, statusJson, type PullJson } from "./shapes.js";
+import { pullJson, statusJson, userJson, type PullJson } from "./shapes.js";
 import { SimState } from "./state.js";
 
 export type { CommitInput } from "./git.js";
@@ -222,6 +222,32 @@ export class GitHubSimulator {
     });
   }
 
+  /** Another verified email of an account: GitHub then links commits and co-author trailers that name it. */
+  linkEmail(login: string, email: string): void {
+    this.state.requireUser(login);
+    this.state.linkedEmails.set(email.trim().toLowerCase(), login.toLowerCase());
+  }
+
+  /** An issue; it takes the next number, which issues and pull requests share. */
+  createIssue(repo: string, issue: { title: string; body?: string; author: string; assignees?: string[] }): number {
+    const r = this.state.requireRepo(repo);
+    const author = this.state.requireUser(issue.author);
+    const now = this.state.now();
+    const number = r.nextNumber++;
+    r.issues.set(number, {
+      number,
+      id: this.state.nextId("pull"),
+      title: issue.title,
+      body: issue.body ?? null,
+      state: "open",
+      author: author.login,
+      assignees: (issue.assignees ?? []).map((l) => this.state.requireUser(l).login),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return number;
+  }
+
   commit(repo: string, c: CommitInput): string {
     return this.commitOn(this.state.requireRepo(repo), c).sha;
   }
@@ -238,7 +264,7 @@ export class GitHubSimulator {
 
   async openPullRequest(
     repo: string,
-    pr: { head: string; base?: string; title: string; body?: string; author: string; draft?: boolean; labels?: string[] },
+    pr: { head: string; base?: string; title: string; body?: string; author: string; draft?: boolean; labels?: string[]; assignees?: string[] },
   ): Promise<{ number: number; delivery: Delivery }> {
     const r = this.state.requireRepo(repo);
     const author = this.state.requireUser(pr.author);
@@ -266,6 +292,7 @@ export class GitHubSimulator {
       updatedAt: now,
       closedAt: null,
       reviews: [],
+      assignees: (pr.assignees ?? []).map((l) => this.state.requireUser(l).login),
     };
     r.pulls.set(pull.number, pull);
     const delivery = await this.send("pull_request", pullRequestEvent(this.state, r, pull, "opened", author));
@@ -346,6 +373,29 @@ export class GitHubSimulator {
     }
     review.state = "DISMISSED";
     return this.send("pull_request_review", reviewEvent(this.state, r, pull, review, "dismissed", sender));
+  }
+
+  /**
+   * Assign people to an issue or a pull request. A pull request sends `pull_request.assigned`, one
+   * per new assignee, as GitHub does; an issue sends nothing (the app does not subscribe to issues).
+   */
+  async assign(repo: string, number: number, logins: string[], by: string): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const sender = this.state.requireUser(by);
+    const target = r.pulls.get(number) ?? r.issues.get(number);
+    if (!target) throw new Error(`${repo} has no issue or pull request #${number}`);
+    const deliveries: Delivery[] = [];
+    for (const login of logins) {
+      const user = this.state.requireUser(login);
+      if (target.assignees.some((a) => a.toLowerCase() === user.login.toLowerCase())) continue;
+      target.assignees.push(user.login);
+      target.updatedAt = this.state.now();
+      const pull = r.pulls.get(number);
+      if (pull) {
+        deliveries.push(await this.send("pull_request", pullRequestEvent(this.state, r, pull, "assigned", sender, { assignee: userJson(user, this.state.urls) })));
+      }
+    }
+    return deliveries;
   }
 
   async addLabel(repo: string, number: number, label: string, by: string): Promise<Delivery> {
@@ -615,7 +665,9 @@ export class GitHubSimulator {
     this.requests.push(s.entry);
     this.collecting?.push(s.entry);
     this.events.emit("request", s.entry);
-    if (s.entry.method !== "GET" && s.response.status < 300) {
+    // A GraphQL query is a POST that writes nothing.
+    const isQuery = /^\/(?:api\/)?graphql(?:\?|$)/.test(s.entry.path);
+    if (s.entry.method !== "GET" && !isQuery && s.response.status < 300) {
       this.events.emit("write", { by: s.entry.token === "jwt" ? "jwt" : this.state.botUser.login, method: s.entry.method, path: s.entry.path, body: s.body });
     }
   }

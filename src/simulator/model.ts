@@ -41,6 +41,21 @@ export interface PullState {
   updatedAt: string;
   closedAt: string | null;
   reviews: ReviewState[];
+  /** Logins, in the order assigned. */
+  assignees: string[];
+}
+
+/** An issue (not a pull request). Issues and pull requests share one sequence of numbers. */
+export interface IssueState {
+  number: number;
+  id: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  author: string;
+  assignees: string[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface StatusState {
@@ -113,6 +128,7 @@ export interface SimRepo {
   /** Keyed by lower-case login. */
   permissions: Map<string, Permission>;
   pulls: Map<number, PullState>;
+  issues: Map<number, IssueState>;
   statuses: StatusState[];
   checkRuns: CheckRunState[];
   checkSuites: CheckSuiteState[];

@@ -3,6 +3,7 @@
  * limits. Each route is (method, path pattern, credential it accepts, handler).
  */
 import { blobSha, diffTrees, type SimCommit } from "./git.js";
+import { graphql } from "./graphql.js";
 import {
   ApiError,
   badCredentials,
@@ -25,6 +26,7 @@ import {
   commitJson,
   fileJson,
   fullRepoJson,
+  issueJson,
   nodeId,
   pullJson,
   repoJson,
@@ -334,6 +336,24 @@ route("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "installation",
   );
   return paginated(req, state.urls.api, items);
 });
+
+// ---------- issues ----------
+
+route("GET", "/repos/{owner}/{repo}/issues/{issue_number}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const n = Number(p.issue_number);
+  const issue = repo.issues.get(n);
+  if (issue) return ok(issueJson(issue, state.issueContext(repo, issue.author, issue.assignees)));
+  // A pull request is an issue too; the answer then carries `pull_request`.
+  const pull = repo.pulls.get(n);
+  if (pull) return ok(issueJson(pull, state.issueContext(repo, pull.author, pull.assignees), pull));
+  throw notFound("https://docs.github.com/rest/issues/issues#get-an-issue");
+});
+
+// ---------- GraphQL ----------
+
+route("POST", "/api/graphql", "installation", graphql);
+route("POST", "/graphql", "installation", graphql);
 
 // ---------- compare ----------
 

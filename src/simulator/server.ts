@@ -94,7 +94,7 @@ export class ApiServer {
       headers.etag = etag;
       if (req.headers["if-none-match"] === etag) status = 304;
     }
-    Object.assign(headers, this.rateLimitHeaders(label, status));
+    Object.assign(headers, this.rateLimitHeaders(label, status, /\/graphql$/.test(path) ? "graphql" : "core"));
     res.writeHead(status, headers);
     res.end(status === 304 ? undefined : text);
 
@@ -121,8 +121,9 @@ export class ApiServer {
   }
 
   /** Per-credential counters; a 304 does not count against the limit, as on GitHub. */
-  private rateLimitHeaders(label: string | null, status: number): Record<string, string> {
-    const key = label ?? "anonymous";
+  private rateLimitHeaders(label: string | null, status: number, resource: "core" | "graphql"): Record<string, string> {
+    // GraphQL has a budget of its own, as on GitHub.
+    const key = `${resource}:${label ?? "anonymous"}`;
     const limit = label ? RATE_LIMIT : 60;
     const used = (this.used.get(key) ?? 0) + (status === 304 ? 0 : 1);
     this.used.set(key, used);
@@ -131,7 +132,7 @@ export class ApiServer {
       "x-ratelimit-remaining": String(Math.max(limit - used, 0)),
       "x-ratelimit-used": String(used),
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
-      "x-ratelimit-resource": "core",
+      "x-ratelimit-resource": resource,
     };
   }
 }

@@ -3,7 +3,7 @@
  * description (REST) and the webhook schemas (which are closed: no key beyond the documented ones).
  */
 import type { FileChange, GitIdentity, SimCommit } from "./git.js";
-import type { CheckRunState, CheckSuiteState, LabelState, PullState, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
+import type { CheckRunState, CheckSuiteState, IssueState, LabelState, PullState, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
 
 export interface Urls {
   /** The simulator's API root, e.g. http://127.0.0.1:PORT */
@@ -157,6 +157,7 @@ export interface PullContext {
   files: FileChange[];
   commitCount: number;
   authorAssociation: string;
+  assignees: SimUser[];
 }
 
 function branchJson(ctx: PullContext, ref: string, sha: string) {
@@ -192,8 +193,8 @@ export function simplePullJson(p: PullState, ctx: PullContext) {
     closed_at: p.closedAt,
     merged_at: null,
     merge_commit_sha: null,
-    assignee: null,
-    assignees: [],
+    assignee: ctx.assignees[0] ? userJson(ctx.assignees[0], ctx.urls) : null,
+    assignees: ctx.assignees.map((u) => userJson(u, ctx.urls)),
     requested_reviewers: [],
     requested_teams: [],
     labels: ctx.labels.map((l) => labelJson(l, ctx.repo, ctx.urls)),
@@ -343,6 +344,7 @@ export const APP_EVENTS = [
 export const APP_PERMISSIONS: Record<string, string> = {
   checks: "write",
   contents: "read",
+  issues: "read",
   members: "read",
   merge_queues: "read",
   metadata: "read",
@@ -415,5 +417,56 @@ export function checkRunJson(
     check_suite: { id: run.suiteId },
     app: appJson(app, urls),
     pull_requests: pulls.map((p) => checkRunPullRequestJson(p, repo, urls)),
+  };
+}
+
+export interface IssueContext {
+  repo: SimRepo;
+  author: SimUser;
+  assignees: SimUser[];
+  urls: Urls;
+  authorAssociation: string;
+}
+
+/** GET /repos/{o}/{r}/issues/{n}: an issue, or a pull request seen as an issue (with `pull_request`). */
+export function issueJson(i: Pick<IssueState, "number" | "id" | "title" | "body" | "state" | "createdAt" | "updatedAt">, ctx: IssueContext, pull?: { closedAt: string | null }) {
+  const api = `${ctx.urls.api}/repos/${ctx.repo.fullName}`;
+  const html = `${ctx.urls.html}/${ctx.repo.fullName}/${pull ? "pull" : "issues"}/${i.number}`;
+  return {
+    id: i.id,
+    node_id: nodeId(pull ? "PR" : "I", i.id),
+    url: `${api}/issues/${i.number}`,
+    repository_url: api,
+    labels_url: `${api}/issues/${i.number}/labels{/name}`,
+    comments_url: `${api}/issues/${i.number}/comments`,
+    events_url: `${api}/issues/${i.number}/events`,
+    html_url: html,
+    number: i.number,
+    state: i.state,
+    title: i.title,
+    body: i.body,
+    user: userJson(ctx.author, ctx.urls),
+    labels: [],
+    assignee: ctx.assignees[0] ? userJson(ctx.assignees[0], ctx.urls) : null,
+    assignees: ctx.assignees.map((u) => userJson(u, ctx.urls)),
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments: 0,
+    ...(pull
+      ? {
+          pull_request: {
+            url: `${api}/pulls/${i.number}`,
+            html_url: html,
+            diff_url: `${html}.diff`,
+            patch_url: `${html}.patch`,
+            merged_at: null,
+          },
+        }
+      : {}),
+    closed_at: pull ? pull.closedAt : null,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    author_association: ctx.authorAssociation,
   };
 }

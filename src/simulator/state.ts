@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { diffTrees, GitStore, type FileChange, type SimCommit } from "./git.js";
 import type { Permission, PullState, SimInstallation, SimRepo, SimTeam, SimUser } from "./model.js";
-import { type AppInfo, type PullContext, type Urls } from "./shapes.js";
+import { type AppInfo, type IssueContext, type PullContext, type Urls } from "./shapes.js";
 
 /** Ids of real agent and automation accounts, so their noreply emails link as on GitHub. */
 export const KNOWN_ACCOUNT_IDS: Record<string, number> = {
@@ -40,6 +40,8 @@ export class SimState {
   readonly teams = new Map<string, SimTeam>(); // by lower-case "org/slug"
   readonly installations = new Map<number, SimInstallation>();
   readonly tokens = new Map<string, IssuedToken>();
+  /** Further verified emails of accounts (`linkEmail`): lower-case email -> lower-case login. */
+  readonly linkedEmails = new Map<string, string>();
   readonly app: AppInfo;
   readonly botUser: SimUser;
   maxPatchBytes: number;
@@ -134,6 +136,7 @@ export class SimState {
       git: new GitStore(),
       permissions: new Map(),
       pulls: new Map(),
+      issues: new Map(),
       statuses: [],
       checkRuns: [],
       checkSuites: [],
@@ -145,11 +148,14 @@ export class SimState {
   }
 
   /**
-   * The GitHub user a git identity belongs to: the account's email, or its noreply address
-   * (`<id>+<login>@users.noreply.github.com`, or the older `<login>@users.noreply.github.com`).
+   * The GitHub user a git identity belongs to: the account's email, an email added with
+   * `linkEmail`, or its noreply address (`<id>+<login>@users.noreply.github.com`, or the older
+   * `<login>@users.noreply.github.com`). Any other email belongs to nobody.
    */
   userForEmail(email: string): SimUser | undefined {
-    const lower = email.toLowerCase();
+    const lower = email.trim().toLowerCase();
+    const added = this.linkedEmails.get(lower);
+    if (added) return this.user(added);
     const noreply = /^(?:(\d+)\+)?([^@]+)@users\.noreply\.github\.com$/.exec(lower);
     for (const u of this.users.values()) {
       if (u.email && u.email.toLowerCase() === lower) return u;
@@ -207,6 +213,17 @@ export class SimState {
       files: this.pullFiles(repo, p),
       commitCount: this.pullCommits(repo, p).length,
       authorAssociation: this.association(repo, p.author),
+      assignees: p.assignees.map((l) => this.requireUser(l)),
+    };
+  }
+
+  issueContext(repo: SimRepo, author: string, assignees: readonly string[]): IssueContext {
+    return {
+      repo,
+      author: this.requireUser(author),
+      assignees: assignees.map((l) => this.requireUser(l)),
+      urls: this.urls,
+      authorAssociation: this.association(repo, author),
     };
   }
 

@@ -108,6 +108,10 @@ describe("pullRequestSignalsFromRest", () => {
       baseRef: "master",
       baseSha: pr.base.sha,
       labels: ["bug"],
+      assignees: [
+        { login: "octocat", type: "User" },
+        { login: "hubot", type: "User" },
+      ],
       changedFiles: 5,
       commitCount: 3,
     });

@@ -303,4 +303,34 @@ describe("adversarial text", () => {
     const c = commit(HUMAN, "x\n\nCo-Authored-By: Claude <noreply@anthropic.com>\u2028");
     expect(detectCommit(c, detector).agents).toEqual(["claude-code"]);
   });
+
+  it("names a co-author by the login GitHub links to their email", () => {
+    const d = detectAgents(
+      { commits: [commit("Claude <noreply@anthropic.com>", "x\n\nCo-authored-by: Ada <ada@home.example>")], linkedEmails: { "ada@home.example": "ada-l" } },
+      detector,
+    );
+    expect(d.steeringHumans).toEqual([expect.objectContaining({ login: "ada-l" })]);
+  });
+});
+
+describe("steering humans by assignment", () => {
+  const agentCommit = () => commit("Cursor Agent <cursoragent@cursor.com>", "x");
+  const assignees = [
+    { login: "grace", type: "User" },
+    { login: "Copilot", type: "Bot" },
+    { login: "helper[bot]", type: "User" },
+  ];
+
+  it("the humans an agent PR, and the issues it closes, are assigned to", () => {
+    const d = detectAgents({ pr: pr({ assignees, closingIssues: [{ number: 4, assignees: [{ login: "linus", type: "User" }] }] }), commits: [agentCommit()] }, detector);
+    expect(d.steeringHumans).toEqual([
+      { login: "grace", source: "assigned to this pull request" },
+      { login: "linus", source: "assigned to issue #4, which this pull request closes" },
+    ]);
+  });
+
+  it("not on a human PR", () => {
+    const d = detectAgents({ pr: pr({ assignees }), commits: [commit(HUMAN, "fix")] }, detector);
+    expect(d.steeringHumans).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * What the app sends is what GitHub accepts: every request agentgate makes during a busy story is a
- * documented REST operation, and every body it writes (statuses, check runs with annotations) is
- * valid against GitHub's own OpenAPI description.
+ * documented REST operation (or its one GraphQL query, validated in test/facts/graphql.test.ts),
+ * and every body it writes (statuses, check runs with annotations) is valid against GitHub's own
+ * OpenAPI description.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import type { RequestLogEntry } from "../../src/simulator/index.js";
@@ -24,13 +25,16 @@ beforeAll(async () => {
     ".agentgate.yml": "paths:\n  - name: terraform\n    paths: ['infra/**']\n    teams: [acme/platform]\n",
     "infra/db.tf": 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n  deletion_protection = true\n}\n',
   });
+  // The PR's body says "Fixes #1": an issue, whose assignees are read.
+  sim.createIssue(REPO, { title: "Harden the database", author: people.requester.login, assignees: [people.requester.login] });
   const { number, branch } = await copilotPullRequest(sim, {
     "infra/db.tf": 'resource "aws_db_instance" "main" {\n  engine = "postgres"\n  deletion_protection = false\n}\n',
     "infra/main.tf": null,
   });
   await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
   await sim.submitReview(REPO, number, { reviewer: people.requester.login, event: "APPROVE" });
-  await sim.push(REPO, branch, { files: { "README.md": "# app\n\nmore\n" }, message: "docs", author: copilot.commitIdentity });
+  // A co-author REST cannot link: GitHub's GraphQL is asked.
+  await sim.push(REPO, branch, { files: { "README.md": "# app\n\nmore\n" }, message: "docs\n\nCo-authored-by: Dana <dana@home.example>", author: copilot.commitIdentity });
   sim.commit(REPO, { branch: "main", files: { "NOTES.md": "n\n" }, message: "notes", author: people.maintainerA });
   await sim.updatePullRequestBranch(REPO, number);
   await sim.submitReview(REPO, number, { reviewer: people.platform.login, event: "REQUEST_CHANGES" });
@@ -52,8 +56,11 @@ afterAll(async () => {
 describe("requests agentgate makes", () => {
   it("are all documented GitHub REST operations", () => {
     expect(requests.length).toBeGreaterThan(50);
-    const undocumented = requests.filter((r) => !checker.operationFor(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
+    const isGraphql = (r: RequestLogEntry) => r.method === "POST" && r.path === "/api/graphql";
+    expect(requests.filter(isGraphql).length).toBeGreaterThan(0);
+    const undocumented = requests.filter((r) => !isGraphql(r) && !checker.operationFor(r.method, r.path)).map((r) => `${r.method} ${r.path}`);
     expect(undocumented).toEqual([]);
+    expect(requests.map((r) => `${r.method} ${checker.operationFor(r.method, r.path)?.template}`)).toContain("GET /repos/{owner}/{repo}/issues/{issue_number}");
     // The org defaults' push and the installation listed what they re-judge.
     const paths = requests.map((r) => r.path);
     expect(paths).toContain("/installation/repositories?per_page=100");

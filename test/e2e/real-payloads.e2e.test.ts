@@ -62,7 +62,8 @@ afterAll(async () => {
 });
 
 describe("GitHub's example payloads", () => {
-  const handled = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled"];
+  // assigned/unassigned: an agent PR's assignees steered the agent, so who may approve changes.
+  const handled = ["opened", "reopened", "synchronize", "edited", "ready_for_review", "labeled", "unlabeled", "assigned", "unassigned"];
 
   it.each(examplesOf("pull_request", handled).map((p, i): [string, Record<string, any>] => [`${p.action} #${i}`, p]))(
     "pull_request %s: evaluates the PR it names from fresh facts",
@@ -74,8 +75,8 @@ describe("GitHub's example payloads", () => {
     },
   );
 
-  it("pull_request actions the gate does not need (closed, assigned) cost nothing", async () => {
-    for (const example of examplesOf("pull_request", ["closed", "assigned"])) {
+  it("pull_request actions the gate does not need (closed) cost nothing", async () => {
+    for (const example of examplesOf("pull_request", ["closed"])) {
       const delivery = await stack.sim.deliver("pull_request", forThisApp(example));
       expect(delivery.status).toBe(200);
       expect(delivery.requests).toEqual([]);

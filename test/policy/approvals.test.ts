@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "../../src/config/schema.js";
-import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail } from "../../src/policy/approvals.js";
+import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityLines } from "../../src/policy/approvals.js";
 import { agentDetection, commit, facts, HEAD, OLD_HEAD, review, reviewer } from "../helpers/facts.js";
 
 const notAnAgent = () => false;
@@ -175,5 +175,66 @@ describe("hostile commit messages", () => {
     const msg = "Fix\n\nCO-AUTHORED-BY: Bob Builder 123+bob@users.noreply.github.com";
     const c = contributorsOf(facts({ commits: [commit("7777777", msg, { name: "X", email: "x@x.example" })] }), agentDetection());
     expect([...c.logins.keys()]).toEqual(["bob"]);
+  });
+});
+
+describe("people GitHub links to no account", () => {
+  const unlinkedCoAuthor = [commit("8888888", "Fix\n\nCo-authored-by: Dana <dana@home.example>", { name: "Claude", email: "noreply@anthropic.com" })];
+  const steeringDana = agentDetection("claude-code", { steeringHumans: [{ email: "dana@home.example", name: "Dana", source: "Co-authored-by on 8888888" }] });
+  const isMachine = (who: { email: string }) => who.email === "noreply@anthropic.com";
+  const run = (f: ReturnType<typeof facts>, det = steeringDana, p = policy) =>
+    evaluateApprovals({ facts: f, detection: det, policy: p, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
+
+  it("an unlinked steering human holds every approval up, naming them and the commit", () => {
+    const v = run(facts({ commits: unlinkedCoAuthor, reviews: [review("maria", "APPROVED"), review("max", "APPROVED")] }));
+    expect(v.counted).toEqual([]);
+    expect(v.ignored.map((i) => i.reason)).toEqual(["unresolved-identity", "unresolved-identity"]);
+    expect(v.ignored[0]?.detail).toBe(
+      "cannot be told apart from Dana <dana@home.example>, who steered the agent (Co-authored-by on 8888888) and whom GitHub links to no account",
+    );
+  });
+
+  it("says what unblocks it", () => {
+    const lines = unresolvedIdentityLines({ facts: facts({ commits: unlinkedCoAuthor, linkedEmails: { "dana@home.example": null } }), detection: steeringDana, policy, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
+    expect(lines).toEqual([
+      "no approval counts while GitHub links Dana <dana@home.example> to no account; they steered the agent (Co-authored-by on 8888888). To unblock: link dana@home.example to that person's GitHub account (Settings → Emails), or rewrite the commit to name them by an email of their account or their noreply address (ID+login@users.noreply.github.com)",
+    ]);
+  });
+
+  it("without GitHub's links (a local range), says only that agentgate knows no account", () => {
+    const lines = unresolvedIdentityLines({ facts: facts({ commits: unlinkedCoAuthor }), detection: steeringDana, policy, isAgentLogin: notAnAgent, isAgentIdentity: isMachine });
+    expect(lines[0]).toMatch(/^no approval counts while Dana <dana@home\.example> is linked to no GitHub account agentgate knows of; they steered/);
+  });
+
+  it("a change request from such a reviewer still blocks", () => {
+    const v = run(facts({ commits: unlinkedCoAuthor, reviews: [review("maria", "CHANGES_REQUESTED")] }));
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+  });
+
+  it("once GitHub links the email, only that person is kept out", () => {
+    const v = run(facts({ commits: unlinkedCoAuthor, linkedEmails: { "dana@home.example": "dana" }, reviews: [review("dana", "APPROVED"), review("maria", "APPROVED")] }));
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+    expect(v.ignored).toEqual([{ login: "dana", reason: "steered-agent", detail: "steered the agent (Co-authored-by on 8888888)" }]);
+  });
+
+  it("an unlinked contributor holds approvals up unless contributors may approve; an agent's own email never does", () => {
+    const pushed = [commit("9999999", "Tweak", { name: "Maria", email: "maria@laptop.local" })];
+    const det = agentDetection();
+    expect(run(facts({ commits: pushed, reviews: [review("max", "APPROVED")] }), det).ignored[0]?.reason).toBe("unresolved-identity");
+    const allow = { ...policy, approvals: { ...policy.approvals, allow_contributors: true } };
+    expect(run(facts({ commits: pushed, reviews: [review("max", "APPROVED")] }), det, allow).counted.map((a) => a.login)).toEqual(["max"]);
+    const agentOnly = [commit("7777777", "Fix", { name: "Claude", email: "noreply@anthropic.com" })];
+    expect(run(facts({ commits: agentOnly, reviews: [review("max", "APPROVED")] }), det).counted.map((a) => a.login)).toEqual(["max"]);
+  });
+
+  it("a steering human holds approvals up even when contributors may approve", () => {
+    const allow = { ...policy, approvals: { ...policy.approvals, allow_contributors: true } };
+    expect(run(facts({ commits: unlinkedCoAuthor, reviews: [review("max", "APPROVED")] }), steeringDana, allow).counted).toEqual([]);
+  });
+
+  it("the reason names the first identity and how many more", () => {
+    const commits = [commit("1212121", "Fix\n\nCo-authored-by: A <a@x.example>\nCo-authored-by: B <b@x.example>", { name: "Claude", email: "noreply@anthropic.com" })];
+    const v = run(facts({ commits, reviews: [review("max", "APPROVED")] }), agentDetection());
+    expect(v.ignored[0]?.detail).toMatch(/^cannot be told apart from A <a@x\.example> \(and 1 more\), who co-authored commit 1212121/);
   });
 });

@@ -4,6 +4,9 @@
  * GitHub's webhook schemas.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { schema as githubGraphql } from "@octokit/graphql-schema";
+import { buildSchema, execute, parse } from "graphql";
+import { COMMIT_ACTORS_QUERY } from "../../src/facts/graphql.js";
 import { GitHubSimulator } from "../../src/simulator/index.js";
 import { Client, fakeJwt, startReceiver, type Answer, type Receiver } from "./helpers.js";
 import { OpenApiChecker, WebhookChecker } from "./schemas.js";
@@ -33,15 +36,20 @@ async function scenario() {
   sim.setPermission(REPO, "max", "write");
   sim.addTeam("acme", "platform", [{ login: "maria" }, { login: "max", state: "pending" }]);
 
+  sim.linkEmail("maria", "maria.m@home.example");
+  const issue = sim.createIssue(REPO, { title: "Make it faster", author: "dana", assignees: ["dana"] });
+
   sim.createBranch(REPO, "copilot/fix", "main");
   sim.commit(REPO, { branch: "copilot/fix", files: {}, message: "Initial plan", author: copilot });
   sim.commit(REPO, {
     branch: "copilot/fix",
     files: { "src/a.ts": "export const a = 2;\n", "docs/old.md": null, "docs/new.md": "moved text\n", "logo.png": "\0PNG2", "src/b.ts": "b\n" },
-    message: "Change things\n\nCo-authored-by: dana <1003+dana@users.noreply.github.com>",
+    message:
+      "Change things\n\nCo-authored-by: dana <1003+dana@users.noreply.github.com>\nCo-authored-by: Maria <maria.m@home.example>\nCo-authored-by: Nobody <nobody@nowhere.example>\nCo-authored-by: Max <max@users.noreply.github.com>",
     author: copilot,
   });
-  const { number } = await sim.openPullRequest(REPO, { head: "copilot/fix", title: "Fix", body: "Fixes #1", author: "Copilot", labels: ["agent"] });
+  const { number } = await sim.openPullRequest(REPO, { head: "copilot/fix", title: "Fix", body: `Fixes #${issue}`, author: "Copilot", labels: ["agent"] });
+  await sim.assign(REPO, number, ["max"], "maria");
   await sim.push(REPO, "copilot/fix", { files: { "src/c.ts": "c\n" }, message: "More", author: copilot });
   await sim.addLabel(REPO, number, "infra", "maria");
   await sim.removeLabel(REPO, number, "infra", "maria");
@@ -78,6 +86,10 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/pulls/${number}/commits?per_page=100`);
   await client.call("GET", `/repos/${REPO}/pulls/${number}/files?per_page=100`);
   await client.call("GET", `/repos/${REPO}/pulls/${number}/reviews`);
+  await client.call("GET", `/repos/${REPO}/issues/${issue}`);
+  await client.call("GET", `/repos/${REPO}/issues/${number}`);
+  await client.call("GET", `/repos/${REPO}/issues/999`);
+  await client.call("POST", "/graphql", { query: COMMIT_ACTORS_QUERY, variables: { owner: "acme", repo: "app", number, after: null } }, { prefix: "/api" });
   await client.call("GET", `/repos/${REPO}/contents/src/a.ts?ref=copilot/fix`);
   await client.call("GET", `/repos/${REPO}/contents/src`);
   await client.call("GET", `/repos/${REPO}/contents/.agentgate.yml`);
@@ -148,6 +160,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}",
       "GET /repos/{owner}/{repo}/contents/{path}",
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
@@ -170,6 +183,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
     const checked: Answer[] = [];
     for (const a of client.answers) {
       if (a.path.endsWith("/nope")) continue; // an unknown route: no operation to check against
+      if (a.path === "/graphql") continue; // GraphQL: checked against GitHub's GraphQL schema below
       const op = openapi.operationFor(a.method, a.path);
       const documented = op?.responses[String(a.status)] !== undefined;
       if (a.status < 300 || documented) {
@@ -208,6 +222,45 @@ describe("REST answers match GitHub's OpenAPI description", () => {
   });
 });
 
+describe("GraphQL answers match GitHub's GraphQL schema", () => {
+  // The published SDL defines two EnterpriseOwnerInfo fields twice; that does not touch this query.
+  const schema = buildSchema(githubGraphql.idl, { assumeValidSDL: true });
+  const answer = () => client.answers.find((a) => a.path === "/graphql") as { body: { data: Record<string, unknown> } };
+  /** Run the query on GitHub's schema over the simulator's data: GitHub could answer it only if nothing is lost or wrong. */
+  const replay = (data: unknown) =>
+    execute({ schema, document: parse(COMMIT_ACTORS_QUERY), rootValue: data, variableValues: { owner: "acme", repo: "app", number: 1, after: null } });
+
+  it("answers the app's query with data GitHub's schema accepts, unchanged", async () => {
+    const { data } = answer().body;
+    const result = await replay(data);
+    expect(result.errors ?? []).toEqual([]);
+    expect(JSON.parse(JSON.stringify(result.data))).toEqual(data);
+  });
+
+  it("links co-authors the way GitHub does: noreply, verified and added emails; null otherwise", () => {
+    const commits = (answer().body.data as { repository: { pullRequest: { commits: { nodes: { commit: { authors: { nodes: { email: string; user: { login: string } | null }[] } } }[] } } } })
+      .repository.pullRequest.commits.nodes;
+    const authors = commits.flatMap((n) => n.commit.authors.nodes).map((a) => [a.email, a.user?.login ?? null]);
+    expect(authors).toEqual(
+      expect.arrayContaining([
+        // The id in a noreply address must be the account's: 1003 is not dana's.
+        ["1003+dana@users.noreply.github.com", null],
+        ["max@users.noreply.github.com", "max"],
+        ["maria.m@home.example", "maria"],
+        ["nobody@nowhere.example", null],
+        // GitActor.user is a User: a bot's noreply address links to no User.
+        [copilot.email, null],
+      ]),
+    );
+  });
+
+  it("can fail: data the schema does not allow is caught", async () => {
+    const broken = JSON.parse(JSON.stringify(answer().body.data)) as { repository: { pullRequest: { commits: { totalCount?: number } } } };
+    delete broken.repository.pullRequest.commits.totalCount;
+    expect((await replay(broken)).errors?.map((e) => e.message).join("\n")).toMatch(/totalCount/);
+  });
+});
+
 describe("webhook payloads match GitHub's webhook schemas", () => {
   it("sends every event the app subscribes to", () => {
     const kinds = new Set(sim.deliveries.map((d) => (d.action ? `${d.event}.${d.action}` : d.event)));
@@ -216,6 +269,7 @@ describe("webhook payloads match GitHub's webhook schemas", () => {
       "pull_request.synchronize",
       "pull_request.labeled",
       "pull_request.unlabeled",
+      "pull_request.assigned",
       "pull_request.edited",
       "pull_request.ready_for_review",
       "pull_request.closed",
