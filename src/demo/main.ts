@@ -4,12 +4,12 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GitHubSimulator, type Delivery } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
+import { freePort } from "./net.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REPO = "acme/infra-app";
@@ -30,16 +30,6 @@ const dana = { login: "dana", name: "Dana Developer", email: "dana@acme.example"
 const maria = { login: "maria", name: "Maria Maintainer", email: "maria@acme.example" };
 const max = { login: "max", name: "Max Maintainer", email: "max@acme.example" };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitForReady(url: string, app: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 20_000;

@@ -9,6 +9,7 @@ import agentgate from "../index.js";
 import { clearFactCaches } from "../facts/github.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
+import { freePort } from "./net.js";
 
 export interface Stack {
   sim: GitHubSimulator;
@@ -32,7 +33,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const server = new Server({
     host: "127.0.0.1",
-    port: 0,
+    port: await freePort(),
     webhookPath: "/api/github/webhooks",
     log,
     Probot: Probot.defaults({

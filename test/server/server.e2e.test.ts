@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/glob
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { newPrivateKey } from "../../src/demo/keys.js";
+import { freePort } from "../../src/demo/net.js";
 import { GitHubSimulator, signature } from "../../src/simulator/index.js";
 import { buildScratchPackage } from "../helpers/built.js";
 import { copilotPullRequest, seedRepo } from "../e2e/harness.js";
@@ -21,13 +21,6 @@ beforeAll(() => {
 }, 120_000);
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 interface Running {
   child: ChildProcess;
