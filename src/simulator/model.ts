@@ -22,6 +22,16 @@ export interface ReviewState {
   submittedAt: string;
 }
 
+/** What GitHub's issue events list records for a pull request (only the kinds agentgate reads). */
+export interface IssueEventState {
+  id: number;
+  event: "base_ref_changed" | "review_dismissed";
+  actor: string;
+  createdAt: string;
+  /** review_dismissed: the review, the state it had before, and the message. */
+  dismissedReview?: { reviewId: number; state: "approved" | "changes_requested" | "commented"; message: string; commitId: string };
+}
+
 export interface PullState {
   number: number;
   id: number;
@@ -41,6 +51,8 @@ export interface PullState {
   updatedAt: string;
   closedAt: string | null;
   reviews: ReviewState[];
+  /** Oldest first. */
+  events: IssueEventState[];
 }
 
 export interface StatusState {

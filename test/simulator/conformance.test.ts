@@ -78,6 +78,7 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/pulls/${number}/commits?per_page=100`);
   await client.call("GET", `/repos/${REPO}/pulls/${number}/files?per_page=100`);
   await client.call("GET", `/repos/${REPO}/pulls/${number}/reviews`);
+  await client.call("GET", `/repos/${REPO}/issues/${number}/events?per_page=100`);
   await client.call("GET", `/repos/${REPO}/contents/src/a.ts?ref=copilot/fix`);
   await client.call("GET", `/repos/${REPO}/contents/src`);
   await client.call("GET", `/repos/${REPO}/contents/.agentgate.yml`);
@@ -148,6 +149,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
       "GET /repos/{owner}/{repo}/contents/{path}",
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
