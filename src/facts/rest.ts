@@ -7,17 +7,18 @@
  * RestShapeError naming the field, never a TypeError deep in the core.
  */
 import type { RestEndpointMethodTypes } from "@octokit/rest";
-import type { CommitFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
+import type { CommitFacts, DismissalFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
 
 export type RestCommit = RestEndpointMethodTypes["pulls"]["listCommits"]["response"]["data"][number];
 export type RestFile = RestEndpointMethodTypes["pulls"]["listFiles"]["response"]["data"][number];
 export type RestReview = RestEndpointMethodTypes["pulls"]["listReviews"]["response"]["data"][number];
+export type RestIssueEvent = RestEndpointMethodTypes["issues"]["listEvents"]["response"]["data"][number];
 /** `pulls.get`, or the `pull_request` of a webhook payload (the same shape). */
 export type RestPullRequest = RestEndpointMethodTypes["pulls"]["get"]["response"]["data"];
 
 export type PullRequestSignals = Omit<
   PullRequestFacts,
-  "commits" | "files" | "reviews" | "reviewers" | "diffUnchangedSince" | "incomplete"
+  "commits" | "files" | "reviews" | "reviewers" | "baseChangedAt" | "dismissals" | "diffUnchangedSince" | "incomplete"
 >;
 
 export class RestShapeError extends Error {
@@ -89,11 +90,13 @@ export function fileFromRest(f: RestFile): FileFacts {
   const known = (FILE_STATUSES as readonly string[]).includes(status) ? (status as FileStatus) : "modified";
   const previous = optionalString(f, "previous_filename");
   const patch = optionalString(f, "patch");
+  const sha = optionalString(f, "sha");
   return {
     filename,
     ...(previous ? { previousFilename: previous } : {}),
     status: known,
     ...(patch !== undefined ? { patch } : {}),
+    ...(sha ? { sha } : {}),
     additions: count(f, "additions"),
     deletions: count(f, "deletions"),
   };
@@ -114,6 +117,40 @@ export function reviewFromRest(r: RestReview): ReviewFacts {
     commitId: optionalString(r, "commit_id") ?? null,
     submittedAt: optionalString(r, "submitted_at") ?? null,
   };
+}
+
+const DISMISSED_STATES: Record<string, DismissalFacts["dismissedState"]> = {
+  approved: "APPROVED",
+  changes_requested: "CHANGES_REQUESTED",
+  commented: "COMMENTED",
+};
+
+/**
+ * The issue events a decision depends on: base changes (an approval before one did not see this
+ * base) and review dismissals (who lifted which review). Others are skipped. An event of those kinds
+ * without its time or review id throws: its order or its review cannot be told.
+ */
+export function pullRequestEventsFromRest(events: readonly RestIssueEvent[]): Pick<PullRequestFacts, "baseChangedAt" | "dismissals"> {
+  const baseChangedAt: string[] = [];
+  const dismissals: DismissalFacts[] = [];
+  for (const e of events) {
+    const kind = field(e, "event");
+    if (kind === "base_ref_changed") {
+      baseChangedAt.push(requiredString(e, "created_at", "base_ref_changed event"));
+    } else if (kind === "review_dismissed") {
+      const reviewId = field(e, "dismissed_review.review_id");
+      if (typeof reviewId !== "number") throw new RestShapeError("review_dismissed event: `dismissed_review.review_id` is missing or not a number");
+      const login = optionalString(e, "actor.login");
+      const state = optionalString(e, "dismissed_review.state")?.toLowerCase() ?? "";
+      dismissals.push({
+        reviewId,
+        by: login ? { login, type: optionalString(e, "actor.type") ?? "User" } : null,
+        at: optionalString(e, "created_at") ?? null,
+        dismissedState: DISMISSED_STATES[state] ?? null,
+      });
+    }
+  }
+  return { baseChangedAt, dismissals };
 }
 
 export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSignals {
@@ -154,7 +191,7 @@ export function unreviewedFacts(
   signals: PullRequestSignals,
   read: { commits: CommitFacts[]; files: FileFacts[]; incomplete: string[] },
 ): PullRequestFacts {
-  return { ...signals, ...read, reviews: [], reviewers: {}, diffUnchangedSince: {} };
+  return { ...signals, ...read, reviews: [], reviewers: {}, baseChangedAt: [], dismissals: [], diffUnchangedSince: {} };
 }
 
 /**
