@@ -135,7 +135,8 @@ export function pullRequestEventsFromRest(events: readonly RestIssueEvent[]): Pi
   const dismissals: DismissalFacts[] = [];
   for (const e of events) {
     const kind = field(e, "event");
-    if (kind === "base_ref_changed") {
+    // GitHub retargets on its own when a base branch is merged and deleted: a base change all the same.
+    if (kind === "base_ref_changed" || kind === "automatic_base_change_succeeded") {
       baseChangedAt.push(requiredString(e, "created_at", "base_ref_changed event"));
     } else if (kind === "review_dismissed") {
       const reviewId = field(e, "dismissed_review.review_id");

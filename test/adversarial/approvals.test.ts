@@ -82,6 +82,14 @@ describe("c1: an approval covers exactly what was approved", () => {
     expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "2/2 approvals · agent: copilot" });
   }, 15_000);
 
+  attack("c1", "GitHub fails to list the PR's events, which say whether the base changed: error, never success", async () => {
+    const { sim } = stack;
+    const { number } = await retargetable();
+    sim.failNext({ method: "GET", pathPattern: /\/issues\/\d+\/events/ }, 502, 10);
+    await sim.editPullRequest(REPO, number, { base: "release" }, copilot.login);
+    expect(statusOf(sim, number)).toMatchObject({ state: "error", description: expect.stringMatching(/^error: could not evaluate/) });
+  });
+
   attack("c1", "the same edit moved to another block with identical context lines after approval", async () => {
     const { sim } = stack;
     seed({ "src/jobs.ts": twin("nightly") + "\n" + twin("onDemand") });
