@@ -126,6 +126,13 @@ const DISMISSED_STATES: Record<string, DismissalFacts["dismissedState"]> = {
 };
 
 /**
+ * Events after which the PR's change may be another than an earlier review saw: a retarget (by a
+ * person, or by GitHub when a base branch was merged and deleted) and a force-push of the base branch,
+ * which can move the merge base back.
+ */
+const BASE_CHANGES = new Set(["base_ref_changed", "automatic_base_change_succeeded", "base_ref_force_pushed"]);
+
+/**
  * The issue events a decision depends on: base changes (an approval before one did not see this
  * base) and review dismissals (who lifted which review). Others are skipped. An event of those kinds
  * without its time or review id throws: its order or its review cannot be told.
@@ -135,8 +142,7 @@ export function pullRequestEventsFromRest(events: readonly RestIssueEvent[]): Pi
   const dismissals: DismissalFacts[] = [];
   for (const e of events) {
     const kind = field(e, "event");
-    // GitHub retargets on its own when a base branch is merged and deleted: a base change all the same.
-    if (kind === "base_ref_changed" || kind === "automatic_base_change_succeeded") {
+    if (typeof kind === "string" && BASE_CHANGES.has(kind)) {
       baseChangedAt.push(requiredString(e, "created_at", "base_ref_changed event"));
     } else if (kind === "review_dismissed") {
       const reviewId = field(e, "dismissed_review.review_id");

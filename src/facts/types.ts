@@ -108,7 +108,8 @@ export interface PullRequestFacts {
    */
   reviewers: Record<string, ReviewerFacts>;
   /**
-   * When the PR's base branch was changed (`base_ref_changed` issue events), as GitHub lists them.
+   * When the PR's base branch was changed (`base_ref_changed`, `automatic_base_change_succeeded`) or
+   * force-pushed (`base_ref_force_pushed`), as GitHub's issue events list them.
    * Read only when some review could count; empty otherwise.
    */
   baseChangedAt: string[];

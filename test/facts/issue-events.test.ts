@@ -5,11 +5,12 @@ const ev = (e: Record<string, unknown>) => ({ id: 1, node_id: "x", url: "u", com
 const user = (login: string, type = "User") => ({ login, type });
 
 describe("the issue events a decision reads", () => {
-  it("keeps base changes (GitHub's own retargets too) and dismissals, with the dismissed review's earlier state, and skips the rest", () => {
+  it("keeps base changes (GitHub's own retargets and base force-pushes too) and dismissals, with the dismissed review's earlier state, and skips the rest", () => {
     const got = pullRequestEventsFromRest([
       ev({ event: "labeled", actor: user("maria"), created_at: "2026-12-01T09:00:00Z", label: { name: "x", color: "fff" } }),
       ev({ event: "base_ref_changed", actor: user("Copilot", "Bot"), created_at: "2026-12-01T10:00:00Z" }),
       ev({ event: "automatic_base_change_succeeded", actor: user("maria"), created_at: "2026-12-01T10:30:00Z" }),
+      ev({ event: "base_ref_force_pushed", actor: user("Copilot", "Bot"), created_at: "2026-12-01T10:40:00Z" }),
       ev({
         event: "review_dismissed",
         actor: user("Copilot", "Bot"),
@@ -20,7 +21,7 @@ describe("the issue events a decision reads", () => {
       ev({ event: "review_dismissed", actor: user("max"), created_at: "2026-12-01T13:00:00Z", dismissed_review: { state: "dismissed", review_id: 44, dismissal_message: null } }),
     ]);
     expect(got).toEqual({
-      baseChangedAt: ["2026-12-01T10:00:00Z", "2026-12-01T10:30:00Z"],
+      baseChangedAt: ["2026-12-01T10:00:00Z", "2026-12-01T10:30:00Z", "2026-12-01T10:40:00Z"],
       dismissals: [
         { reviewId: 42, by: { login: "Copilot", type: "Bot" }, at: "2026-12-01T11:00:00Z", dismissedState: "CHANGES_REQUESTED" },
         { reviewId: 43, by: null, at: "2026-12-01T12:00:00Z", dismissedState: "APPROVED" },
