@@ -3,18 +3,20 @@
  *
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
- * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs
- * (at most MAX_CONTEXT_READS, see context.ts) + 1 per issue the body says it closes (at most 5)
- * + ⌈c/100⌉ GraphQL queries, only when REST left a person's email unlinked (graphql.ts).
+ * + 1 compare per distinct earlier SHA approved since the last base change + 1 per file whose full
+ * text a rule needs (at most MAX_CONTEXT_READS, see context.ts) + 1 per issue the body says it closes
+ * (at most 5) + ⌈c/100⌉ GraphQL queries, only when REST left a person's email unlinked (graphql.ts)
+ * + ⌈issue events/100⌉ when a human's latest review approves or was dismissed
+ * + 1 permission per human who dismissed such a review (cached).
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
-import { assigneesFromRest, commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
+import { assigneesFromRest, commitFromRest, fileFromRest, pullRequestEventsFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
 import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
-import { latestDecisiveReviews } from "../policy/approvals.js";
+import { baseChangedSince, latestDecisiveReviews } from "../policy/approvals.js";
 import { needsLinking } from "../policy/identities.js";
 import { isMachineIdentity } from "../detect/detect.js";
 import { detectorFor } from "../decide.js";
@@ -140,20 +142,24 @@ async function isActiveMember(gh: Octokit, team: string, login: string): Promise
 }
 
 /**
- * A PR's diff without the hunks' line numbers, which move when the base moves under an unchanged
- * change. Context lines stay: the same added line in another place is another change.
+ * A PR's whole change as one comparable string, or null when it cannot be told whole. Per file: both
+ * names, the status, the line counts and the full patch, hunk headers included: where each hunk sits
+ * and the function GitHub names after `@@` are part of what a reviewer approved (the same edit in
+ * another block with the same context lines is another change). A file listed without a patch
+ * (binary, too large) is known only by its blob sha; without one it cannot be shown unchanged.
  */
-export function normalizedDiff(files: readonly Pick<FileFacts, "filename" | "status" | "patch" | "previousFilename">[]): string {
-  return files
-    .map((f) => {
-      const body = (f.patch ?? "<no patch>")
-        .split("\n")
-        .map((l) => (l.startsWith("@@") ? "@@" : l))
-        .join("\n");
-      return `${f.previousFilename ?? ""}>${f.filename}:${f.status}\n${body}`;
-    })
-    .sort()
-    .join("\n\0");
+export function changeFingerprint(
+  files: readonly Pick<FileFacts, "filename" | "status" | "patch" | "previousFilename" | "sha" | "additions" | "deletions">[],
+): string | null {
+  const entries: string[] = [];
+  for (const f of files) {
+    if (f.patch === undefined && !f.sha) return null;
+    // JSON keeps the fields apart whatever a file name or patch contains.
+    entries.push(
+      JSON.stringify([f.previousFilename ?? null, f.filename, f.status, f.additions, f.deletions, f.patch ?? null, f.patch === undefined ? f.sha : null]),
+    );
+  }
+  return entries.sort().join("\n");
 }
 
 /** GitHub's compare lists at most 300 files; above that equality cannot be shown, so it is not assumed. */
@@ -167,8 +173,12 @@ async function diffUnchangedSince(
   headFiles: readonly FileFacts[],
 ): Promise<Record<string, boolean>> {
   const result: Record<string, boolean> = {};
-  const headDiff = normalizedDiff(headFiles);
+  const headChange = changeFingerprint(headFiles);
   for (const sha of shas) {
+    if (headChange === null) {
+      result[sha] = false;
+      continue;
+    }
     try {
       const { data } = await gh.rest.repos.compareCommitsWithBasehead({
         owner: ref.owner,
@@ -177,7 +187,7 @@ async function diffUnchangedSince(
         per_page: 100,
       });
       const files = (data.files ?? []).map(fileFromRest);
-      result[sha] = files.length < COMPARE_FILE_LIMIT && normalizedDiff(files) === headDiff;
+      result[sha] = files.length < COMPARE_FILE_LIMIT && changeFingerprint(files) === headChange;
     } catch (e) {
       // The old commit may be gone (force push and gc): then the approval cannot be carried.
       if (status(e) === 404 || status(e) === 422) result[sha] = false;
@@ -254,23 +264,35 @@ export async function gatherFacts(
     incomplete.push(`GitHub listed ${commits.length} of the ${signals.commitCount} commits`);
   }
 
-  // Reviewers whose latest decisive review matters: humans only (bots are ignored without a lookup).
-  const humans = [...latestDecisiveReviews(reviews).values()]
-    .filter((r) => r.user.type !== "Bot" && r.state !== "DISMISSED")
-    .map((r) => r.user.login);
+  // Issue events matter only when a review could count or was dismissed: read them then, and only then.
+  const latest = [...latestDecisiveReviews(reviews).values()];
+  const eventsMatter = latest.some((r) => r.state === "DISMISSED" || (r.state === "APPROVED" && r.user.type !== "Bot"));
+  const { baseChangedAt, dismissals } = eventsMatter
+    ? pullRequestEventsFromRest(await gh.paginate(gh.rest.issues.listEvents, { owner, repo, issue_number: number, per_page: 100 }))
+    : { baseChangedAt: [], dismissals: [] };
+
+  // Whose permission matters: humans whose latest review decides (bots are ignored without a lookup),
+  // and the humans who dismissed such a review (only someone who could approve lifts a change request).
+  const dismissedLatest = new Set(latest.filter((r) => r.state === "DISMISSED").map((r) => r.id));
+  const humans = new Set<string>();
+  for (const r of latest) if (r.user.type !== "Bot") humans.add(r.user.login);
+  for (const d of dismissals) if (dismissedLatest.has(d.reviewId) && d.by && d.by.type !== "Bot") humans.add(d.by.login);
   const teams = teamsNamedIn(policy);
   const reviewers: Record<string, ReviewerFacts> = {};
   for (const login of humans) {
+    if (reviewers[login.toLowerCase()]) continue;
     const permission = await permissionOf(gh, ref, login);
     const activeTeams: string[] = [];
     for (const team of teams) if (await isActiveMember(gh, team, login)) activeTeams.push(team);
     reviewers[login.toLowerCase()] = { login, permission, activeTeams };
   }
 
+  // An approval from before the latest base change is not carried (see approvals.ts): no compare for it.
   const staleShas = [
     ...new Set(
       reviews
         .filter((r) => r.state === "APPROVED" && r.commitId && r.commitId !== signals.headSha)
+        .filter((r) => baseChangedSince(r, baseChangedAt) === undefined)
         .map((r) => r.commitId as string),
     ),
   ];
@@ -290,6 +312,8 @@ export async function gatherFacts(
     files,
     reviews,
     reviewers,
+    baseChangedAt,
+    dismissals,
     diffUnchangedSince: unchanged,
     closingIssues: closing,
     linkedEmails,

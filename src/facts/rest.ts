@@ -7,17 +7,18 @@
  * RestShapeError naming the field, never a TypeError deep in the core.
  */
 import type { RestEndpointMethodTypes } from "@octokit/rest";
-import type { AccountFacts, CommitFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
+import type { AccountFacts, CommitFacts, DismissalFacts, FileFacts, FileStatus, GitIdentity, PullRequestFacts, ReviewFacts, ReviewState } from "./types.js";
 
 export type RestCommit = RestEndpointMethodTypes["pulls"]["listCommits"]["response"]["data"][number];
 export type RestFile = RestEndpointMethodTypes["pulls"]["listFiles"]["response"]["data"][number];
 export type RestReview = RestEndpointMethodTypes["pulls"]["listReviews"]["response"]["data"][number];
+export type RestIssueEvent = RestEndpointMethodTypes["issues"]["listEvents"]["response"]["data"][number];
 /** `pulls.get`, or the `pull_request` of a webhook payload (the same shape). */
 export type RestPullRequest = RestEndpointMethodTypes["pulls"]["get"]["response"]["data"];
 
 export type PullRequestSignals = Omit<
   PullRequestFacts,
-  "commits" | "files" | "reviews" | "reviewers" | "diffUnchangedSince" | "incomplete" | "closingIssues" | "linkedEmails"
+  "commits" | "files" | "reviews" | "reviewers" | "baseChangedAt" | "dismissals" | "diffUnchangedSince" | "incomplete" | "closingIssues" | "linkedEmails"
 >;
 
 export class RestShapeError extends Error {
@@ -89,11 +90,13 @@ export function fileFromRest(f: RestFile): FileFacts {
   const known = (FILE_STATUSES as readonly string[]).includes(status) ? (status as FileStatus) : "modified";
   const previous = optionalString(f, "previous_filename");
   const patch = optionalString(f, "patch");
+  const sha = optionalString(f, "sha");
   return {
     filename,
     ...(previous ? { previousFilename: previous } : {}),
     status: known,
     ...(patch !== undefined ? { patch } : {}),
+    ...(sha ? { sha } : {}),
     additions: count(f, "additions"),
     deletions: count(f, "deletions"),
   };
@@ -122,6 +125,47 @@ export function assigneesFromRest(list: unknown): AccountFacts[] {
   return list
     .map((a) => ({ login: optionalString(a, "login") ?? "", type: optionalString(a, "type") ?? "User" }))
     .filter((a) => a.login !== "");
+}
+
+const DISMISSED_STATES: Record<string, DismissalFacts["dismissedState"]> = {
+  approved: "APPROVED",
+  changes_requested: "CHANGES_REQUESTED",
+  commented: "COMMENTED",
+};
+
+/**
+ * Events after which the PR's change may be another than an earlier review saw: a retarget (by a
+ * person, or by GitHub when a base branch was merged and deleted) and a force-push of the base branch,
+ * which can move the merge base back.
+ */
+const BASE_CHANGES = new Set(["base_ref_changed", "automatic_base_change_succeeded", "base_ref_force_pushed"]);
+
+/**
+ * The issue events a decision depends on: base changes (an approval before one did not see this
+ * base) and review dismissals (who lifted which review). Others are skipped. An event of those kinds
+ * without its time or review id throws: its order or its review cannot be told.
+ */
+export function pullRequestEventsFromRest(events: readonly RestIssueEvent[]): Pick<PullRequestFacts, "baseChangedAt" | "dismissals"> {
+  const baseChangedAt: string[] = [];
+  const dismissals: DismissalFacts[] = [];
+  for (const e of events) {
+    const kind = field(e, "event");
+    if (typeof kind === "string" && BASE_CHANGES.has(kind)) {
+      baseChangedAt.push(requiredString(e, "created_at", "base_ref_changed event"));
+    } else if (kind === "review_dismissed") {
+      const reviewId = field(e, "dismissed_review.review_id");
+      if (typeof reviewId !== "number") throw new RestShapeError("review_dismissed event: `dismissed_review.review_id` is missing or not a number");
+      const login = optionalString(e, "actor.login");
+      const state = optionalString(e, "dismissed_review.state")?.toLowerCase() ?? "";
+      dismissals.push({
+        reviewId,
+        by: login ? { login, type: optionalString(e, "actor.type") ?? "User" } : null,
+        at: optionalString(e, "created_at") ?? null,
+        dismissedState: DISMISSED_STATES[state] ?? null,
+      });
+    }
+  }
+  return { baseChangedAt, dismissals };
 }
 
 export function pullRequestSignalsFromRest(pr: RestPullRequest): PullRequestSignals {
@@ -164,7 +208,7 @@ export function unreviewedFacts(
   signals: PullRequestSignals,
   read: { commits: CommitFacts[]; files: FileFacts[]; incomplete: string[] },
 ): PullRequestFacts {
-  return { ...signals, ...read, reviews: [], reviewers: {}, diffUnchangedSince: {} };
+  return { ...signals, ...read, reviews: [], reviewers: {}, baseChangedAt: [], dismissals: [], diffUnchangedSince: {} };
 }
 
 /**

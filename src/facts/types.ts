@@ -38,6 +38,11 @@ export interface FileFacts {
   status: FileStatus;
   /** GitHub's `patch` text (hunks only). Absent when GitHub omitted it (binary or too large). */
   patch?: string;
+  /**
+   * The blob sha GitHub lists for the file (`sha`). For a file listed without a patch it is the only
+   * trace of what changed, so a carried approval compares it.
+   */
+  sha?: string;
   additions: number;
   deletions: number;
   /** The file's text at the base SHA, when a rule asked for it (see rules' contextNeeded). */
@@ -55,6 +60,16 @@ export interface ReviewFacts {
   /** The head SHA the review was submitted on; may be null for very old reviews. */
   commitId: string | null;
   submittedAt: string | null;
+}
+
+/** A `review_dismissed` issue event: who dismissed which review, and what the review had said. */
+export interface DismissalFacts {
+  reviewId: number;
+  /** The account that dismissed it; null when GitHub names none (a deleted account). */
+  by: { login: string; type: string } | null;
+  at: string | null;
+  /** The review's state before it was dismissed; null when GitHub's answer names none we know. */
+  dismissedState: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" | null;
 }
 
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
@@ -101,11 +116,22 @@ export interface PullRequestFacts {
   files: FileFacts[];
   /** Chronological, as GitHub lists them. */
   reviews: ReviewFacts[];
-  /** Keyed by lower-case login. Every reviewer of `reviews` that is not a bot. */
+  /**
+   * Keyed by lower-case login. Every reviewer of `reviews` that is not a bot, and every human who
+   * dismissed a review that is some reviewer's latest word.
+   */
   reviewers: Record<string, ReviewerFacts>;
   /**
-   * For each earlier SHA that an approval was given on: true when the PR's diff
-   * at that SHA equals the diff at the head (a rebase or a base update with identical changes).
+   * When the PR's base branch was changed (`base_ref_changed`, `automatic_base_change_succeeded`) or
+   * force-pushed (`base_ref_force_pushed`), as GitHub's issue events list them.
+   * Read only when some review could count; empty otherwise.
+   */
+  baseChangedAt: string[];
+  /** The PR's `review_dismissed` issue events. Read only when some latest review was dismissed. */
+  dismissals: DismissalFacts[];
+  /**
+   * For each earlier SHA that an approval was given on: true when the PR's whole change at that SHA
+   * (see changeFingerprint) equals the change at the head (a rebase or a base update that left it as it was).
    */
   diffUnchangedSince: Record<string, boolean>;
   /**

@@ -130,6 +130,24 @@ export function latestDecisiveReviews(reviews: readonly ReviewFacts[]): Map<stri
   return latest;
 }
 
+/**
+ * The base change a review did not see (it was submitted at or before it: GitHub's times are whole
+ * seconds, and a tie is a doubt), or undefined when it saw the current base. A review without a
+ * time, or a change whose time cannot be read, counts as not seen.
+ */
+export function baseChangedSince(review: Pick<ReviewFacts, "submittedAt">, baseChangedAt: readonly string[]): string | undefined {
+  if (!baseChangedAt.length) return undefined;
+  let latest = baseChangedAt[0] as string;
+  let latestAt = -Infinity;
+  for (const t of baseChangedAt) {
+    const at = Date.parse(t);
+    if (Number.isNaN(at)) return t;
+    if (at > latestAt) [latest, latestAt] = [t, at];
+  }
+  const submitted = review.submittedAt === null ? NaN : Date.parse(review.submittedAt);
+  return Number.isNaN(submitted) || submitted <= latestAt ? latest : undefined;
+}
+
 export interface ApprovalInputs {
   facts: PullRequestFacts;
   detection: Detection;
@@ -194,6 +212,42 @@ function ineligibility(
   return undefined;
 }
 
+/**
+ * A dismissed review that is its reviewer's latest word: whether it still stands as a change request.
+ * Only someone who could approve lifts one; a dismissal by anyone else, by an account GitHub no
+ * longer names, or one GitHub's events do not show, leaves it standing (with the sentence saying so).
+ */
+function dismissalOf(
+  review: ReviewFacts,
+  inputs: ApprovalInputs,
+  contributors: Contributors,
+): { stands: false; by?: string } | { stands: true; note: IgnoredApproval } {
+  const login = review.user.login;
+  const until = `it stands until @${login} approves`;
+  const d = inputs.facts.dismissals.find((x) => x.reviewId === review.id);
+  if (!d) {
+    const detail = `their review was dismissed, but GitHub's events do not say by whom or what it said; as it may have requested changes, ${until}`;
+    return { stands: true, note: { login, reason: "dismissal", detail } };
+  }
+  // Dismissing an approval or a comment withdraws nothing that blocks.
+  if (d.dismissedState === "APPROVED" || d.dismissedState === "COMMENTED") return { stands: false, ...(d.by ? { by: d.by.login } : {}) };
+  const what = d.dismissedState === "CHANGES_REQUESTED" ? `@${login}'s change request` : `@${login}'s review (it may have requested changes)`;
+  if (!d.by) {
+    return { stands: true, note: { login, reason: "dismissal", detail: `${what} was dismissed by an account GitHub no longer names; ${until}` } };
+  }
+  const dismisser: ReviewFacts = { ...review, user: d.by };
+  const why = ineligibility(dismisser, inputs, contributors);
+  if (!why) return { stands: false, by: d.by.login };
+  return {
+    stands: true,
+    note: {
+      login: d.by.login,
+      reason: "dismissal",
+      detail: `dismissed ${what}, but ${why.detail}; only someone who could approve lifts a change request, so ${until}`,
+    },
+  };
+}
+
 export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
   const { facts, policy } = inputs;
   const contributors = contributorsOf(facts, inputs.detection, inputs.isAgentIdentity);
@@ -206,8 +260,16 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
     const reason = ineligibility(review, inputs, contributors);
 
     if (review.state === "DISMISSED") {
+      // A change request of someone who could not approve never blocked: its dismissal changes nothing.
+      const dismissal = reason ? { stands: false as const } : dismissalOf(review, inputs, contributors);
+      if (dismissal.stands) {
+        changesRequestedBy.push(login);
+        ignored.push(dismissal.note);
+        continue;
+      }
       // Listed so that a maintainer sees why a once-given approval no longer counts.
-      ignored.push({ login, reason: "superseded", detail: "their latest review was dismissed" });
+      const by = dismissal.by ? ` by @${dismissal.by}` : "";
+      ignored.push({ login, reason: "superseded", detail: `their latest review was dismissed${by}` });
       continue;
     }
     if (review.state === "CHANGES_REQUESTED") {
@@ -217,6 +279,16 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
     // APPROVED
     if (reason) {
       ignored.push({ login, ...reason });
+      continue;
+    }
+    // An approval covers the (base, head) it saw: after a retarget the same head is another change.
+    const retargeted = baseChangedSince(review, facts.baseChangedAt);
+    if (retargeted) {
+      ignored.push({
+        login,
+        reason: "retargeted",
+        detail: `approved before the base branch was changed to ${facts.baseRef} (${retargeted}); the change against this base needs a new approval`,
+      });
       continue;
     }
     if (review.commitId === facts.headSha) {

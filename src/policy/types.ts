@@ -36,6 +36,10 @@ export interface CountedApproval {
 export type IgnoredReason =
   | "superseded"
   | "stale"
+  /** Approved before the PR's base branch was changed. */
+  | "retargeted"
+  /** A change request was dismissed by someone who could not approve (or by nobody GitHub names): it stands. */
+  | "dismissal"
   | "bot"
   | "agent"
   | "pr-author"

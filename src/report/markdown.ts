@@ -120,7 +120,7 @@ function approvalsSection(d: Decision): string {
     lines.push(...d.approvals.ignored.map((i) => `- @${i.login}: ${i.detail}`));
   }
   if (d.changesRequestedBy.length) {
-    lines.push("", `Changes requested by ${d.changesRequestedBy.map((l) => "@" + l).join(", ")}: this blocks until dismissed or superseded by an approval.`);
+    lines.push("", `Changes requested by ${d.changesRequestedBy.map((l) => "@" + l).join(", ")}: this blocks until they approve, or someone who could approve dismisses the change request (a dismissal by anyone else lifts nothing).`);
   }
   return section("Approvals", lines);
 }

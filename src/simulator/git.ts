@@ -79,9 +79,28 @@ function range(start: number, lines: number): string {
   return lines === 1 ? `${start}` : `${start},${lines}`;
 }
 
+/** git prints at most this many bytes of the function line after a hunk header. */
+const FUNCTION_CONTEXT_MAX = 80;
+
+/**
+ * The "function" git names after `@@` (its default rule, no diff driver): the nearest line above the
+ * hunk in the old file that starts with a letter, `_` or `$`, without trailing blanks.
+ * `before` is the 0-based index of the hunk's first old line; the search starts just above it.
+ */
+export function functionContext(oldLines: readonly string[], before: number): string {
+  for (let i = Math.min(before, oldLines.length) - 1; i >= 0; i--) {
+    const line = oldLines[i] as string;
+    if (/^[A-Za-z_$]/.test(line)) {
+      return Buffer.from(line, "utf8").subarray(0, FUNCTION_CONTEXT_MAX).toString("utf8").replace(/\s+$/, "");
+    }
+  }
+  return "";
+}
+
 /** GitHub's `patch` field: the hunks of a unified diff with 3 lines of context, no file headers. */
 export function unifiedPatch(before: string, after: string): { patch: string; additions: number; deletions: number } {
   const structured = structuredPatch("a", "b", before, after, undefined, undefined, { context: 3 });
+  const oldLines = before.split("\n");
   let additions = 0;
   let deletions = 0;
   const hunks = structured.hunks.map((h) => {
@@ -92,7 +111,9 @@ export function unifiedPatch(before: string, after: string): { patch: string; ad
       if (l.startsWith("+")) additions++;
       else if (l.startsWith("-")) deletions++;
     }
-    return [`@@ -${range(oldStart, h.oldLines)} +${range(newStart, h.newLines)} @@`, ...h.lines].join("\n");
+    // A pure insertion after line N starts at index N; any other hunk at its first line's index.
+    const fn = functionContext(oldLines, h.oldLines === 0 ? oldStart : oldStart - 1);
+    return [`@@ -${range(oldStart, h.oldLines)} +${range(newStart, h.newLines)} @@${fn ? ` ${fn}` : ""}`, ...h.lines].join("\n");
   });
   return { patch: hunks.join("\n"), additions, deletions };
 }

@@ -293,6 +293,7 @@ export class GitHubSimulator {
       closedAt: null,
       reviews: [],
       assignees: (pr.assignees ?? []).map((l) => this.state.requireUser(l).login),
+      events: [],
     };
     r.pulls.set(pull.number, pull);
     const delivery = await this.send("pull_request", pullRequestEvent(this.state, r, pull, "opened", author));
@@ -362,7 +363,8 @@ export class GitHubSimulator {
     return { reviewId: review.id, delivery };
   }
 
-  async dismissReview(repo: string, number: number, reviewId: number, by: string): Promise<Delivery> {
+  /** Like GitHub, does not check the dismisser's permission: the gate must judge who dismissed. */
+  async dismissReview(repo: string, number: number, reviewId: number, by: string, message = "Dismissed"): Promise<Delivery> {
     const r = this.state.requireRepo(repo);
     const pull = this.state.requirePull(r, number);
     const sender = this.state.requireUser(by);
@@ -371,6 +373,14 @@ export class GitHubSimulator {
     if (review.state !== "APPROVED" && review.state !== "CHANGES_REQUESTED") {
       throw new Error(`review ${reviewId} is ${review.state}: only approvals and change requests can be dismissed`);
     }
+    // The issue event keeps the state the review had, in lower case, as GitHub documents it.
+    pull.events.push({
+      id: this.state.nextId("event"),
+      event: "review_dismissed",
+      actor: sender.login,
+      createdAt: this.state.now(),
+      dismissedReview: { reviewId, state: review.state === "APPROVED" ? "approved" : "changes_requested", message, commitId: pull.headSha },
+    });
     review.state = "DISMISSED";
     return this.send("pull_request_review", reviewEvent(this.state, r, pull, review, "dismissed", sender));
   }
@@ -435,6 +445,7 @@ export class GitHubSimulator {
       before.base = { ref: { from: pull.baseRef }, sha: { from: pull.baseSha } };
       pull.baseRef = changes.base;
       pull.baseSha = baseSha;
+      pull.events.push({ id: this.state.nextId("event"), event: "base_ref_changed", actor: sender.login, createdAt: this.state.now() });
     }
     pull.updatedAt = this.state.now();
     return this.send("pull_request", pullRequestEvent(this.state, r, pull, "edited", sender, { changes: before }));

@@ -22,6 +22,16 @@ export interface ReviewState {
   submittedAt: string;
 }
 
+/** What GitHub's issue events list records for a pull request (only the kinds agentgate reads). */
+export interface IssueEventState {
+  id: number;
+  event: "base_ref_changed" | "review_dismissed";
+  actor: string;
+  createdAt: string;
+  /** review_dismissed: the review, the state it had before, and the message. */
+  dismissedReview?: { reviewId: number; state: "approved" | "changes_requested" | "commented"; message: string; commitId: string };
+}
+
 export interface PullState {
   number: number;
   id: number;
@@ -43,6 +53,8 @@ export interface PullState {
   reviews: ReviewState[];
   /** Logins, in the order assigned. */
   assignees: string[];
+  /** Oldest first. */
+  events: IssueEventState[];
 }
 
 /** An issue (not a pull request). Issues and pull requests share one sequence of numbers. */

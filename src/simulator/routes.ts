@@ -27,6 +27,7 @@ import {
   fileJson,
   fullRepoJson,
   issueJson,
+  issueEventJson,
   nodeId,
   pullJson,
   repoJson,
@@ -323,6 +324,14 @@ route("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "installation"
     reviewJson(r, pull, state.requireUser(r.login), repo, state.urls, state.association(repo, r.login)),
   );
   return paginated(req, state.urls.api, reviews);
+});
+
+// A pull request's issue events (GitHub numbers issues and PRs alike; the simulator has only PRs).
+route("GET", "/repos/{owner}/{repo}/issues/{issue_number}/events", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const pull = repo.pulls.get(Number(p.issue_number));
+  if (!pull) throw notFound("https://docs.github.com/rest/issues/events#list-issue-events");
+  return paginated(req, state.urls.api, pull.events.map((e) => issueEventJson(e, state.user(e.actor), repo, state.urls)));
 });
 
 route("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "installation", (state, req, p) => {

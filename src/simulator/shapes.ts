@@ -3,7 +3,7 @@
  * description (REST) and the webhook schemas (which are closed: no key beyond the documented ones).
  */
 import type { FileChange, GitIdentity, SimCommit } from "./git.js";
-import type { CheckRunState, CheckSuiteState, IssueState, LabelState, PullState, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
+import type { CheckRunState, CheckSuiteState, IssueEventState, IssueState, LabelState, PullState, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
 
 export interface Urls {
   /** The simulator's API root, e.g. http://127.0.0.1:PORT */
@@ -305,6 +305,32 @@ export function fileJson(f: FileChange, repo: SimRepo, headSha: string, urls: Ur
     contents_url: `${urls.api}/repos/${repo.fullName}/contents/${path}?ref=${headSha}`,
     ...(f.patch !== undefined ? { patch: f.patch } : {}),
     ...(f.previousFilename !== undefined ? { previous_filename: f.previousFilename } : {}),
+  };
+}
+
+/** One entry of `GET /repos/{o}/{r}/issues/{n}/events`. */
+export function issueEventJson(e: IssueEventState, actor: SimUser | undefined, repo: SimRepo, urls: Urls) {
+  return {
+    id: e.id,
+    node_id: nodeId(e.event === "review_dismissed" ? "RDE" : "BRCE", e.id),
+    url: `${urls.api}/repos/${repo.fullName}/issues/events/${e.id}`,
+    // A deleted account shows as null.
+    actor: actor ? userJson(actor, urls) : null,
+    event: e.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: e.createdAt,
+    performed_via_github_app: null,
+    ...(e.dismissedReview
+      ? {
+          dismissed_review: {
+            state: e.dismissedReview.state,
+            review_id: e.dismissedReview.reviewId,
+            dismissal_message: e.dismissedReview.message,
+            dismissal_commit_id: e.dismissedReview.commitId,
+          },
+        }
+      : {}),
   };
 }
 

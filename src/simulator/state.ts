@@ -45,7 +45,7 @@ export class SimState {
   readonly app: AppInfo;
   readonly botUser: SimUser;
   maxPatchBytes: number;
-  private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001 };
+  private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001, event: 11000001 };
 
   constructor(
     readonly urls: Urls,

@@ -56,6 +56,7 @@ describe("fileFromRest", () => {
       filename: "file1.txt",
       status: "added",
       patch: item!.patch,
+      sha: item!.sha,
       additions: 103,
       deletions: 21,
     });

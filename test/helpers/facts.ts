@@ -48,6 +48,8 @@ export function facts(over: Partial<PullRequestFacts> = {}): PullRequestFacts {
     commits: [],
     files: [file("src/app.ts")],
     reviews: [],
+    baseChangedAt: [],
+    dismissals: [],
     diffUnchangedSince: {},
     incomplete: [],
     ...over,

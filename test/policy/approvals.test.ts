@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "../../src/config/schema.js";
 import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityLines } from "../../src/policy/approvals.js";
+import type { DismissalFacts, ReviewFacts } from "../../src/facts/types.js";
 import { agentDetection, commit, facts, HEAD, OLD_HEAD, review, reviewer } from "../helpers/facts.js";
 
 const notAnAgent = () => false;
@@ -132,9 +133,11 @@ describe("the latest review decides", () => {
   });
 
   it("a dismissed approval does not count", () => {
-    const v = verdict(facts({ reviews: [review("maria", "DISMISSED")] }));
+    const dismissed = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [dismissed], dismissals: [dismissal(dismissed.id, "Copilot", "APPROVED", "Bot")] }));
     expect(v.counted).toEqual([]);
-    expect(v.ignored[0]?.reason).toBe("superseded");
+    expect(v.changesRequestedBy).toEqual([]);
+    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @Copilot" }]);
   });
 
   it("an approval after a change request clears the request", () => {
@@ -145,6 +148,149 @@ describe("the latest review decides", () => {
 
   it("a change request from someone who could not approve does not block", () => {
     const v = verdict(facts({ reviews: [review("rita", "CHANGES_REQUESTED")], reviewers: { rita: reviewer("rita", "read") } }));
+    expect(v.changesRequestedBy).toEqual([]);
+  });
+});
+
+function dismissal(reviewId: number, by: string | null, dismissedState: DismissalFacts["dismissedState"] = "CHANGES_REQUESTED", type = "User"): DismissalFacts {
+  return { reviewId, by: by === null ? null : { login: by, type }, at: "2026-12-01T10:00:00Z", dismissedState };
+}
+
+const at = (r: ReviewFacts, submittedAt: string | null): ReviewFacts => ({ ...r, submittedAt });
+
+describe("an approval covers the base it saw", () => {
+  const RETARGET = "2026-12-01T10:00:00Z";
+
+  it("does not count an approval of the head given before the base branch was changed", () => {
+    const v = verdict(facts({ reviews: [at(review("maria", "APPROVED"), "2026-12-01T09:59:59Z")], baseChangedAt: [RETARGET] }));
+    expect(v.counted).toEqual([]);
+    expect(v.ignored).toEqual([
+      {
+        login: "maria",
+        reason: "retargeted",
+        detail: `approved before the base branch was changed to main (${RETARGET}); the change against this base needs a new approval`,
+      },
+    ]);
+  });
+
+  it("counts an approval given after the last base change", () => {
+    const v = verdict(facts({ reviews: [at(review("maria", "APPROVED"), "2026-12-01T10:00:01Z")], baseChangedAt: ["2026-12-01T08:00:00Z", RETARGET] }));
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+  });
+
+  it("judges by the latest of several base changes, in whatever order they are listed", () => {
+    const v = verdict(facts({ reviews: [at(review("maria", "APPROVED"), "2026-12-01T09:00:00Z")], baseChangedAt: [RETARGET, "2026-12-01T08:00:00Z"] }));
+    expect(v.ignored[0]?.reason).toBe("retargeted");
+  });
+
+  it("treats the same second, an unknown review time and an unreadable change time as not seen", () => {
+    for (const [submitted, changed] of [[RETARGET, RETARGET], [null, RETARGET], ["2026-12-01T11:00:00Z", "not a time"]] as const) {
+      const v = verdict(facts({ reviews: [at(review("maria", "APPROVED"), submitted)], baseChangedAt: [changed] }));
+      expect(v.counted).toEqual([]);
+    }
+  });
+
+  it("never carries an approval of an earlier head across a base change, even with an identical diff", () => {
+    const v = verdict(
+      facts({ reviews: [at(review("maria", "APPROVED", OLD_HEAD), "2026-12-01T09:00:00Z")], baseChangedAt: [RETARGET], diffUnchangedSince: { [OLD_HEAD]: true } }),
+    );
+    expect(v.counted).toEqual([]);
+    expect(v.ignored[0]?.reason).toBe("retargeted");
+  });
+
+  it("leaves a change request standing across a base change", () => {
+    const v = verdict(facts({ reviews: [at(review("maria", "CHANGES_REQUESTED"), "2026-12-01T09:00:00Z")], baseChangedAt: [RETARGET] }));
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+  });
+});
+
+describe("a change request is lifted only by someone who could approve", () => {
+  const isCopilot = (login: string) => login === "Copilot";
+
+  it("stands when the agent dismissed it, and says who and why", () => {
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "Copilot", "CHANGES_REQUESTED", "Bot")] }), agentDetection(), policy, isCopilot);
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+    expect(v.ignored).toEqual([
+      {
+        login: "Copilot",
+        reason: "dismissal",
+        detail:
+          "dismissed @maria's change request, but is an AI agent; agents cannot approve; only someone who could approve lifts a change request, so it stands until @maria approves",
+      },
+    ]);
+  });
+
+  it("stands when a bot, the PR author, the requester or a read-only user dismissed it", () => {
+    const det = agentDetection("devin", { steeringHumans: [{ login: "sam", source: "Requested by: in the PR body" }] });
+    for (const [by, type, why] of [
+      ["renovate[bot]", "Bot", "is a bot"],
+      ["alice", "User", "opened this pull request"],
+      ["sam", "User", "steered the agent"],
+      ["rita", "User", "has read permission; write is required"],
+    ] as const) {
+      const cr = review("maria", "DISMISSED");
+      const f = facts({ reviews: [cr], dismissals: [dismissal(cr.id, by, "CHANGES_REQUESTED", type)], reviewers: { rita: reviewer("rita", "read") } });
+      const v = verdict(f, det);
+      expect(v.changesRequestedBy).toEqual(["maria"]);
+      expect(v.ignored.find((i) => i.login === by)?.detail).toContain(why);
+    }
+  });
+
+  it("stands when the dismisser's permission is unknown, below the policy's minimum, or they contributed", () => {
+    const p = { ...policy, approvals: { ...policy.approvals, min_permission: "maintain" as const } };
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "wes")], reviewers: { maria: reviewer("maria", "admin"), wes: reviewer("wes", "write") } }), agentDetection(), p);
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+
+    const unknown = facts({ reviews: [cr], dismissals: [dismissal(cr.id, "zed")] });
+    delete unknown.reviewers.zed;
+    expect(verdict(unknown).ignored[0]?.detail).toContain("their repository permission could not be read");
+
+    const commits = [commit("8888888", "Fix", { name: "Dan", email: "dan@acme.dev", login: "dan" })];
+    expect(verdict(facts({ commits, reviews: [cr], dismissals: [dismissal(cr.id, "dan")], reviewers: { dan: reviewer("dan") } })).changesRequestedBy).toEqual(["maria"]);
+  });
+
+  it("stands when GitHub names no dismisser, or shows no dismissal at all", () => {
+    const cr = review("maria", "DISMISSED");
+    const ghost = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, null)] }));
+    expect(ghost.changesRequestedBy).toEqual(["maria"]);
+    expect(ghost.ignored[0]?.detail).toContain("dismissed by an account GitHub no longer names");
+    const none = verdict(facts({ reviews: [cr] }));
+    expect(none.changesRequestedBy).toEqual(["maria"]);
+    expect(none.ignored[0]?.detail).toContain("GitHub's events do not say by whom");
+  });
+
+  it("stands when an ineligible account dismissed a review whose earlier state is unknown", () => {
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "Copilot", null, "Bot")] }), agentDetection(), policy, isCopilot);
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+    expect(v.ignored[0]?.detail).toContain("@maria's review (it may have requested changes)");
+  });
+
+  it("is lifted when a maintainer who could approve dismissed it", () => {
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "max")], reviewers: { max: reviewer("max", "maintain") } }));
+    expect(v.changesRequestedBy).toEqual([]);
+    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @max" }]);
+  });
+
+  it("is lifted by the same reviewer's later approval, whoever dismissed it", () => {
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr, review("maria", "APPROVED")], dismissals: [dismissal(cr.id, "Copilot", "CHANGES_REQUESTED", "Bot")] }));
+    expect(v.changesRequestedBy).toEqual([]);
+    expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
+  });
+
+  it("is not lifted by another reviewer's approval", () => {
+    const cr = review("maria", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr, review("max", "APPROVED")], dismissals: [dismissal(cr.id, "Copilot", "CHANGES_REQUESTED", "Bot")] }));
+    expect(v.changesRequestedBy).toEqual(["maria"]);
+  });
+
+  it("never blocks for a reviewer who could not approve in the first place", () => {
+    const cr = review("rita", "DISMISSED");
+    const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "Copilot", "CHANGES_REQUESTED", "Bot")], reviewers: { rita: reviewer("rita", "read") } }));
     expect(v.changesRequestedBy).toEqual([]);
   });
 });

@@ -195,9 +195,39 @@ describe("diffs", () => {
     const old = (await client.call("GET", `/repos/${REPO}/compare/main...${before}`)).body as { files: { patch: string }[]; behind_by: number; status: string };
     const now = (await client.call("GET", `/repos/${REPO}/compare/main...${after}`)).body as { files: { patch: string }[]; behind_by: number; status: string };
     expect(now.files).toEqual(old.files.map((f) => ({ ...f, blob_url: expect.any(String), raw_url: expect.any(String), contents_url: expect.any(String) })));
-    expect(now.files[0]?.patch).toBe("@@ -7,7 +7,7 @@\n line 7\n line 8\n line 9\n-line 10\n+changed\n line 11\n line 12\n line 13");
+    // git names the nearest line above the hunk that starts with a letter: `line 6`.
+    expect(now.files[0]?.patch).toBe("@@ -7,7 +7,7 @@ line 6\n line 7\n line 8\n line 9\n-line 10\n+changed\n line 11\n line 12\n line 13");
     expect(old).toMatchObject({ status: "diverged", behind_by: 1 });
     expect(now).toMatchObject({ status: "ahead", behind_by: 0 });
+  });
+
+  it("names the function above each hunk after `@@`, as git does, and gives every file its blob sha", async () => {
+    const body = (name: string) => `function ${name}() {\n  one\n  two\n  three\n  four\n  five\n  six\n}\n`;
+    sim.commit(REPO, { branch: "main", files: { "f.js": body("a") + body("b") }, message: "seed", author: maria });
+    const n = await agentPullRequest({ "f.js": body("a").replace("  four\n", "  four\n  added\n") + body("b") + "tail\n", "logo.png": "\0bin" });
+    const files = (await client.call("GET", `/repos/${REPO}/pulls/${n}/files`)).body as { filename: string; sha: string; patch?: string }[];
+    const f = files.find((x) => x.filename === "f.js");
+    expect(f?.patch?.split("\n").filter((l) => l.startsWith("@@"))).toEqual(["@@ -3,6 +3,7 @@ function a() {", "@@ -14,3 +15,4 @@ function b() {"]);
+    for (const x of files) expect(x.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(files.find((x) => x.filename === "logo.png")).not.toHaveProperty("patch");
+  });
+
+  it("lists a pull request's base changes and dismissals as issue events, with the dismissed review's earlier state", async () => {
+    const n = await agentPullRequest({ "b.txt": "b\n" });
+    sim.createBranch(REPO, "release", "main");
+    await sim.editPullRequest(REPO, n, { base: "release" }, "Copilot");
+    const { reviewId } = await sim.submitReview(REPO, n, { reviewer: "maria", event: "REQUEST_CHANGES" });
+    await sim.dismissReview(REPO, n, reviewId, "Copilot", "done");
+    const events = (await client.call("GET", `/repos/${REPO}/issues/${n}/events`)).body as Record<string, unknown>[];
+    expect(events).toEqual([
+      expect.objectContaining({ event: "base_ref_changed", actor: expect.objectContaining({ login: "Copilot" }) }),
+      expect.objectContaining({
+        event: "review_dismissed",
+        actor: expect.objectContaining({ login: "Copilot", type: "Bot" }),
+        dismissed_review: expect.objectContaining({ review_id: reviewId, state: "changes_requested", dismissal_message: "done" }),
+      }),
+    ]);
+    expect((await client.call("GET", `/repos/${REPO}/issues/999/events`)).status).toBe(404);
   });
 
   it("reports renames, and leaves the patch out of binary and oversized files", async () => {

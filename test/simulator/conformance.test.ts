@@ -90,6 +90,7 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/issues/${number}`);
   await client.call("GET", `/repos/${REPO}/issues/999`);
   await client.call("POST", "/graphql", { query: COMMIT_ACTORS_QUERY, variables: { owner: "acme", repo: "app", number, after: null } }, { prefix: "/api" });
+  await client.call("GET", `/repos/${REPO}/issues/${number}/events?per_page=100`);
   await client.call("GET", `/repos/${REPO}/contents/src/a.ts?ref=copilot/fix`);
   await client.call("GET", `/repos/${REPO}/contents/src`);
   await client.call("GET", `/repos/${REPO}/contents/.agentgate.yml`);
@@ -161,6 +162,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
       "GET /repos/{owner}/{repo}/issues/{issue_number}",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
       "GET /repos/{owner}/{repo}/contents/{path}",
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
