@@ -65,7 +65,8 @@ export async function membersOfGroup(commits: readonly GroupCommit[], pullsOf: P
     if (c.parents.length > 1) continue; // the queue's merge commit: its content is its parents'
     problems.push(`commit ${c.sha.slice(0, 7)} of the merge group belongs to no pull request agentgate could find`);
   }
-  return { members: [...members].map(([number, headSha]) => ({ number, headSha })), problems };
+  // Found newest first; the queue's order (the PR ahead first) reads better.
+  return { members: [...members].map(([number, headSha]) => ({ number, headSha })).reverse(), problems };
 }
 
 /** The commits of `base...head`, all pages; throws when GitHub lists fewer than it counts. */
