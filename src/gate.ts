@@ -266,6 +266,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
     run.log.error({ err: e, sha: headSha }, "could not read the merge group's commits");
     problems.push(`could not tell which pull requests are in this merge group: ${reasonOf(e)}`);
   }
+  if (!members.length && !problems.length) problems.push("no pull request was found among the merge group's commits");
   const named = queueBranchPullRequest(group.headRef);
   if (named !== undefined && !problems.length && !members.some((m) => m.number === named)) {
     problems.push(`the queue's branch names #${named}, but its head is not among the merge group's commits`);
