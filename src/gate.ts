@@ -8,10 +8,12 @@ import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
 import { gatherFacts, githubPolicyReader, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
-import { headlineOf } from "./report/headline.js";
-import { publishCheckRun, publishDecision, publishStatus, type AppIdentity, type PublishResult, type RepoRef } from "./publish.js";
+import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
+import { LRUCache } from "lru-cache";
+import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
+import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -158,7 +160,9 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
-        if (!evaluated.has(n)) evaluated.set(n, await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
+        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
+        // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
+        evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
       }
     } catch (e) {
       run.log.error({ err: e, sha: ev.headSha }, "could not list the pull requests of a commit");
@@ -183,11 +187,16 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
             ],
           }
         : chosen.decision;
-    const result = await publishDecision(run.gh, where, sha, decision, self, {
-      externalId: numbersHere.join(","),
-      newCheckRun: run.newCheckRun,
-    });
-    logPublished(run, where, sha, decision, result);
+    // Twins into different branches may use different check names: each name shows the strictest
+    // result, or a lenient twin's earlier success would stay on its name.
+    for (const checkName of checkNamesOf(group)) {
+      const named = { ...decision, checkName };
+      const result = await publishOrSayWhy(run, where, sha, named, self, {
+        externalId: numbersHere.join(","),
+        newCheckRun: run.newCheckRun,
+      });
+      logPublished(run, where, sha, named, result);
+    }
   }
   const unknownHead = [...evaluated.values()].filter((e) => !e.headSha);
   for (const ev of unknownHead) {
@@ -197,7 +206,17 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
   return [...evaluated.values()];
 }
 
-function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: PublishResult) {
+/** The evaluation of a PR GitHub listed at `sha` but that could not be read: an error on that SHA. */
+function atHead(ev: Evaluation, sha: string): Evaluation {
+  return { ...ev, headSha: sha, decision: { ...ev.decision, headSha: sha } };
+}
+
+/** The check names a group of evaluations publishes under, in first-seen order. */
+export function checkNamesOf(group: readonly Evaluation[]): string[] {
+  return [...new Set(group.map((g) => g.decision.checkName))];
+}
+
+function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: Published) {
   run.log.info(
     {
       repo: `${where.owner}/${where.repo}`,
@@ -211,53 +230,212 @@ function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, re
   );
 }
 
-/**
- * A merge queue's temporary commit needs the required check, or the queue stalls. It gets the
- * strictest decision of the pull requests in the group.
- */
-export function gateMergeGroup(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
-  return oneAtATime(queueKey(where), () => gateMergeGroupNow(run, where, headSha, numbers));
+/** The merge group GitHub asks about, as its webhook names it. */
+export interface MergeGroupRef {
+  headSha: string;
+  baseSha: string;
+  /** `refs/heads/gh-readonly-queue/<base>/pr-<n>-<sha>`, named by GitHub. */
+  headRef: string;
 }
 
-async function gateMergeGroupNow(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
+/** The PR a queue branch is named after (GitHub names it; used as a cross-check only). */
+export function queueBranchPullRequest(headRef: string): number | undefined {
+  const m = /\/pr-(\d+)-[0-9a-f]+$/.exec(headRef);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * A merge queue's temporary commit needs the required check, or the queue stalls. Every PR whose
+ * changes the group's commit contains is judged (found from GitHub, see facts/merge-group.ts) and the
+ * strictest result is published; a group whose PRs cannot all be determined is an error.
+ */
+export function gateMergeGroup(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
+  return oneAtATime(queueKey(where), () => gateMergeGroupNow(run, where, group));
+}
+
+async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
   const self = await run.self();
+  const { headSha } = group;
+  const problems: string[] = [];
+  let members: GroupMember[] = [];
+  try {
+    const contents = await mergeGroupContents(run.gh, where, group.baseSha, headSha);
+    members = contents.members;
+    problems.push(...contents.problems);
+  } catch (e) {
+    run.log.error({ err: e, sha: headSha }, "could not read the merge group's commits");
+    problems.push(`could not tell which pull requests are in this merge group: ${reasonOf(e)}`);
+  }
+  if (!members.length && !problems.length) problems.push("no pull request was found among the merge group's commits");
+  const named = queueBranchPullRequest(group.headRef);
+  if (named !== undefined && !problems.length && !members.some((m) => m.number === named)) {
+    problems.push(`the queue's branch names #${named}, but its head is not among the merge group's commits`);
+  }
   const evaluations: Evaluation[] = [];
-  for (const number of new Set(numbers)) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number }, run.log));
-  const decision = evaluations.length
-    ? { ...strictest(evaluations).decision, headSha }
-    : errorDecision(headSha, defaultPolicy().check_name, "could not tell which pull requests are in this merge group");
+  for (const m of members) {
+    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log);
+    // The PR moved on since it was queued: its current decision is not about what the group merges.
+    evaluations.push(
+      ev.headSha && ev.headSha !== m.headSha
+        ? { ...ev, decision: errorDecision(headSha, ev.decision.checkName, `#${m.number} has a new head since it was queued`) }
+        : ev,
+    );
+  }
+  const chosen = evaluations.length ? strictest(evaluations).decision : undefined;
+  const checkName = chosen?.checkName ?? defaultPolicy().check_name;
+  const decision = problems.length ? errorDecision(headSha, checkName, problems.join("; ")) : { ...(chosen as Decision), headSha };
   const notes = evaluations.length
     ? [`Merge group of ${evaluations.map((e) => `#${e.ref.number} (${e.decision.state})`).join(", ")}.`]
     : [];
   const published = { ...decision, notes: [...(decision.notes ?? []), ...notes] };
-  const result = await publishDecision(run.gh, where, headSha, published, self, {
-    externalId: evaluations.map((e) => e.ref.number).join(","),
-  });
-  logPublished(run, where, headSha, published, result);
+  for (const name of evaluations.length ? checkNamesOf(evaluations) : [checkName]) {
+    const result = await publishOrSayWhy(run, where, headSha, { ...published, checkName: name }, self, {
+      externalId: evaluations.map((e) => e.ref.number).join(","),
+    });
+    logPublished(run, where, headSha, { ...published, checkName: name }, result);
+  }
   return evaluations;
 }
 
-/** Someone else posted on our context: overwrite with failure and say who. */
-export function answerForgedStatus(run: GateRun, where: RepoRef, sha: string, forger: string, forgedState: string): Promise<void> {
-  return oneAtATime(queueKey(where), () => answerForgedStatusNow(run, where, sha, forger, forgedState));
+/**
+ * The check names agentgate published under lately, per repository: a policy on another branch may
+ * use its own name, and a forgery on it must be answered too. In this process only; the status
+ * handler also reads the App's check runs on the forged SHA, which every replica sees.
+ */
+const publishedNames = new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 });
+const NAMES_KEPT = 20;
+
+export function rememberCheckName(where: RepoRef, name: string): void {
+  const key = queueKey(where);
+  const names = publishedNames.get(key) ?? [];
+  if (!names.includes(name)) publishedNames.set(key, [name, ...names].slice(0, NAMES_KEPT));
 }
 
-async function answerForgedStatusNow(run: GateRun, where: RepoRef, sha: string, forger: string, forgedState: string): Promise<void> {
-  const self = await run.self();
-  const numbers = await openPullRequestsAt(run.gh, where, sha);
-  const evaluations: Evaluation[] = [];
-  for (const n of numbers) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
-  const real = evaluations.length ? strictest(evaluations).decision : errorDecision(sha, defaultPolicy().check_name, "no open pull request has this head");
-  const note = `A "${forgedState}" status on "${real.checkName}" was posted by @${forger}, not by agentgate. It was overwritten with failure; re-run the check to re-evaluate.`;
-  const forged: Decision = {
-    ...real,
-    state: "failure",
-    headline: `forged status by @${forger} overwritten · re-run the check`,
-    notes: [...(real.notes ?? []), note],
-  };
-  // The status says failure; the check run (which only this app can write) keeps the real decision.
-  const status = await publishStatus(run.gh, where, sha, forged, self);
-  const checkRun = await publishCheckRun(run.gh, where, sha, { ...real, notes: forged.notes }, self, { externalId: numbers.join(",") });
-  const result = { status, checkRun };
-  run.log.warn({ repo: `${where.owner}/${where.repo}`, sha, forger, forgedState, result }, "forged status overwritten");
+export function publishedCheckNames(where: RepoRef): string[] {
+  return publishedNames.get(queueKey(where)) ?? [];
 }
+
+/** GitHub keeps at most 1000 statuses per commit and context, then answers 422. */
+export function isStatusCapError(e: unknown): boolean {
+  if (typeof e !== "object" || !e || (e as { status?: unknown }).status !== 422) return false;
+  const body = JSON.stringify((e as { response?: { data?: unknown } }).response?.data ?? null);
+  return /maximum number of statuses/i.test(`${e instanceof Error ? e.message : ""} ${body}`);
+}
+
+export function statusCapNote(context: string, lastBy?: string): string {
+  return (
+    `The commit status "${context}" on this commit ${lastBy ? `was last posted by @${lastBy} and ` : ""}cannot be overwritten: ` +
+    "GitHub accepts at most 1000 statuses per commit and context, and this one is full. Ignore that status; this check run is " +
+    "agentgate's decision. Only a required check pinned to the agentgate App in branch protection ignores statuses others post."
+  );
+}
+
+type Published = Omit<PublishResult, "status"> & { status: PublishResult["status"] | "refused" };
+
+/** Publish; when GitHub refuses the status (the cap), the check run still carries the decision and says why. */
+async function publishOrSayWhy(
+  run: GateRun,
+  where: RepoRef,
+  sha: string,
+  decision: Decision,
+  self: AppIdentity,
+  opts: PublishOptions,
+): Promise<Published> {
+  rememberCheckName(where, decision.checkName);
+  try {
+    return await publishDecision(run.gh, where, sha, decision, self, opts);
+  } catch (e) {
+    if (!isStatusCapError(e)) throw e;
+    run.log.error({ sha, context: decision.checkName }, "GitHub refused the status: this commit has 1000 on its context");
+    const noted = { ...decision, notes: [...(decision.notes ?? []), statusCapNote(decision.checkName)] };
+    return { status: "refused", checkRun: await publishCheckRun(run.gh, where, sha, noted, self, opts) };
+  }
+}
+
+/** One of agentgate's check runs on the forged SHA, as GitHub lists it. */
+export interface OurCheckRun {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null };
+}
+
+export type ForgeryAnswer =
+  | { kind: "ignore"; why: string }
+  | { kind: "answer"; state: "success" | "failure"; description: string; run: OurCheckRun | undefined };
+
+/**
+ * How to answer a status someone else posted. A context is ours when it is (in any letter case) the
+ * name of one of our check runs on that SHA or a name a policy of the repository uses; case variants
+ * are answered too, since it is not documented how branch protection compares names. The check run
+ * holds the real decision: a success there is restored on the exact name; anything else, or a name
+ * without a run, is answered with failure. A forged non-success passes nothing and is left alone
+ * (each answer counts against GitHub's 1000 statuses per context).
+ */
+export function forgeryAnswer(
+  context: string,
+  forger: string,
+  forgedState: string,
+  runs: readonly OurCheckRun[],
+  watched: readonly string[],
+): ForgeryAnswer {
+  const key = context.toLowerCase();
+  const exact = runs.find((r) => r.name === context);
+  const variant = exact ?? runs.find((r) => r.name.toLowerCase() === key);
+  const exactName = !!exact || watched.includes(context);
+  if (!variant && !watched.some((n) => n.toLowerCase() === key)) return { kind: "ignore", why: "not agentgate's context" };
+  if (exact && exact.status === "completed" && exact.conclusion === "success") {
+    // A forged success where the decision is success hides nothing; restoring it would spend the cap.
+    if (forgedState === "success") return { kind: "ignore", why: "agentgate's check run says success too" };
+    return { kind: "answer", state: "success", description: truncate(exact.output.title ?? "", STATUS_DESCRIPTION_LIMIT), run: exact };
+  }
+  if (forgedState !== "success") return { kind: "ignore", why: `a forged ${forgedState} passes nothing` };
+  const description = exactName
+    ? `forged status by @${forger} overwritten · re-run the check`
+    : `forged status by @${forger} overwritten · agentgate's context is spelled differently`;
+  return { kind: "answer", state: "failure", description: truncate(description, STATUS_DESCRIPTION_LIMIT), run: variant };
+}
+
+/** Someone else posted on one of our contexts: answer it from the check run, without re-judging. */
+export function answerForgedStatus(
+  run: GateRun,
+  where: RepoRef,
+  forged: { sha: string; context: string; forger: string; state: string },
+  watched: readonly string[],
+): Promise<void> {
+  return oneAtATime(queueKey(where), () => answerForgedStatusNow(run, where, forged, watched));
+}
+
+async function answerForgedStatusNow(
+  run: GateRun,
+  where: RepoRef,
+  forged: { sha: string; context: string; forger: string; state: string },
+  watched: readonly string[],
+): Promise<void> {
+  const self = await run.self();
+  const { sha, context, forger } = forged;
+  const { data } = await run.gh.rest.checks.listForRef({ ...where, ref: sha, app_id: self.appId, filter: "latest", per_page: 100 });
+  const ours = data.check_runs.filter((r) => r.app?.id === self.appId);
+  const answer = forgeryAnswer(context, forger, forged.state, ours, [...watched, ...publishedCheckNames(where)]);
+  if (answer.kind === "ignore") return;
+  try {
+    await run.gh.rest.repos.createCommitStatus({ ...where, sha, state: answer.state, context, description: answer.description });
+  } catch (e) {
+    if (!isStatusCapError(e)) throw e;
+    run.log.error({ repo: `${where.owner}/${where.repo}`, sha, context, forger }, "forged status cannot be overwritten: 1000 statuses on its context");
+    if (answer.run) {
+      const summary = `${statusCapNote(context, forger)}\n\n${answer.run.output.summary ?? ""}`.slice(0, CHECK_SUMMARY_LIMIT);
+      if (answer.run.output.summary?.startsWith(statusCapNote(context, forger))) return; // said already
+      await run.gh.rest.checks.update({ ...where, check_run_id: answer.run.id, output: { title: answer.run.output.title ?? context, summary } });
+    }
+    return;
+  }
+  run.log.warn(
+    { repo: `${where.owner}/${where.repo}`, sha, context, forger, forgedState: forged.state, answer: answer.state, ...(run.requestCount ? { githubRequests: run.requestCount() } : {}) },
+    "forged status answered",
+  );
+}
+
+/** GitHub's limit on a check run's summary. */
+const CHECK_SUMMARY_LIMIT = 65_535;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { oneAtATime } from "../src/gate.js";
+import { checkNamesOf, forgeryAnswer, isStatusCapError, oneAtATime, type Evaluation, type OurCheckRun } from "../src/gate.js";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -30,5 +30,55 @@ describe("one delivery at a time per repository", () => {
     await expect(failing).rejects.toThrow("GitHub is down");
     await Promise.all([other, after]);
     expect(log).toEqual(["two", "one again"]);
+  });
+});
+
+describe("answering a status someone else posted", () => {
+  const run = (name: string, conclusion: string | null, title = "2/2 approvals · agent: copilot"): OurCheckRun => ({
+    id: 1,
+    name,
+    status: conclusion ? "completed" : "in_progress",
+    conclusion,
+    output: { title, summary: "" },
+  });
+
+  it("leaves contexts that are not agentgate's alone", () => {
+    expect(forgeryAnswer("ci/build", "dana", "success", [run("agentgate", null)], ["agentgate"]).kind).toBe("ignore");
+  });
+
+  it("answers a forged success with failure on any name a policy or check run uses, in any case", () => {
+    for (const [context, runs] of [
+      ["agentgate", [run("agentgate", null)]],
+      ["agentgate-release", [run("agentgate-release", "failure")]],
+      ["AgentGate", [run("agentgate", "success")]],
+      ["agentgate", []],
+    ] as const) {
+      expect(forgeryAnswer(context, "dana", "success", runs, ["agentgate"])).toMatchObject({ kind: "answer", state: "failure" });
+    }
+  });
+
+  it("restores a success the check run holds, and spends no status on a forgery that passes nothing", () => {
+    expect(forgeryAnswer("agentgate", "dana", "failure", [run("agentgate", "success")], [])).toMatchObject({
+      kind: "answer",
+      state: "success",
+      description: "2/2 approvals · agent: copilot",
+    });
+    expect(forgeryAnswer("agentgate", "dana", "pending", [run("agentgate", null)], []).kind).toBe("ignore");
+  });
+
+  it("recognizes GitHub's refusal once a context holds 1000 statuses", () => {
+    const refused = Object.assign(new Error("Validation Failed"), {
+      status: 422,
+      response: { data: { errors: [{ resource: "Status", code: "custom", message: "This SHA and context has reached the maximum number of statuses." }] } },
+    });
+    expect(isStatusCapError(refused)).toBe(true);
+    expect(isStatusCapError(Object.assign(new Error("Validation Failed"), { status: 422 }))).toBe(false);
+  });
+});
+
+describe("twins on one head", () => {
+  it("publish under every check name their policies use", () => {
+    const ev = (checkName: string) => ({ decision: { checkName } }) as unknown as Evaluation;
+    expect(checkNamesOf([ev("agentgate"), ev("agentgate-release"), ev("agentgate")])).toEqual(["agentgate", "agentgate-release"]);
   });
 });

@@ -3,21 +3,16 @@ import { gateMergeGroup } from "../gate.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
 
 /**
- * The PRs in a merge group: the one named by the queue's branch (`gh-readonly-queue/<base>/pr-<n>-<sha>`)
- * and any the merge commit's message names (groups can carry several PRs).
+ * The PRs of a merge group are read from GitHub (the group's commits and the PRs they belong to, see
+ * facts/merge-group.ts), not from the commit message: a PR title the agent wrote ends up there.
  */
-export function mergeGroupPullRequests(headRef: string, message: string | undefined): number[] {
-  const numbers = new Set<number>();
-  const fromRef = /\/pr-(\d+)-[0-9a-f]+$/.exec(headRef);
-  if (fromRef) numbers.add(Number(fromRef[1]));
-  for (const m of (message ?? "").matchAll(/(?:Merge pull request |\(|^)#(\d+)\b/gm)) numbers.add(Number(m[1]));
-  return [...numbers];
-}
-
 export function onMergeGroup(app: Probot, whoAmI: WhoAmI): void {
   app.on("merge_group.checks_requested", async (context) => {
     const group = context.payload.merge_group;
-    const numbers = mergeGroupPullRequests(group.head_ref, group.head_commit?.message);
-    await gateMergeGroup(gateRun(context, whoAmI), repoOf(context.payload), group.head_sha, numbers);
+    await gateMergeGroup(gateRun(context, whoAmI), repoOf(context.payload), {
+      headSha: group.head_sha,
+      baseSha: group.base_sha,
+      headRef: group.head_ref,
+    });
   });
 }

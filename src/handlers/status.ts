@@ -29,7 +29,12 @@ async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, 
   return name;
 }
 
-/** A status on our context that agentgate did not post is a forgery: branch protection would read it. */
+/**
+ * A status on one of our contexts that agentgate did not post is a forgery: branch protection would
+ * read it. Watched: the default branch's check name, the names agentgate published lately, and (in
+ * gate.ts) the names of the App's check runs on that SHA, in any letter case. Answering reads one list
+ * and writes one status; the PR is not judged again (the check run holds the decision).
+ */
 export function onStatus(app: Probot, whoAmI: WhoAmI): void {
   app.on("status", async (context) => {
     const p = context.payload;
@@ -37,7 +42,7 @@ export function onStatus(app: Probot, whoAmI: WhoAmI): void {
     if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return; // our own write coming back
     const where = repoOf(p);
     const gh = context.octokit as unknown as Octokit;
-    if (p.context !== (await checkNameOf(gh, where, p.repository.default_branch))) return;
-    await answerForgedStatus(gateRun(context, whoAmI), where, p.sha, p.sender.login, p.state);
+    const watched = [await checkNameOf(gh, where, p.repository.default_branch), defaultPolicy().check_name];
+    await answerForgedStatus(gateRun(context, whoAmI), where, { sha: p.sha, context: p.context, forger: p.sender.login, state: p.state }, watched);
   });
 }

@@ -35,6 +35,8 @@
  *   `installApp(repo, by)` sends `installation.created` or `installation_repositories.added`.
  * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
  *   drops the ones left.
+ * - Statuses: GitHub's cap of 1000 per SHA and context holds for the app's writes, `postStatus` and
+ *   `addStatuses` (a flood set up without webhooks).
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
  */
 import { randomUUID } from "node:crypto";
@@ -56,7 +58,7 @@ import {
 } from "./events.js";
 import { diffTrees, type CommitInput, type FileChange, type SimCommit } from "./git.js";
 import type { Annotation, Delivery, LabelState, Permission, PullState, RequestLogEntry, ReviewState, SimRepo, SimUser, StatusState } from "./model.js";
-import { STATUS_DESCRIPTION_MAX, suiteFor } from "./routes.js";
+import { STATUS_DESCRIPTION_MAX, STATUSES_PER_CONTEXT_MAX, suiteFor } from "./routes.js";
 import { ApiServer, type Served } from "./server.js";
 import { pullJson, statusJson, userJson, type PullJson } from "./shapes.js";
 import { SimState } from "./state.js";
@@ -484,9 +486,39 @@ export class GitHubSimulator {
   ): Promise<Delivery> {
     const r = this.state.requireRepo(repo);
     const creator = this.state.requireUser(by);
+    const status = this.addStatus(r, sha, s, creator);
+    this.events.emit("write", { by: creator.login, method: "POST", path: `/repos/${r.fullName}/statuses/${sha}`, body: s });
+    return this.send("status", statusEvent(this.state, r, status, creator));
+  }
+
+  /**
+   * Set-up (no webhooks): `count` statuses by `by`, as a forger's flood whose deliveries the app
+   * missed. GitHub's cap of 1000 per SHA and context applies here too.
+   */
+  addStatuses(
+    repo: string,
+    sha: string,
+    s: { state: "error" | "failure" | "pending" | "success"; context: string; description?: string },
+    by: string,
+    count: number,
+  ): void {
+    const r = this.state.requireRepo(repo);
+    const creator = this.state.requireUser(by);
+    for (let i = 0; i < count; i++) this.addStatus(r, sha, s, creator);
+  }
+
+  private addStatus(
+    r: SimRepo,
+    sha: string,
+    s: { state: "error" | "failure" | "pending" | "success"; context: string; description?: string; target_url?: string },
+    creator: SimUser,
+  ): StatusState {
     if (!r.git.get(sha)) throw new Error(`No commit found for SHA: ${sha}`);
     if (s.description && [...s.description].length > STATUS_DESCRIPTION_MAX) {
       throw new Error(`description is too long (maximum is ${STATUS_DESCRIPTION_MAX} characters)`);
+    }
+    if (r.statuses.filter((x) => x.sha === sha && x.context === s.context).length >= STATUSES_PER_CONTEXT_MAX) {
+      throw new Error("This SHA and context has reached the maximum number of statuses.");
     }
     const now = this.state.now();
     const status: StatusState = {
@@ -501,8 +533,7 @@ export class GitHubSimulator {
       updatedAt: now,
     };
     r.statuses.push(status);
-    this.events.emit("write", { by: creator.login, method: "POST", path: `/repos/${r.fullName}/statuses/${sha}`, body: s });
-    return this.send("status", statusEvent(this.state, r, status, creator));
+    return status;
   }
 
   async rerequestCheckRun(repo: string, checkRunId: number, by: string): Promise<Delivery> {
@@ -525,10 +556,14 @@ export class GitHubSimulator {
     const pulls = numbers.map((n) => this.state.requirePull(r, n));
     const baseRef = (pulls[0] as PullState).baseRef;
     const baseSha = r.git.branches.get(baseRef) as string;
-    // The queue merges each PR in turn onto the base: one merge commit per PR, the last is the group's head.
+    // The queue merges each PR in turn onto the one ahead of it (merge method "merge"): one merge
+    // commit per PR, each on its own gh-readonly-queue/<base>/pr-<n>-<sha> branch; the last is the
+    // group's head and contains every PR's changes.
     let tip = baseSha;
     let head: SimCommit | undefined;
+    let headRef = "";
     for (const p of pulls) {
+      const builtOn = tip;
       const mergeBase = this.state.pullMergeBase(r, p);
       const changes = diffTrees(mergeBase?.tree ?? new Map(), r.git.get(p.headSha)?.tree ?? new Map(), Infinity);
       const files: Record<string, string | null> = {};
@@ -547,12 +582,11 @@ export class GitHubSimulator {
         this.state.now(),
       );
       tip = head.sha;
+      r.git.branches.delete(`gh-readonly-queue/${baseRef}/tmp`);
+      r.git.branches.set(`gh-readonly-queue/${baseRef}/pr-${p.number}-${builtOn}`, tip);
+      headRef = `refs/heads/gh-readonly-queue/${baseRef}/pr-${p.number}-${builtOn}`;
     }
-    r.git.branches.delete(`gh-readonly-queue/${baseRef}/tmp`);
-    const last = pulls[pulls.length - 1] as PullState;
-    const headRef = `refs/heads/gh-readonly-queue/${baseRef}/pr-${last.number}-${baseSha}`;
-    r.git.branches.set(headRef.replace(/^refs\/heads\//, ""), tip);
-    const sender = this.state.requireUser(last.author);
+    const sender = this.state.requireUser((pulls[pulls.length - 1] as PullState).author);
     const delivery = await this.send("merge_group", mergeGroupEvent(this.state, r, head as SimCommit, headRef, `refs/heads/${baseRef}`, baseSha, sender));
     return { headSha: tip, delivery };
   }

@@ -109,7 +109,9 @@ describe("GitHub's example payloads", () => {
 
   it("status: another context is ignored; a forged one on agentgate's context is overwritten", async () => {
     const [example] = examplesOf("status");
-    const other = await stack.sim.deliver("status", forThisApp(example!));
+    const foreign = forThisApp(example!);
+    foreign.sha = agentHead; // GitHub names a commit it has: agentgate reads its own check runs there
+    const other = await stack.sim.deliver("status", foreign);
     expect(other.status).toBe(200);
     expect(other.requests.filter((r) => r.method !== "GET")).toEqual([]);
 
@@ -176,7 +178,10 @@ describe("GitHub's example payloads", () => {
     payload.repository = repositoryOfTheExamples();
     payload.merge_group.head_ref = `refs/heads/gh-readonly-queue/master/pr-${agentPr}-${agentHead}`;
     payload.merge_group.head_commit.message = `Merge pull request #${agentPr} from Codertocat/copilot/greeting`;
-    const groupSha = stack.sim.branchHead(REPO, "master")!;
+    // The group's PRs are read from GitHub (base...head and the PRs of those commits): a group whose
+    // head is the PR's own head, on the current base.
+    const groupSha = agentHead;
+    payload.merge_group.base_sha = stack.sim.branchHead(REPO, "master")!;
     payload.merge_group.head_sha = groupSha;
     const delivery = await stack.sim.deliver("merge_group", payload);
     expect(delivery.status).toBe(200);
