@@ -1,4 +1,5 @@
 /** What a client of the simulator notices: signatures, caching, pagination, limits, rebases, faults. */
+import { freePort } from "../../src/demo/net.js";
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
@@ -308,7 +309,7 @@ describe("with a real Probot app", () => {
     const log = pino({ level: "silent" });
     const server = new Server({
       host: "127.0.0.1",
-      port: 0,
+      port: await freePort(),
       webhookPath: "/hooks",
       log,
       Probot: Probot.defaults({
