@@ -222,8 +222,45 @@ export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
     block: true,
   },
   { name: "workflows", paths: [".github/workflows/**", ".github/actions/**"], block: true },
-  { name: "codeowners", paths: ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"], block: true },
+  { name: "codeowners", paths: ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"], block: true },
+  {
+    // CI that lives outside .github runs with the repository's secrets too. `.gitlab/**` whole:
+    // GitLab CI `include:`s templates from there by convention, and it holds GitLab's CODEOWNERS.
+    // dependabot.yml: it names the registries (and their secrets) automation PRs are built from.
+    name: "ci",
+    paths: [
+      ".circleci/**",
+      "**/Jenkinsfile",
+      "**/Jenkinsfile.*",
+      ".gitlab-ci.yml",
+      ".gitlab-ci.yaml",
+      ".gitlab/**",
+      "azure-pipelines.yml",
+      "azure-pipelines.yaml",
+      ".azure-pipelines/**",
+      ".buildkite/**",
+      ".travis.yml",
+      "bitbucket-pipelines.yml",
+      ".drone.yml",
+      ".woodpecker.yml",
+      ".woodpecker.yaml",
+      ".woodpecker/**",
+      "appveyor.yml",
+      ".appveyor.yml",
+      "cloudbuild.yaml",
+      "cloudbuild.yml",
+      "buildspec.yml",
+      "buildspec.yaml",
+      ".github/dependabot.yml",
+      ".github/dependabot.yaml",
+    ],
+    block: true,
+  },
 ];
+
+/** The rule that protects the files an `_extends` chain reads in the repository under review
+ *  (beside the policy file itself): editing a base loosens the gate as much as editing the policy. */
+export const EXTENDS_RULE_NAME = "agentgate-policy-extends";
 
 /** The policy that applies when a repository has none. */
 export function defaultPolicy(): Policy {
