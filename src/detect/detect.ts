@@ -6,6 +6,7 @@
  * what an agent looks like is data (catalog.ts, or the policy).
  */
 import { minimatch } from "minimatch";
+import { compileUserPattern } from "../config/pattern.js";
 import type { AgentsPolicy } from "../config/schema.js";
 import type { CommitFacts, GitIdentity } from "../facts/types.js";
 import { CATALOG, type AgentSpec, type MarkerSource, type MarkerSpec } from "./catalog.js";
@@ -113,6 +114,15 @@ function regexFinder(pattern: string, flags: string, where: string): (text: stri
   };
 }
 
+/** A policy's own pattern (`agents.trailers`, `agents.markers[].pattern`): on RE2, linear time. */
+function userRegexFinder(pattern: string, where: string): (text: string) => string | undefined {
+  const re = compileUserPattern(pattern, where, { multiline: true });
+  return (text) => {
+    const at = re.search(text);
+    return at >= 0 ? lineAt(text, at) : undefined;
+  };
+}
+
 function compileSpec(agent: AgentSpec, spec: MarkerSpec): CompiledMarker {
   const sources = new Set<MarkerSource>(typeof spec.source === "string" ? [spec.source] : spec.source);
   return {
@@ -160,7 +170,7 @@ function policyMarkers(agents: Partial<AgentsPolicy>): CompiledMarker[] {
     out.push(
       policyMarker(
         { id: `policy:trailer:${i}`, agent: "custom", kind: "agent", confidence: "high", sources: ["commit-trailer"] },
-        regexFinder(t, "im", `agents.trailers[${i}]`),
+        userRegexFinder(t, `agents.trailers[${i}]`),
       ),
     );
   });
@@ -190,7 +200,7 @@ function policyMarkers(agents: Partial<AgentsPolicy>): CompiledMarker[] {
           confidence: m.confidence ?? "high",
           sources: [m.source],
         },
-        regexFinder(m.pattern, "im", `agents.markers[${i}].pattern`),
+        userRegexFinder(m.pattern, `agents.markers[${i}].pattern`),
       ),
     );
   });
