@@ -4,12 +4,13 @@
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
  * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs
- * (at most MAX_CONTEXT_READS, see context.ts).
+ * (at most MAX_CONTEXT_READS, see context.ts), and 1 more (git blob) for each such file over 1 MB.
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
+import { MAX_POLICY_BYTES } from "../config/parse.js";
 import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
 import type { FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
@@ -53,7 +54,8 @@ function status(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
 }
 
-/** Reads policy files through the contents API; null for 404, throws for anything else. */
+/** Reads policy files through the contents API; null for 404, throws for anything else (a policy
+ *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
 export function githubPolicyReader(gh: Octokit): PolicyReader {
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
@@ -61,27 +63,71 @@ export function githubPolicyReader(gh: Octokit): PolicyReader {
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;
-        const file = await readRepoFile(gh, owner, repo, path);
+        const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
         defaultBranchPolicies.set(key, { file });
         return file;
       }
-      return readRepoFile(gh, owner, repo, path, ref);
+      return readRepoFile(gh, owner, repo, path, ref, MAX_POLICY_BYTES);
     },
   };
 }
 
-/** A file's text and blob sha at a ref (the default branch without one); null when it does not exist. */
-export async function readRepoFile(gh: Octokit, owner: string, repo: string, path: string, ref?: string): Promise<PolicyFile | null> {
+/**
+ * Whole files a rule reads (context): up to 10 MB. The files rules ask for are infra sources
+ * (`*.tf.json`, manifests); a generated `.tf.json` of a large stack runs to a few MB, and 10 MB
+ * (13 MB of base64) still parses in a fraction of a second. With MAX_CONTEXT_READS per evaluation
+ * that bounds what one evaluation holds. Above it the file is not read and the check errors.
+ */
+export const MAX_CONTEXT_BYTES = 10 * 1024 * 1024;
+
+/** A file that exists but is larger than the reader takes: fail closed, naming the file (never its text). */
+export class FileTooLargeError extends Error {
+  override name = "FileTooLargeError";
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${path} is ${size} bytes; agentgate reads it whole only up to ${limit} bytes`);
+  }
+}
+
+function decodeBase64(content: string, size: number, what: string): string {
+  const bytes = Buffer.from(content, "base64");
+  // A short or damaged answer must not read as a shorter file (an emptied .tf.json removes nothing).
+  if (bytes.length !== size) throw new Error(`${what}: GitHub sent ${bytes.length} of its ${size} bytes`);
+  return bytes.toString("utf8");
+}
+
+/**
+ * A file's text and blob sha at a ref (the default branch without one); null when it does not exist.
+ * The contents API sends no content above 1 MB (`encoding: "none"`): such a file is read through the
+ * git blobs API (one more request), up to `maxBytes`; a larger one throws FileTooLargeError.
+ */
+export async function readRepoFile(
+  gh: Octokit,
+  owner: string,
+  repo: string,
+  path: string,
+  ref?: string,
+  maxBytes: number = MAX_CONTEXT_BYTES,
+): Promise<PolicyFile | null> {
+  let data;
   try {
-    const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      throw new Error(`${owner}/${repo}:${path} is not a file`);
-    }
-    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+    ({ data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) }));
   } catch (e) {
     if (status(e) === 404) return null;
     throw e;
   }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data) || typeof data.sha !== "string" || typeof data.size !== "number") {
+    throw new Error(`${owner}/${repo}:${path} is not a file`);
+  }
+  if (data.size > maxBytes) throw new FileTooLargeError(path, data.size, maxBytes);
+  if (data.encoding === "base64") return { text: decodeBase64(data.content, data.size, path), sha: data.sha };
+  if (data.encoding !== "none") throw new Error(`${path}: GitHub sent its content as "${String(data.encoding)}"`);
+  const { data: blob } = await gh.rest.git.getBlob({ owner, repo, file_sha: data.sha });
+  if (blob.encoding !== "base64" || typeof blob.content !== "string") throw new Error(`${path}: GitHub sent its blob as "${String(blob.encoding)}"`);
+  return { text: decodeBase64(blob.content, data.size, path), sha: data.sha };
 }
 
 /** Teams (`org/slug`) named anywhere in the policy: the only memberships worth reading. */
@@ -250,8 +296,16 @@ export async function gatherFacts(
       : {};
 
   await fillContext(files, policy.infra, async (path, side) => {
-    const got = await readRepoFile(gh, owner, repo, path, side === "base" ? signals.baseSha : signals.headSha);
-    return got?.text ?? null;
+    const sha = side === "base" ? signals.baseSha : signals.headSha;
+    try {
+      const got = await readRepoFile(gh, owner, repo, path, sha);
+      return got?.text ?? null;
+    } catch (e) {
+      // A rule needs this file whole and it cannot be had: the decision cannot be made.
+      if (!(e instanceof FileTooLargeError)) throw e;
+      incomplete.push(`${e.message} (at the ${side}, ${sha.slice(0, 7)}), and a rule needs it whole`);
+      return null;
+    }
   });
 
   return {
