@@ -175,7 +175,7 @@ const limitsSection = z
 export const policySchema = z.strictObject({
   /** Schema version of this file. */
   version: z.literal(POLICY_VERSION).default(POLICY_VERSION),
-  /** Extend another policy: `repo` (same org), `owner/repo`, or `owner/repo:path`. */
+  /** Extend another policy: `.github` or `app` (this owner), `owner/repo`, or `owner/repo:path`; only this repository or the owner's `.github`. */
   _extends: z.string().min(1).optional(),
   /** `agents`: only agent-authored PRs are gated. `all`: every PR is. */
   applies_to: z.enum(["agents", "all"]).default("agents"),
@@ -183,7 +183,7 @@ export const policySchema = z.strictObject({
   approvals: approvalsSection,
   /** Protected path rules. The defaults (see `protect_defaults`) come first. */
   paths: z.array(pathRule).default([]),
-  /** Keep the built-in protected paths (the policy file, workflows, CODEOWNERS: block). */
+  /** Keep the built-in protected paths (the policy file and its `_extends` files here, workflows, local actions, CI outside .github, CODEOWNERS: block). */
   protect_defaults: z.boolean().default(true),
   infra: infraSection,
   /** The commit status context and check run name. */
