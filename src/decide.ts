@@ -63,7 +63,8 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
   const detector = detectorFor(policy);
   const detection = detectPullRequest(facts, detector);
   // The bases of the policy's `_extends` chain in this repository are as protected as the policy file.
-  const findings = findingsFor(facts, policy, { extendsPaths: loaded.extendsPaths ?? [] });
+  // So are the local actions the base branch's workflows run.
+  const findings = findingsFor(facts, policy, { extendsPaths: loaded.extendsPaths ?? [], actionDirs: facts.localActionDirs ?? [] });
   const requirement = requirementOf(detection, findings, policy);
   const verdict = evaluateApprovals({
     facts,

