@@ -10,8 +10,15 @@ import { LRUCache } from "lru-cache";
 import { RE2JS, RE2JSSyntaxException } from "re2js";
 
 /** Matching cost is linear, but in the input too: a policy pattern sees at most this many characters
- *  of one text (GitHub caps a PR body at 65,536; a marker sits near the top of a body or message). */
+ *  of one text, its first and last halves (markers sit at the top or the foot of a body or message). */
 export const MAX_PATTERN_INPUT = 16 * 1024;
+
+/** A long text cut to its first and last `max / 2` characters, joined by a newline. */
+export function boundedText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  return `${text.slice(0, half)}\n${text.slice(text.length - half)}`;
+}
 
 const UNSUPPORTED = "uses syntax RE2 does not support (lookahead, lookbehind or a backreference); policy patterns run on RE2, in linear time";
 
@@ -29,7 +36,7 @@ export function patternProblem(pattern: string): string | undefined {
 }
 
 export interface UserPattern {
-  /** Index of the first match in `text` (its first MAX_PATTERN_INPUT characters), or -1. */
+  /** Index of the first match in `text` cut by boundedText, or -1. Callers index the cut text. */
   search(text: string): number;
   /** Whether `text` matches; a text longer than the bound does not (used where a match loosens). */
   testWhole(text: string): boolean;
@@ -54,7 +61,7 @@ export function compileUserPattern(pattern: string, where: string, options: { mu
   const r = re;
   return {
     search(text) {
-      const m = r.matcher(text.length > MAX_PATTERN_INPUT ? text.slice(0, MAX_PATTERN_INPUT) : text);
+      const m = r.matcher(boundedText(text, MAX_PATTERN_INPUT));
       return m.find() ? m.start() : -1;
     },
     testWhole(text) {

@@ -24,9 +24,10 @@ describe("policy patterns run on RE2", () => {
     expect(compileUserPattern("^generated$", "x").search("a\ngenerated\nb")).toBe(-1);
   });
 
-  it("sees only the first MAX_PATTERN_INPUT characters of a text; testWhole refuses a longer one", () => {
+  it("sees only the head and foot of a long text (MAX_PATTERN_INPUT in all); testWhole refuses a longer one", () => {
     const re = compileUserPattern("needle", "x");
-    expect(re.search("x".repeat(MAX_PATTERN_INPUT) + "needle")).toBe(-1);
+    expect(re.search("x".repeat(MAX_PATTERN_INPUT) + "needle" + "x".repeat(MAX_PATTERN_INPUT))).toBe(-1);
+    expect(re.search("x".repeat(4 * MAX_PATTERN_INPUT) + "\n\nneedle")).toBeGreaterThan(0);
     expect(re.testWhole("needle" + "x".repeat(MAX_PATTERN_INPUT))).toBe(false);
     expect(re.testWhole("a needle")).toBe(true);
   });
