@@ -133,6 +133,14 @@ describe("c8: nothing leaks", () => {
     expect(shown(agentPr(loaded))).not.toContain(SECRET.slice(4));
   });
 
+  attack("c8", "a .tf.json that is not JSON: the finding says so without quoting the text around the error", async () => {
+    const broken = `{"resource": {"aws_db_instance": {"main": {"password": ${SECRET}}}}}`;
+    const tf = file("infra/main.tf.json", `@@ -1 +1 @@\n-${broken}\n+{}`, { baseContent: broken, headContent: "{}" });
+    const d = agentPr(await loadPolicy(new MemoryReader({}), where), [tf]);
+    expect(d.findings).toEqual([expect.objectContaining({ rule: "META-02", file: "infra/main.tf.json", message: expect.stringContaining("it is not valid JSON") })]);
+    expect(d.findings.map((f) => f.message).join("\n")).not.toContain(SECRET.slice(4));
+  });
+
   control("c8", "a same-repository _extends still loads and the PR passes with two approvals", async () => {
     const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": "_extends: app:policy/base.yml\n", "acme/app@:policy/base.yml": "approvals: { required: 2 }\n" });
     const loaded = await loadPolicy(reader, where);
