@@ -22,11 +22,17 @@ const team = z
 const glob = z.string().min(1);
 const approvals = z.number().int().min(0).max(20);
 
+/** Matching is linear in pattern size times text size: both are bounded, and so is the number of
+ *  patterns, so that one repository's policy costs every evaluation at most a bounded time. */
+const MAX_PATTERN_LENGTH = 500;
+const MAX_POLICY_PATTERNS = 50;
+
 /** A regular expression, checked to compile on RE2 (policy patterns run there, in linear time).
  *  Matched case-insensitively. */
 const pattern = z
   .string()
   .min(1)
+  .max(MAX_PATTERN_LENGTH)
   .refine((s) => patternProblem(s) === undefined, { message: "not a valid regular expression" });
 
 /** Where a custom marker is matched. */
@@ -62,13 +68,13 @@ const agentsSection = z
     /** Exact commit emails of agents. */
     emails: z.array(z.string().min(1)).default([]),
     /** Regular expressions matched on co-author and other trailer lines. */
-    trailers: z.array(pattern).default([]),
+    trailers: z.array(pattern).max(MAX_POLICY_PATTERNS).default([]),
     /** Head-branch globs (minimatch), e.g. `ai/**`. */
     branches: z.array(glob).default([]),
     /** PR labels that mark an agent PR. */
     labels: z.array(z.string().min(1)).default([]),
     /** Markers with full control of source, kind and confidence. */
-    markers: z.array(customMarker).default([]),
+    markers: z.array(customMarker).max(MAX_POLICY_PATTERNS).default([]),
     /** Ids of built-in markers (or whole agents, by agent id) to switch off. */
     disable: z.array(z.string().min(1)).default([]),
     /** Logins or emails that are never agents, whatever they carry (e.g. a human on an AI vendor's domain). */
@@ -153,7 +159,7 @@ const infraSection = z
     /** Per-rule settings keyed by rule id (`TF-01`, ...). */
     rules: z.record(z.string().regex(/^[A-Z0-9]+-[0-9]+$/, "a rule id looks like TF-01"), infraRuleSettings).default({}),
     /** Known-safe patterns, each with a reason. */
-    allow: z.array(allowEntry).default([]),
+    allow: z.array(allowEntry).max(4 * MAX_POLICY_PATTERNS).default([]),
     /** Paths that are not deployed: findings there are capped at `note`. Replaces the defaults when set. */
     non_deployed_paths: z.array(glob).optional(),
     /** Paths that are documentation: not checked for content. Replaces the defaults when set. */

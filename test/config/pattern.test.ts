@@ -47,6 +47,14 @@ describe("policy patterns run on RE2", () => {
     expect(result.problems[0]!.message).not.toContain(pattern);
   });
 
+  it("bounds the number and size of a policy's patterns, so one policy's cost per evaluation is bounded", () => {
+    const many = Array.from({ length: 51 }, (_, i) => `'^x-${i}:'`).join(", ");
+    const tooMany = parsePolicy(`agents:\n  trailers: [${many}]\n`, ".agentgate.yml");
+    expect(tooMany.ok || tooMany.problems[0]).toMatchObject({ key: "agents.trailers", message: "must have at most 50 items" });
+    const long = parsePolicy(`agents:\n  trailers: ['${"a".repeat(501)}']\n`, ".agentgate.yml");
+    expect(long.ok || long.problems[0]).toMatchObject({ key: "agents.trailers[0]", message: "must be at most 500 characters long" });
+  });
+
   it("accepts what RE2 and JavaScript share: classes, \\b, named groups, alternation", () => {
     for (const p of ["\\bbot\\b", "[[:alpha:]]+", "(?P<n>x)|(?<m>y)", "^Co-authored-by: .*<coder@acme\\.internal>$", "\\d{2,4}\\s"]) {
       expect(patternProblem(p)).toBeUndefined();
