@@ -14,7 +14,7 @@ import { requirementOf, stateOf, withTeamApprovers } from "./policy/requirement.
 import type { Decision } from "./policy/types.js";
 import { headlineOf } from "./report/headline.js";
 import { analyzeInfra } from "./rules/infra/index.js";
-import { protectedPathFindings } from "./rules/paths.js";
+import { protectedPathFindings, type ProtectedExtras } from "./rules/paths.js";
 import { SEVERITY_RANK, type Finding } from "./rules/types.js";
 
 // Compiling the catalog is the costly part of detection; a policy object is immutable once loaded.
@@ -49,9 +49,9 @@ export function detectPullRequest(facts: PullRequestFacts, detector: Detector): 
 }
 
 /** Path and infra findings, strictest first. Listed whether or not the PR is agent-authored. */
-export function findingsFor(facts: PullRequestFacts, policy: Policy): Finding[] {
+export function findingsFor(facts: PullRequestFacts, policy: Policy, extras: ProtectedExtras = {}): Finding[] {
   const findings = [
-    ...protectedPathFindings(facts.files, policy),
+    ...protectedPathFindings(facts.files, policy, extras),
     ...(policy.infra.enabled ? analyzeInfra(facts.files, policy.infra) : []),
   ];
   return findings.sort(
@@ -66,7 +66,9 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
   const policy = loaded.policy ?? defaultPolicy();
   const detector = detectorFor(policy);
   const detection = detectPullRequest(facts, detector);
-  const findings = findingsFor(facts, policy);
+  // The bases of the policy's `_extends` chain in this repository are as protected as the policy file.
+  // So are the local actions the base branch's workflows run.
+  const findings = findingsFor(facts, policy, { extendsPaths: loaded.extendsPaths ?? [], actionDirs: facts.localActionDirs ?? [] });
   const requirement = requirementOf(detection, findings, policy);
   const approvalInputs: ApprovalInputs = {
     facts,

@@ -27,6 +27,9 @@ export interface LoadedPolicy {
   /** The files the policy came from, the governing file first, then its `_extends` bases in order,
    *  e.g. `acme/app@main:.agentgate.yml`. Empty when the built-in defaults apply. */
   sources: string[];
+  /** Paths of the repository under review that the policy was read from (the governing file and
+   *  its `_extends` bases there): protected like the policy file. Absent = none. */
+  extendsPaths?: string[];
 }
 
 export interface LoadTarget {
@@ -186,17 +189,28 @@ interface Chain {
   problems: PolicyProblem[];
   /** Every file read, valid or not. */
   labels: string[];
+  /** Where each of `labels` is. */
+  located: Located[];
 }
 
-async function followExtends(reader: PolicyReader, first: Found): Promise<Chain> {
+/** `_extends` may name only the repository under review and its owner's `.github` repository:
+ *  anything else the App can read (a private repository of the organization) is not read at all. */
+function mayExtend(target: { owner: string; repo: string }, where: LoadTarget): boolean {
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  return same(target.owner, where.owner) && (same(target.repo, where.repo) || same(target.repo, ORG_DEFAULTS_REPO));
+}
+
+async function followExtends(reader: PolicyReader, first: Found, where: LoadTarget): Promise<Chain> {
   const files: Chain["files"] = [];
   const labels: string[] = [];
+  const located: Located[] = [];
   const seen = new Set<string>();
-  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, labels });
+  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, labels, located });
   let current: Found | null = first;
   while (current) {
     const label = sourceLabel(current.at);
     labels.push(label);
+    located.push(current.at);
     const parsed = parseCached(current.file, label);
     if (!parsed.ok) return fail(parsed.problems);
     files.push({ found: current, input: parsed.input });
@@ -206,7 +220,11 @@ async function followExtends(reader: PolicyReader, first: Found): Promise<Chain>
     if (typeof spec !== "string") break;
     const problem = (message: string): PolicyProblem => ({ kind: "invalid", file: label, key: "_extends", message });
     const target = parseExtends(spec, current.at);
-    if (!target) return fail([problem(`"${spec}" is not repo, owner/repo or owner/repo:path`)]);
+    // The value is not quoted: a base's text must never reach the check run.
+    if (!target) return fail([problem("is not repo, owner/repo or owner/repo:path")]);
+    if (!mayExtend(target, where)) {
+      return fail([problem(`may name only this repository (${where.owner}/${where.repo}) or ${where.owner}/${ORG_DEFAULTS_REPO}; other repositories are not read`)]);
+    }
     if (files.length > MAX_EXTENDS_DEPTH) {
       return fail([problem(`more than ${MAX_EXTENDS_DEPTH} levels of _extends`)]);
     }
@@ -227,7 +245,13 @@ async function followExtends(reader: PolicyReader, first: Found): Promise<Chain>
     }
     current = next;
   }
-  return { files, problems: [], labels };
+  return { files, problems: [], labels, located };
+}
+
+/** The chain's files that live in the repository under review (any branch): what an agent's PR could edit. */
+function pathsInRepository(located: readonly Located[], where: LoadTarget): string[] {
+  const here = `${where.owner}/${where.repo}`.toLowerCase();
+  return [...new Set(located.filter((l) => `${l.owner}/${l.repo}`.toLowerCase() === here).map((l) => l.path))];
 }
 
 /** Merge a chain (governing file first) and apply the defaults; the same chain gives the same object. */
@@ -260,12 +284,13 @@ export async function loadPolicy(reader: PolicyReader, where: LoadTarget): Promi
   try {
     const governing = await findGoverning(reader, where);
     if (!governing) return { policy: defaultPolicy(), problems: [], sources: [] };
-    const chain = await followExtends(reader, governing);
+    const chain = await followExtends(reader, governing, where);
     const sources = chain.labels;
-    if (chain.problems.length) return { policy: null, problems: chain.problems, sources };
+    const extendsPaths = pathsInRepository(chain.located, where);
+    if (chain.problems.length) return { policy: null, problems: chain.problems, sources, extendsPaths };
     const result = policyOfChain(chain.files);
-    if ("problem" in result) return { policy: null, problems: [result.problem], sources };
-    return { policy: result.policy, problems: [], sources };
+    if ("problem" in result) return { policy: null, problems: [result.problem], sources, extendsPaths };
+    return { policy: result.policy, problems: [], sources, extendsPaths };
   } catch (e) {
     if (e instanceof Unreadable) {
       return { policy: null, problems: [{ kind: "unreadable", file: e.label, message: e.reason }], sources: [] };

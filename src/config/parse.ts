@@ -2,7 +2,8 @@
  * Parse one `.agentgate.yml` text into a Policy, or into every problem it has, each pinned to the
  * file, line, column and key where it is, so that a user can fix them all in one go.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type ErrorCode, type Node } from "yaml";
+import { patternProblem } from "./pattern.js";
 import { z } from "zod";
 import { policySchema, type Policy } from "./schema.js";
 
@@ -116,7 +117,7 @@ function keyPathAt(doc: Document, offset: number): string | undefined {
     }
   };
   visit(doc.contents);
-  return found ? keyPathToString(found) : undefined;
+  return found ? safeKeyPath(found) || undefined : undefined;
 }
 
 function positionOf(lines: LineCounter, offset: number | undefined): Position | undefined {
@@ -165,14 +166,50 @@ function knownKeysAt(path: readonly PathSegment[]): string[] {
   return Object.keys(node?.properties ?? {});
 }
 
+/** A rule id as `infra.rules` keys are written: short, says nothing secret. */
+const RULE_ID_KEY = /^[A-Z0-9]{1,12}-[0-9]{1,4}$/;
+
+/**
+ * The dotted key path, as far as it consists of keys the schema knows (and list indexes, and valid
+ * rule ids under `infra.rules`): a key the schema does not know is file content, and is cut off.
+ */
+export function safeKeyPath(path: readonly PathSegment[]): string {
+  inputJsonSchema ??= policyJsonSchema() as JsonSchema;
+  let node: JsonSchema | undefined = inputJsonSchema;
+  const kept: PathSegment[] = [];
+  for (const seg of path) {
+    if (!node) break;
+    if (typeof seg === "number") {
+      if (!node.items) break;
+      node = node.items;
+    } else if (node.properties && Object.hasOwn(node.properties, seg)) {
+      node = node.properties[seg];
+    } else if (typeof node.additionalProperties === "object" && RULE_ID_KEY.test(seg)) {
+      node = node.additionalProperties;
+    } else {
+      break;
+    }
+    kept.push(seg);
+  }
+  return keyPathToString(kept);
+}
+
 /** The JSON Schema that editors validate `.agentgate.yml` with (the input form: defaults are optional).
  *  Draft-07: the draft every YAML editor plugin understands. */
 export function policyJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(policySchema, { io: "input", target: "draft-07" }) as Record<string, unknown>;
 }
 
+/** What a value is, never what it says: a value may be a secret of a file the policy pointed at. */
 function describeValue(node: Node | null): string {
-  if (isScalar(node)) return JSON.stringify(node.value);
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return "null";
+    if (typeof v === "string") return "a string";
+    if (typeof v === "number" || typeof v === "bigint") return "a number";
+    if (typeof v === "boolean") return "a boolean";
+    return "a scalar";
+  }
   if (isMap(node)) return "a mapping";
   if (isSeq(node)) return "a list";
   return "nothing";
@@ -210,14 +247,19 @@ function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCoun
       return issue.keys.map((k) => {
         const keyAt = locate(doc, [...path, k]);
         const hint = closestKey(k, known);
-        const message = `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : known.length ? ` (allowed: ${known.join(", ")})` : ""}`;
-        return base(keyPathToString([...path, k]), keyAt.offset, message);
+        // The key is named only when it is a near miss of a known key (then it says nothing new);
+        // otherwise line and column point at it.
+        const named = hint !== undefined && k.length <= 64;
+        const allowed = known.length ? ` (allowed: ${known.join(", ")})` : "";
+        const message = named ? `unknown key "${k}" (did you mean "${hint}"?)` : `unknown key${allowed}`;
+        const parent = safeKeyPath(path);
+        return base(named ? keyPathToString([...path, k]) : parent, keyAt.offset, message);
       });
     }
     case "invalid_value":
       return [
         base(
-          keyPathToString(path),
+          safeKeyPath(path),
           at.offset,
           `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${at.complete ? `, not ${describeValue(at.node)}` : ""}`,
         ),
@@ -226,29 +268,25 @@ function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCoun
       const message = at.complete
         ? `expected ${issue.expected}, got ${describeValue(at.node)}`
         : `is required (${issue.expected})`;
-      return [base(keyPathToString(path), at.offset, message)];
+      return [base(safeKeyPath(path), at.offset, message)];
     }
     case "invalid_key": {
       const inner = issue.issues[0]?.message ?? issue.message;
-      return [base(keyPathToString(path), at.offset, `invalid key: ${inner}`)];
+      return [base(safeKeyPath(path), at.offset, `invalid key: ${inner}`)];
     }
     case "custom": {
       let message = issue.message;
-      // The schema only says the regex is invalid; the engine says why.
+      // The schema only says the regex is invalid; RE2 says why (without repeating the pattern).
       if (message === "not a valid regular expression" && isScalar(at.node)) {
-        try {
-          new RegExp(String(at.node.value), "i");
-        } catch (e) {
-          message = `${message}: ${(e as Error).message}`;
-        }
+        message = patternProblem(String(at.node.value)) ?? message;
       }
-      return [base(keyPathToString(path), at.offset, message)];
+      return [base(safeKeyPath(path), at.offset, message)];
     }
     case "too_small":
     case "too_big":
-      return [base(keyPathToString(path), at.offset, sizeMessage(issue))];
+      return [base(safeKeyPath(path), at.offset, sizeMessage(issue))];
     default:
-      return [base(keyPathToString(path), at.offset, issue.message)];
+      return [base(safeKeyPath(path), at.offset, issue.message)];
   }
 }
 
@@ -257,6 +295,36 @@ function byPosition(a: PolicyProblem, b: PolicyProblem): number {
   const line = (p: PolicyProblem) => p.line ?? Number.MAX_SAFE_INTEGER;
   return line(a) - line(b) || (a.column ?? 0) - (b.column ?? 0);
 }
+
+/**
+ * The YAML library's messages quote the text (a tag, a directive, an alias): ours say what is wrong
+ * and the position says where, so that no message carries a file's contents.
+ */
+const YAML_ERRORS: Partial<Record<ErrorCode, string>> = {
+  ALIAS_PROPS: "an alias cannot have an anchor or a tag",
+  BAD_ALIAS: "malformed alias",
+  BAD_DIRECTIVE: "unknown or malformed % directive",
+  BAD_DQ_ESCAPE: "bad escape in a double-quoted string",
+  BAD_INDENT: "bad indentation",
+  BAD_PROP_ORDER: "anchor and tag in the wrong order",
+  BAD_SCALAR_START: "a plain value cannot start with this character (quote it)",
+  BLOCK_AS_IMPLICIT_KEY: "a block value cannot be a key",
+  BLOCK_IN_FLOW: "a block value inside [ ] or { }",
+  DUPLICATE_KEY: "duplicate key: the key is written twice in the same mapping",
+  IMPOSSIBLE: "YAML syntax error",
+  KEY_OVER_1024_CHARS: "a key longer than 1024 characters",
+  MISSING_CHAR: "a closing quote or bracket is missing",
+  MULTILINE_IMPLICIT_KEY: "a key must be on one line",
+  MULTIPLE_ANCHORS: "more than one anchor on a value",
+  MULTIPLE_DOCS: "more than one YAML document in the file",
+  MULTIPLE_TAGS: "more than one tag on a value",
+  NON_STRING_KEY: "a key that is not a string",
+  RESOURCE_EXHAUSTION: "the document is too complex (resource limit)",
+  TAB_AS_INDENT: "tabs are not allowed as indentation",
+  TAG_RESOLVE_FAILED: "unknown YAML tag (!...)",
+  UNEXPECTED_TOKEN: "unexpected token",
+  BAD_COLLECTION_TYPE: "wrong collection type for its tag",
+};
 
 /** One syntax error tends to cause more; past this many, the rest are counted, not listed. */
 const MAX_SYNTAX_PROBLEMS = 10;
@@ -281,7 +349,7 @@ export function parsePolicy(text: string, file: string): ParseResult {
       file,
       ...positionOf(lines, e.pos[0]),
       ...(key ? { key } : {}),
-      message: e.code === "DUPLICATE_KEY" ? "duplicate key: the key is written twice in the same mapping" : e.message.split("\n")[0]!,
+      message: YAML_ERRORS[e.code] ?? "YAML syntax error",
     });
   }
   if (yamlErrors.length > MAX_SYNTAX_PROBLEMS) {
@@ -295,8 +363,9 @@ export function parsePolicy(text: string, file: string): ParseResult {
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    // e.g. an alias bomb ("billion laughs").
-    problems.push({ kind: "invalid", file, message: (e as Error).message.split("\n")[0]! });
+    // e.g. an alias bomb ("billion laughs"), an alias to no anchor. The library's message names the alias.
+    void e;
+    problems.push({ kind: "invalid", file, message: "YAML aliases could not be resolved (an unknown alias, or too many)" });
     return { ok: false, problems };
   }
   // An empty file (or one with only comments) means "the defaults".

@@ -8,6 +8,7 @@
  * Every object is strict: an unknown key is an error, never silently ignored.
  */
 import { z } from "zod";
+import { patternProblem } from "./pattern.js";
 
 export const POLICY_VERSION = 1;
 
@@ -21,21 +22,18 @@ const team = z
 const glob = z.string().min(1);
 const approvals = z.number().int().min(0).max(20);
 
-/** A regular expression, checked to compile. Matched case-insensitively. */
+/** Matching is linear in pattern size times text size: both are bounded, and so is the number of
+ *  patterns, so that one repository's policy costs every evaluation at most a bounded time. */
+const MAX_PATTERN_LENGTH = 500;
+const MAX_POLICY_PATTERNS = 50;
+
+/** A regular expression, checked to compile on RE2 (policy patterns run there, in linear time).
+ *  Matched case-insensitively. */
 const pattern = z
   .string()
   .min(1)
-  .refine(
-    (s) => {
-      try {
-        new RegExp(s, "i");
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: "not a valid regular expression" },
-  );
+  .max(MAX_PATTERN_LENGTH)
+  .refine((s) => patternProblem(s) === undefined, { message: "not a valid regular expression" });
 
 /** Where a custom marker is matched. */
 export const markerSource = z.enum([
@@ -70,13 +68,13 @@ const agentsSection = z
     /** Exact commit emails of agents. */
     emails: z.array(z.string().min(1)).default([]),
     /** Regular expressions matched on co-author and other trailer lines. */
-    trailers: z.array(pattern).default([]),
+    trailers: z.array(pattern).max(MAX_POLICY_PATTERNS).default([]),
     /** Head-branch globs (minimatch), e.g. `ai/**`. */
     branches: z.array(glob).default([]),
     /** PR labels that mark an agent PR. */
     labels: z.array(z.string().min(1)).default([]),
     /** Markers with full control of source, kind and confidence. */
-    markers: z.array(customMarker).default([]),
+    markers: z.array(customMarker).max(MAX_POLICY_PATTERNS).default([]),
     /** Ids of built-in markers (or whole agents, by agent id) to switch off. */
     disable: z.array(z.string().min(1)).default([]),
     /** Logins or emails that are never agents, whatever they carry (e.g. a human on an AI vendor's domain). */
@@ -161,7 +159,7 @@ const infraSection = z
     /** Per-rule settings keyed by rule id (`TF-01`, ...). */
     rules: z.record(z.string().regex(/^[A-Z0-9]+-[0-9]+$/, "a rule id looks like TF-01"), infraRuleSettings).default({}),
     /** Known-safe patterns, each with a reason. */
-    allow: z.array(allowEntry).default([]),
+    allow: z.array(allowEntry).max(4 * MAX_POLICY_PATTERNS).default([]),
     /** Paths that are not deployed: findings there are capped at `note`. Replaces the defaults when set. */
     non_deployed_paths: z.array(glob).optional(),
     /** Paths that are documentation: not checked for content. Replaces the defaults when set. */
@@ -183,7 +181,7 @@ const limitsSection = z
 export const policySchema = z.strictObject({
   /** Schema version of this file. */
   version: z.literal(POLICY_VERSION).default(POLICY_VERSION),
-  /** Extend another policy: `repo` (same org), `owner/repo`, or `owner/repo:path`. */
+  /** Extend another policy: `.github` or `app` (this owner), `owner/repo`, or `owner/repo:path`; only this repository or the owner's `.github`. */
   _extends: z.string().min(1).optional(),
   /** `agents`: only agent-authored PRs are gated. `all`: every PR is. */
   applies_to: z.enum(["agents", "all"]).default("agents"),
@@ -191,7 +189,7 @@ export const policySchema = z.strictObject({
   approvals: approvalsSection,
   /** Protected path rules. The defaults (see `protect_defaults`) come first. */
   paths: z.array(pathRule).default([]),
-  /** Keep the built-in protected paths (the policy file, workflows, CODEOWNERS: block). */
+  /** Keep the built-in protected paths (the policy file and its `_extends` files here, workflows, local actions, CI outside .github, CODEOWNERS: block). */
   protect_defaults: z.boolean().default(true),
   infra: infraSection,
   /** The commit status context and check run name. */
@@ -222,8 +220,45 @@ export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
     block: true,
   },
   { name: "workflows", paths: [".github/workflows/**", ".github/actions/**"], block: true },
-  { name: "codeowners", paths: ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS"], block: true },
+  { name: "codeowners", paths: ["CODEOWNERS", ".github/CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"], block: true },
+  {
+    // CI that lives outside .github runs with the repository's secrets too. `.gitlab/**` whole:
+    // GitLab CI `include:`s templates from there by convention, and it holds GitLab's CODEOWNERS.
+    // dependabot.yml: it names the registries (and their secrets) automation PRs are built from.
+    name: "ci",
+    paths: [
+      ".circleci/**",
+      "**/Jenkinsfile",
+      "**/Jenkinsfile.*",
+      ".gitlab-ci.yml",
+      ".gitlab-ci.yaml",
+      ".gitlab/**",
+      "azure-pipelines.yml",
+      "azure-pipelines.yaml",
+      ".azure-pipelines/**",
+      ".buildkite/**",
+      ".travis.yml",
+      "bitbucket-pipelines.yml",
+      ".drone.yml",
+      ".woodpecker.yml",
+      ".woodpecker.yaml",
+      ".woodpecker/**",
+      "appveyor.yml",
+      ".appveyor.yml",
+      "cloudbuild.yaml",
+      "cloudbuild.yml",
+      "buildspec.yml",
+      "buildspec.yaml",
+      ".github/dependabot.yml",
+      ".github/dependabot.yaml",
+    ],
+    block: true,
+  },
 ];
+
+/** The rule that protects the files an `_extends` chain reads in the repository under review
+ *  (beside the policy file itself): editing a base loosens the gate as much as editing the policy. */
+export const EXTENDS_RULE_NAME = "agentgate-policy-extends";
 
 /** The policy that applies when a repository has none. */
 export function defaultPolicy(): Policy {

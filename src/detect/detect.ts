@@ -6,6 +6,7 @@
  * what an agent looks like is data (catalog.ts, or the policy).
  */
 import { minimatch } from "minimatch";
+import { boundedText, compileUserPattern, MAX_PATTERN_INPUT } from "../config/pattern.js";
 import type { AgentsPolicy } from "../config/schema.js";
 import type { CommitFacts, GitIdentity } from "../facts/types.js";
 import { CATALOG, type AgentSpec, type MarkerSource, type MarkerSpec } from "./catalog.js";
@@ -116,8 +117,22 @@ function regexFinder(pattern: string, flags: string, where: string): (text: stri
     throw new Error(`${where}: not a valid regular expression (${(err as Error).message})`);
   }
   return (text) => {
-    const m = re.exec(text);
-    return m ? lineAt(text, m.index) : undefined;
+    // Linear patterns are still linear in the text: a megabyte commit message is cut to its head and foot.
+    const seen = boundedText(text, MAX_CATALOG_INPUT);
+    const m = re.exec(seen);
+    return m ? lineAt(seen, m.index) : undefined;
+  };
+}
+
+/** The catalog's patterns see at most this much of one text (first and last halves). */
+const MAX_CATALOG_INPUT = 128 * 1024;
+
+/** A policy's own pattern (`agents.trailers`, `agents.markers[].pattern`): on RE2, linear time. */
+function userRegexFinder(pattern: string, where: string): (text: string) => string | undefined {
+  const re = compileUserPattern(pattern, where, { multiline: true });
+  return (text) => {
+    const at = re.search(text);
+    return at >= 0 ? lineAt(boundedText(text, MAX_PATTERN_INPUT), at) : undefined;
   };
 }
 
@@ -169,7 +184,7 @@ function policyMarkers(agents: Partial<AgentsPolicy>): CompiledMarker[] {
     out.push(
       policyMarker(
         { id: `policy:trailer:${i}`, agent: "custom", kind: "agent", confidence: "high", sources: ["commit-trailer"] },
-        regexFinder(t, "im", `agents.trailers[${i}]`),
+        userRegexFinder(t, `agents.trailers[${i}]`),
       ),
     );
   });
@@ -199,7 +214,7 @@ function policyMarkers(agents: Partial<AgentsPolicy>): CompiledMarker[] {
           confidence: m.confidence ?? "high",
           sources: [m.source],
         },
-        regexFinder(m.pattern, "im", `agents.markers[${i}].pattern`),
+        userRegexFinder(m.pattern, `agents.markers[${i}].pattern`),
       ),
     );
   });

@@ -4,15 +4,17 @@
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
  * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
  * + 1 compare per distinct earlier SHA approved since the last base change + 1 per file whose full
- * text a rule needs (at most MAX_CONTEXT_READS, see context.ts) + 1 per issue the body says it closes
- * (at most 5) + ⌈c/100⌉ GraphQL queries, only when REST left a person's email unlinked (graphql.ts)
- * + ⌈issue events/100⌉ when a human's latest review approves or was dismissed
- * + 1 permission per human who dismissed such a review (cached).
+ * text a rule needs (at most MAX_CONTEXT_READS, see context.ts), and 1 more (git blob) for each such
+ * file over 1 MB + 1 listing of .github/workflows at the base + 1 per workflow blob not read before
+ * (local actions) + 1 per issue the body says it closes (at most 5) + ⌈c/100⌉ GraphQL queries, only
+ * when REST left a person's email unlinked (graphql.ts) + ⌈issue events/100⌉ when a human's latest
+ * review approves or was dismissed + 1 permission per human who dismissed such a review (cached).
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
+import { MAX_POLICY_BYTES } from "../config/parse.js";
 import { assigneesFromRest, commitFromRest, fileFromRest, pullRequestEventsFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
 import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
@@ -22,6 +24,7 @@ import { isMachineIdentity } from "../detect/detect.js";
 import { detectorFor } from "../decide.js";
 import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
+import { localActionsUsedBy } from "../rules/paths.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -52,6 +55,7 @@ export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
 }
 
 export function clearFactCaches(): void {
+  actionsByWorkflowBlob.clear();
   permissionCache.clear();
   membershipCache.clear();
   defaultBranchPolicies.clear();
@@ -61,7 +65,8 @@ function status(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
 }
 
-/** Reads policy files through the contents API; null for 404, throws for anything else. */
+/** Reads policy files through the contents API; null for 404, throws for anything else (a policy
+ *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
 export function githubPolicyReader(gh: Octokit): PolicyReader {
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
@@ -69,27 +74,111 @@ export function githubPolicyReader(gh: Octokit): PolicyReader {
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;
-        const file = await readRepoFile(gh, owner, repo, path);
+        const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
         defaultBranchPolicies.set(key, { file });
         return file;
       }
-      return readRepoFile(gh, owner, repo, path, ref);
+      return readRepoFile(gh, owner, repo, path, ref, MAX_POLICY_BYTES);
     },
   };
 }
 
-/** A file's text and blob sha at a ref (the default branch without one); null when it does not exist. */
-export async function readRepoFile(gh: Octokit, owner: string, repo: string, path: string, ref?: string): Promise<PolicyFile | null> {
+/**
+ * Whole files a rule reads (context): up to 10 MB. The files rules ask for are infra sources
+ * (`*.tf.json`, manifests); a generated `.tf.json` of a large stack runs to a few MB, and 10 MB
+ * (13 MB of base64) still parses in a fraction of a second. With MAX_CONTEXT_READS per evaluation
+ * that bounds what one evaluation holds. Above it the file is not read and the check errors.
+ */
+export const MAX_CONTEXT_BYTES = 10 * 1024 * 1024;
+
+/** A file that exists but is larger than the reader takes: fail closed, naming the file (never its text). */
+export class FileTooLargeError extends Error {
+  override name = "FileTooLargeError";
+  constructor(
+    readonly path: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${path} is ${size} bytes; agentgate reads it whole only up to ${limit} bytes`);
+  }
+}
+
+function decodeBase64(content: string, size: number, what: string): string {
+  const bytes = Buffer.from(content, "base64");
+  // A short or damaged answer must not read as a shorter file (an emptied .tf.json removes nothing).
+  if (bytes.length !== size) throw new Error(`${what}: GitHub sent ${bytes.length} of its ${size} bytes`);
+  return bytes.toString("utf8");
+}
+
+/**
+ * A file's text and blob sha at a ref (the default branch without one); null when it does not exist.
+ * The contents API sends no content above 1 MB (`encoding: "none"`): such a file is read through the
+ * git blobs API (one more request), up to `maxBytes`; a larger one throws FileTooLargeError.
+ */
+export async function readRepoFile(
+  gh: Octokit,
+  owner: string,
+  repo: string,
+  path: string,
+  ref?: string,
+  maxBytes: number = MAX_CONTEXT_BYTES,
+): Promise<PolicyFile | null> {
+  let data;
   try {
-    const { data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) {
-      throw new Error(`${owner}/${repo}:${path} is not a file`);
-    }
-    return { text: Buffer.from(data.content, "base64").toString("utf8"), sha: data.sha };
+    ({ data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) }));
   } catch (e) {
     if (status(e) === 404) return null;
     throw e;
   }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data) || typeof data.sha !== "string" || typeof data.size !== "number") {
+    throw new Error(`${owner}/${repo}:${path} is not a file`);
+  }
+  if (data.size > maxBytes) throw new FileTooLargeError(path, data.size, maxBytes);
+  if (data.encoding === "base64") return { text: decodeBase64(data.content, data.size, path), sha: data.sha };
+  if (data.encoding !== "none") throw new Error(`${path}: GitHub sent its content as "${String(data.encoding)}"`);
+  const { data: blob } = await gh.rest.git.getBlob({ owner, repo, file_sha: data.sha });
+  if (blob.encoding !== "base64" || typeof blob.content !== "string") throw new Error(`${path}: GitHub sent its blob as "${String(blob.encoding)}"`);
+  return { text: decodeBase64(blob.content, data.size, path), sha: data.sha };
+}
+
+/** Workflow files read per evaluation to find the local actions they run. A repository with more
+ *  cannot be told apart from one that hides a local action in the rest: the check errors. */
+export const MAX_WORKFLOW_FILES = 100;
+// What each workflow blob runs, by blob sha: a blob never changes, so this cannot go stale.
+const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
+
+/**
+ * The local actions (`uses: ./dir`) that the base branch's workflows run: their code runs with the
+ * workflow's secrets, so a change to it is a change to CI. 1 request (the listing of
+ * .github/workflows at the base) plus 1 per workflow blob not seen before.
+ */
+async function localActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
+  let listing: unknown;
+  try {
+    ({ data: listing } = await gh.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: ".github/workflows", ref: baseSha }));
+  } catch (e) {
+    if (status(e) === 404) return [];
+    throw e;
+  }
+  if (!Array.isArray(listing)) return [];
+  const workflows = (listing as { type?: unknown; name?: unknown; path?: unknown; sha?: unknown }[]).filter(
+    (e): e is { type: "file"; name: string; path: string; sha: string } =>
+      e.type === "file" && typeof e.name === "string" && typeof e.path === "string" && typeof e.sha === "string" && /\.ya?ml$/i.test(e.name),
+  );
+  if (workflows.length > MAX_WORKFLOW_FILES) {
+    incomplete.push(`the base branch has ${workflows.length} workflow files; agentgate reads at most ${MAX_WORKFLOW_FILES} to find the local actions they run`);
+  }
+  const dirs = new Set<string>();
+  for (const w of workflows.slice(0, MAX_WORKFLOW_FILES)) {
+    let used = actionsByWorkflowBlob.get(w.sha);
+    if (!used) {
+      const got = await readRepoFile(gh, ref.owner, ref.repo, w.path, baseSha);
+      used = got ? localActionsUsedBy(got.text) : [];
+      if (got?.sha) actionsByWorkflowBlob.set(got.sha, used);
+    }
+    for (const d of used) dirs.add(d);
+  }
+  return [...dirs].sort();
 }
 
 /** Teams (`org/slug`) named anywhere in the policy: the only memberships worth reading. */
@@ -302,9 +391,20 @@ export async function gatherFacts(
       : {};
 
   await fillContext(files, policy.infra, async (path, side) => {
-    const got = await readRepoFile(gh, owner, repo, path, side === "base" ? signals.baseSha : signals.headSha);
-    return got?.text ?? null;
+    const sha = side === "base" ? signals.baseSha : signals.headSha;
+    try {
+      const got = await readRepoFile(gh, owner, repo, path, sha);
+      return got?.text ?? null;
+    } catch (e) {
+      // A rule needs this file whole and it cannot be had: the decision cannot be made.
+      if (!(e instanceof FileTooLargeError)) throw e;
+      incomplete.push(`${e.message} (at the ${side}, ${sha.slice(0, 7)}), and a rule needs it whole`);
+      return null;
+    }
   });
+
+  // Only the built-in protected paths use them.
+  const localActions = policy.protect_defaults ? await localActionDirs(gh, ref, signals.baseSha, incomplete) : undefined;
 
   return {
     ...signals,
@@ -318,5 +418,6 @@ export async function gatherFacts(
     closingIssues: closing,
     linkedEmails,
     incomplete,
+    ...(localActions ? { localActionDirs: localActions } : {}),
   };
 }

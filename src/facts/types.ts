@@ -147,4 +147,7 @@ export interface PullRequestFacts {
   linkedEmails?: Record<string, string | null>;
   /** Why the facts are not whole (truncated lists, unreadable parts). Non-empty => never success. */
   incomplete: string[];
+  /** Directories of local actions (`uses: ./dir`) that the base branch's workflows run: protected
+   *  paths. Absent when not read (the CLI, or `protect_defaults: false`). */
+  localActionDirs?: string[];
 }

@@ -217,10 +217,12 @@ function contents(state: SimState, req: ApiRequest, p: Params): ApiResponse {
   const file = commit.tree.get(path);
   if (file !== undefined) {
     const bytes = Buffer.from(file, "utf8");
-    // GitHub wraps the base64 text at 60 characters.
-    const content = (bytes.toString("base64").match(/.{1,60}/g) ?? []).map((l) => `${l}\n`).join("");
     const name = path.split("/").pop() as string;
-    return ok({ ...entry(name, path, "file", blobSha(file), bytes.length), content, encoding: "base64" });
+    // Above 1 MB GitHub sends no content (`encoding: "none"`): the git blobs API serves those.
+    if (bytes.length > CONTENTS_MAX_BYTES) {
+      return ok({ ...entry(name, path, "file", blobSha(file), bytes.length), content: "", encoding: "none" });
+    }
+    return ok({ ...entry(name, path, "file", blobSha(file), bytes.length), content: wrappedBase64(bytes), encoding: "base64" });
   }
   // A directory: the entries directly under it.
   const prefix = path ? `${path}/` : "";
@@ -239,6 +241,45 @@ function contents(state: SimState, req: ApiRequest, p: Params): ApiResponse {
   if (!children.size) throw notFound(docs);
   return ok([...children.values()].sort((a, b) => (a.name < b.name ? -1 : 1)));
 }
+
+/** The contents API serves a file's content up to 1 MB. */
+export const CONTENTS_MAX_BYTES = 1024 * 1024;
+/** The git blobs API serves blobs up to 100 MB. */
+export const BLOB_MAX_BYTES = 100 * 1024 * 1024;
+
+/** GitHub wraps base64 text at 60 characters. */
+function wrappedBase64(bytes: Buffer): string {
+  return (bytes.toString("base64").match(/.{1,60}/g) ?? []).map((l) => `${l}\n`).join("");
+}
+
+route("GET", "/repos/{owner}/{repo}/git/blobs/{file_sha}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/git/blobs#get-a-blob";
+  const sha = (p.file_sha ?? "").toLowerCase();
+  let text: string | undefined;
+  for (const c of repo.git.commits.values()) {
+    for (const content of c.tree.values()) {
+      if (blobSha(content) === sha) {
+        text = content;
+        break;
+      }
+    }
+    if (text !== undefined) break;
+  }
+  if (text === undefined) throw notFound(docs);
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length > BLOB_MAX_BYTES) {
+    throw new ApiError(403, { message: "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API, but you can use the Git Data API to fetch it.", documentation_url: docs, status: "403" });
+  }
+  return ok({
+    sha,
+    node_id: nodeId("B", `${repo.fullName}:${sha}`),
+    size: bytes.length,
+    url: `${state.urls.api}/repos/${repo.fullName}/git/blobs/${sha}`,
+    content: wrappedBase64(bytes),
+    encoding: "base64",
+  });
+});
 
 route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", "installation", (state, req, p) => {
   const repo = repoFor(state, req, p);

@@ -118,7 +118,7 @@ describe("agentgate check in a git repository", () => {
     writeFileSync(bad, "approvals:\n  required: many\n");
     const r = agentgate(["check", "--config", bad], { cwd: repo.dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`${bad}:2:3: approvals.required: expected number, got "many"`);
+    expect(r.stdout).toContain(`${bad}:2:3: approvals.required: expected number, got a string`);
   });
 
   it("bad input is one clear line and a non-zero exit", () => {

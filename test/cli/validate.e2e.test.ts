@@ -24,7 +24,7 @@ describe("agentgate validate", () => {
     const r = agentgate(["validate", path]);
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split("\n")).toEqual([
-      `${path}:2:1: applies_to: must be one of "agents", "all", not "everyone"`,
+      `${path}:2:1: applies_to: must be one of "agents", "all", not a string`,
       `${path}:4:3: approvals.requird: unknown key "requird" (did you mean "required"?)`,
     ]);
   });

@@ -115,10 +115,10 @@ describe("loadPolicy: fails closed", () => {
 });
 
 describe("loadPolicy: _extends", () => {
-  it("merges a base from another repository: mappings merge, scalars of the child win, lists add up", async () => {
+  it("merges a base from the organization's .github repository: mappings merge, scalars of the child win, lists add up", async () => {
     const reader = new MemoryReader({
       "acme/app@main:.agentgate.yml": [
-        "_extends: policies",
+        "_extends: .github:policies/base.yml",
         "approvals:",
         "  required: 3",
         "agents:",
@@ -129,7 +129,7 @@ describe("loadPolicy: _extends", () => {
         "    approvals: 3",
         "",
       ].join("\n"),
-      "acme/policies@:.agentgate.yml": [
+      "acme/.github@:policies/base.yml": [
         "approvals:",
         "  min_permission: maintain",
         "agents:",
@@ -145,7 +145,7 @@ describe("loadPolicy: _extends", () => {
     });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.problems).toEqual([]);
-    expect(loaded.sources).toEqual(["acme/app@main:.agentgate.yml", "acme/policies:.agentgate.yml"]);
+    expect(loaded.sources).toEqual(["acme/app@main:.agentgate.yml", "acme/.github:policies/base.yml"]);
     expect(loaded.policy?.approvals).toMatchObject({ required: 3, min_permission: "maintain" });
     expect(loaded.policy?.agents.logins).toEqual(["org-bot", "app-bot"]);
     expect(loaded.policy?.paths.map((p) => p.name)).toEqual(["terraform", "app-infra"]);
@@ -154,60 +154,60 @@ describe("loadPolicy: _extends", () => {
 
   it("a path rule of the same name in the child replaces the base's", async () => {
     const reader = new MemoryReader({
-      "acme/app@main:.agentgate.yml": "_extends: other/shared:policies/strict.yml\npaths:\n  - name: terraform\n    paths: [tf/**]\n    block: true\n",
-      "other/shared@:policies/strict.yml": "paths:\n  - name: terraform\n    paths: [terraform/**]\n    approvals: 3\n  - name: k8s\n    paths: [k8s/**]\n    approvals: 3\n",
+      "acme/app@main:.agentgate.yml": "_extends: acme/.github:policies/strict.yml\npaths:\n  - name: terraform\n    paths: [tf/**]\n    block: true\n",
+      "acme/.github@:policies/strict.yml": "paths:\n  - name: terraform\n    paths: [terraform/**]\n    approvals: 3\n  - name: k8s\n    paths: [k8s/**]\n    approvals: 3\n",
     });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.policy?.paths).toEqual([
       expect.objectContaining({ name: "terraform", paths: ["tf/**"], block: true }),
       expect.objectContaining({ name: "k8s" }),
     ]);
-    expect(loaded.sources).toEqual(["acme/app@main:.agentgate.yml", "other/shared:policies/strict.yml"]);
+    expect(loaded.sources).toEqual(["acme/app@main:.agentgate.yml", "acme/.github:policies/strict.yml"]);
   });
 
   it("the organization defaults may extend too", async () => {
     const reader = new MemoryReader({
-      "acme/.github@:.agentgate.yml": "_extends: acme/policies\ncheck_name: org-gate\n",
-      "acme/policies@:.github/agentgate.yml": "applies_to: all\n",
+      "acme/.github@:.agentgate.yml": "_extends: acme/.github:policies/all.yml\ncheck_name: org-gate\n",
+      "acme/.github@:policies/all.yml": "applies_to: all\n",
     });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.policy).toMatchObject({ applies_to: "all", check_name: "org-gate" });
   });
 
   it("a base that does not exist is an invalid policy", async () => {
-    const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": "_extends: missing\n" });
+    const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": "_extends: .github:missing.yml\n" });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.policy).toBeNull();
     expect(loaded.problems).toEqual([
-      expect.objectContaining({ kind: "invalid", key: "_extends", message: expect.stringContaining("acme/missing has no") }),
+      expect.objectContaining({ kind: "invalid", key: "_extends", message: expect.stringContaining("acme/.github has no missing.yml") }),
     ]);
   });
 
   it("an invalid base names the base file and line", async () => {
     const reader = new MemoryReader({
-      "acme/app@main:.agentgate.yml": "_extends: policies\n",
-      "acme/policies@:.agentgate.yml": "\napprovals: {required: lots}\n",
+      "acme/app@main:.agentgate.yml": "_extends: .github\n",
+      "acme/.github@:.agentgate.yml": "\napprovals: {required: lots}\n",
     });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.problems).toEqual([
-      expect.objectContaining({ file: "acme/policies:.agentgate.yml", line: 2, key: "approvals.required" }),
+      expect.objectContaining({ file: "acme/.github:.agentgate.yml", line: 2, key: "approvals.required" }),
     ]);
   });
 
   it("a cycle is an invalid policy, not a hang", async () => {
     const reader = new MemoryReader({
-      "acme/app@main:.agentgate.yml": "_extends: a\n",
-      "acme/a@:.agentgate.yml": "_extends: b\n",
-      "acme/b@:.agentgate.yml": "_extends: a\n",
+      "acme/app@main:.agentgate.yml": "_extends: .github:a.yml\n",
+      "acme/.github@:a.yml": "_extends: .github:b.yml\n",
+      "acme/.github@:b.yml": "_extends: .github:a.yml\n",
     });
     const loaded = await loadPolicy(reader, where);
     expect(loaded.policy).toBeNull();
-    expect(loaded.problems[0]?.message).toMatch(/cycle: .*acme\/a:.agentgate.yml → .*acme\/b:.agentgate.yml → acme\/a:.agentgate.yml/);
+    expect(loaded.problems[0]?.message).toMatch(/cycle: .*acme\/.github:a.yml → .*acme\/.github:b.yml → acme\/.github:a.yml/);
   });
 
   it("a chain deeper than the limit is an invalid policy", async () => {
-    const files: Record<string, string> = { "acme/app@main:.agentgate.yml": "_extends: p0\n" };
-    for (let i = 0; i < 10; i++) files[`acme/p${i}@:.agentgate.yml`] = `_extends: p${i + 1}\n`;
+    const files: Record<string, string> = { "acme/app@main:.agentgate.yml": "_extends: .github:p0.yml\n" };
+    for (let i = 0; i < 10; i++) files[`acme/.github@:p${i}.yml`] = `_extends: .github:p${i + 1}.yml\n`;
     const loaded = await loadPolicy(new MemoryReader(files), where);
     expect(loaded.policy).toBeNull();
     expect(loaded.problems[0]?.message).toMatch(/levels of _extends/);
@@ -219,10 +219,46 @@ describe("loadPolicy: _extends", () => {
   });
 
   it("an unreadable base fails closed", async () => {
-    const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": "_extends: policies\n" }, ["acme/policies@:.agentgate.yml"]);
+    const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": "_extends: .github\n" }, ["acme/.github@:.agentgate.yml"]);
     const loaded = await loadPolicy(reader, where);
     expect(loaded.policy).toBeNull();
     expect(loaded.problems[0]?.kind).toBe("unreadable");
+  });
+});
+
+describe("loadPolicy: _extends reads only this repository and the owner's .github", () => {
+  it.each([
+    ["another repository of the owner", "acme/secrets:prod.env", "acme/secrets@:prod.env"],
+    ["another owner's .github", "evil/.github", "evil/.github@:.agentgate.yml"],
+    ["another owner's repository", "other/shared:policies/strict.yml", "other/shared@:policies/strict.yml"],
+  ])("%s is an invalid policy naming the key, and is never read", async (_what, spec, key) => {
+    const reader = new MemoryReader({ "acme/app@main:.agentgate.yml": `_extends: ${spec}\n`, [key]: "TOKEN: s3cr3t\n" });
+    const loaded = await loadPolicy(reader, where);
+    expect(loaded.policy).toBeNull();
+    expect(loaded.problems).toEqual([expect.objectContaining({ kind: "invalid", key: "_extends", message: expect.stringContaining("other repositories are not read") })]);
+    expect(reader.reads).toEqual(["acme/app@main:.agentgate.yml"]);
+  });
+
+  it("a base of the chain may not leave either (the organization's base naming a private repository)", async () => {
+    const reader = new MemoryReader({
+      "acme/app@main:.agentgate.yml": "_extends: .github:base.yml\n",
+      "acme/.github@:base.yml": "_extends: acme/private:creds.yml\n",
+    });
+    const loaded = await loadPolicy(reader, where);
+    expect(loaded.problems[0]).toMatchObject({ file: "acme/.github:base.yml", key: "_extends" });
+    expect(reader.reads).not.toContain("acme/private@:creds.yml");
+  });
+
+  it("the same repository (any case) and the owner's .github still load; their files in this repository are listed", async () => {
+    const reader = new MemoryReader({
+      "acme/app@main:.agentgate.yml": "_extends: ACME/App:policy/base.yml\n",
+      "ACME/App@:policy/base.yml": "_extends: .github:org.yml\napprovals: { required: 3 }\n",
+      "ACME/.github@:org.yml": "applies_to: all\n",
+    });
+    const loaded = await loadPolicy(reader, where);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.policy).toMatchObject({ applies_to: "all", approvals: { required: 3 } });
+    expect(loaded.extendsPaths).toEqual([".agentgate.yml", "policy/base.yml"]);
   });
 });
 

@@ -154,8 +154,9 @@ describe("the policy", () => {
     const { number } = await copilotPullRequest(sim, TF_CHANGE);
     const status = statusOf(sim, number);
     expect(status?.state).toBe("failure");
-    expect(status?.description).toMatch(/^invalid policy: acme\/app@main:\.agentgate\.yml:3:3: approvals\.reqiured_teams: unknown key/);
-    expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain("reqiured_teams");
+    // The key is no near miss of a known one, so the message points at it without repeating it.
+    expect(status?.description).toMatch(/^invalid policy: acme\/app@main:\.agentgate\.yml:3:3: approvals: unknown key/);
+    expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain("acme/app@main:.agentgate.yml:3:3: approvals: unknown key (allowed: required,");
   });
 
   it("requires an active member of a team for a protected path; a pending invitation does not count", async () => {
@@ -181,7 +182,7 @@ describe("the policy", () => {
 
     const { delivery } = await approve(number, people.maintainerA.login);
     expect(statusOf(sim, number)?.description).toBe("1/3 approvals · agent: copilot");
-    const policyReads = delivery.requests.filter((r) => r.path.includes("/contents/"));
+    const policyReads = delivery.requests.filter((r) => r.path.includes("/contents/") && r.path.includes("agentgate.yml"));
     // The repo's own policy (base branch) is read fresh; the org's comes from the cache.
     expect(policyReads.map((r) => r.path)).toEqual([
       "/repos/acme/app/contents/.agentgate.yml?ref=main",

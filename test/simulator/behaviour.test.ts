@@ -244,6 +244,19 @@ describe("diffs", () => {
     expect(byName["big.txt"]).not.toHaveProperty("patch");
   });
 
+  it("answers a file over 1 MB in the contents API without content, and serves it whole as a git blob", async () => {
+    const text = `${"x".repeat(1024 * 1024)}\n`;
+    sim.commit(REPO, { branch: "main", files: { "state/big.tf.json": text, "small.txt": "s\n" }, message: "seed", author: maria });
+    const big = (await client.call("GET", `/repos/${REPO}/contents/state/big.tf.json`)).body as { content: string; encoding: string; size: number; sha: string };
+    expect(big).toMatchObject({ content: "", encoding: "none", size: text.length });
+    const blob = (await client.call("GET", `/repos/${REPO}/git/blobs/${big.sha}`)).body as { content: string; encoding: string; size: number };
+    expect(blob).toMatchObject({ encoding: "base64", size: text.length });
+    expect(Buffer.from(blob.content, "base64").toString("utf8")).toBe(text);
+    const small = (await client.call("GET", `/repos/${REPO}/contents/small.txt`)).body as { content: string; encoding: string };
+    expect(small.encoding).toBe("base64");
+    expect((await client.call("GET", `/repos/${REPO}/git/blobs/${"0".repeat(40)}`)).status).toBe(404);
+  });
+
   it("links commit authors to users by email or noreply address", async () => {
     const n = await agentPullRequest({ "b.txt": "b\n" });
     sim.commit(REPO, { branch: "copilot/x", files: { "c.txt": "c\n" }, message: "by maria", author: { name: "M", email: "maria@acme.example" } });

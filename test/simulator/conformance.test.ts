@@ -30,7 +30,14 @@ async function scenario() {
   sim.addRepo({
     owner: "acme",
     name: "app",
-    files: { "README.md": "# app\n", "src/a.ts": "export const a = 1;\n", "docs/old.md": "moved text\n", "logo.png": "\0PNG" },
+    files: {
+      "README.md": "# app\n",
+      "src/a.ts": "export const a = 1;\n",
+      "docs/old.md": "moved text\n",
+      "logo.png": "\0PNG",
+      // Over the contents API's 1 MB: answered without content, read through git blobs.
+      "data/big.json": `{"x": "${"y".repeat(1024 * 1024)}"}\n`,
+    },
   });
   sim.setPermission(REPO, "maria", "maintain");
   sim.setPermission(REPO, "max", "write");
@@ -94,6 +101,9 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/contents/src/a.ts?ref=copilot/fix`);
   await client.call("GET", `/repos/${REPO}/contents/src`);
   await client.call("GET", `/repos/${REPO}/contents/.agentgate.yml`);
+  const big = await client.call("GET", `/repos/${REPO}/contents/data/big.json`);
+  await client.call("GET", `/repos/${REPO}/git/blobs/${(big.body as { sha: string }).sha}`);
+  await client.call("GET", `/repos/${REPO}/git/blobs/${"0".repeat(40)}`);
   await client.call("GET", `/repos/${REPO}/collaborators/maria/permission`);
   await client.call("GET", `/repos/${REPO}/collaborators/dana/permission`);
   await client.call("GET", `/repos/${REPO}/collaborators/nobody/permission`);
@@ -164,6 +174,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/issues/{issue_number}",
       "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
       "GET /repos/{owner}/{repo}/contents/{path}",
+      "GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
       "POST /repos/{owner}/{repo}/statuses/{sha}",

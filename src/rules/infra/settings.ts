@@ -6,6 +6,7 @@ import { Minimatch } from "minimatch";
 import type { InfraPolicy } from "../../config/schema.js";
 import { SEVERITY_RANK, type Finding, type Severity } from "../types.js";
 import type { RawFinding } from "./raw.js";
+import { compileUserPattern } from "../../config/pattern.js";
 
 export const DEFAULT_NON_DEPLOYED_PATHS = [
   "**/test/**",
@@ -54,7 +55,8 @@ function allowMatches(entry: InfraPolicy["allow"][number], f: RawFinding): boole
   if (entry.pattern !== undefined) {
     // An entry with a pattern only matches a finding that shows its evidence.
     if (f.evidence === undefined) return false;
-    if (!new RegExp(entry.pattern, "i").test(f.evidence)) return false;
+    // A policy's pattern runs on RE2 (linear time); evidence too long to match whole is not allowed.
+    if (!compileUserPattern(entry.pattern, "infra.allow[].pattern").testWhole(f.evidence)) return false;
   }
   return true;
 }
