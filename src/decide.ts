@@ -12,6 +12,7 @@ import { evaluateApprovals } from "./policy/approvals.js";
 import { requirementOf, stateOf, withTeamApprovers } from "./policy/requirement.js";
 import type { Decision } from "./policy/types.js";
 import { headlineOf } from "./report/headline.js";
+import { memoryRecordOf, withMemory } from "./memory/remember.js";
 import { analyzeInfra } from "./rules/infra/index.js";
 import { protectedPathFindings } from "./rules/paths.js";
 import { SEVERITY_RANK, type Finding } from "./rules/types.js";
@@ -61,7 +62,9 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
   // With a broken policy we still show what we can see, judged by the defaults, but never pass.
   const policy = loaded.policy ?? defaultPolicy();
   const detector = detectorFor(policy);
-  const detection = detectPullRequest(facts, detector);
+  // What agentgate once judged agent-written stays so, whatever the PR says now (src/memory/).
+  const current = detectPullRequest(facts, detector);
+  const detection = withMemory(current, facts);
   const findings = findingsFor(facts, policy);
   const requirement = requirementOf(detection, findings, policy);
   const verdict = evaluateApprovals({
@@ -95,6 +98,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     changesRequestedBy: verdict.changesRequestedBy,
     missing,
     problems: [...unreadable, ...facts.incomplete, ...invalid],
+    ...(facts.memory ? { memory: { record: memoryRecordOf(facts, current, detection) } } : {}),
   };
   return { ...decision, headline: headlineOf(decision) };
 }

@@ -12,6 +12,10 @@ import { headlineOf } from "./report/headline.js";
 import { publishCheckRun, publishDecision, publishStatus, type AppIdentity, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
+import { readMemory } from "./facts/memory.js";
+import { detectorFor, detectPullRequest } from "./decide.js";
+import { withMemory } from "./memory/remember.js";
+import { groupMemory } from "./memory/publish.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -61,30 +65,53 @@ export interface ReadAndDecided {
   decision: Decision;
 }
 
+/** What reading agentgate's memory needs: who agentgate is, and what the webhook says the head was. */
+export interface MemoryAccess {
+  self: () => Promise<AppIdentity>;
+  /** By PR number: the head SHA before this event (a synchronize's `before`). */
+  earlierHeads?: Readonly<Record<number, string>>;
+}
+
 /**
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
- * an agent cannot loosen its own gate), fresh facts, decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries); the CLI's `explain` uses this as it is.
+ * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
+ * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
+ * (after Octokit's retries); the CLI's `explain` uses this as it is, without memory.
  */
 export async function readAndDecide(
   gh: Octokit,
   ref: PullRequestRef,
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
+  memory?: MemoryAccess,
 ): Promise<ReadAndDecided> {
   const { data: pr } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
-  const facts = await gatherFacts(gh, ref, loaded.policy ?? defaultPolicy(), pr);
-  return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+  const policy = loaded.policy ?? defaultPolicy();
+  let facts = await gatherFacts(gh, ref, policy, pr);
+  if (!memory) return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+
+  const self = await memory.self();
+  const current = detectPullRequest(facts, detectorFor(policy));
+  const read = await readMemory(gh, ref, facts, {
+    appId: self.appId,
+    checkName: policy.check_name,
+    before: memory.earlierHeads?.[ref.number],
+    needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
+  });
+  facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
+  const decision = decide(facts, loaded);
+  const withPrevious = read.head ? { ...decision, memory: { record: decision.memory?.record ?? null, previous: read.head } } : decision;
+  return { headSha: pr.head.sha, loaded, facts, decision: withPrevious };
 }
 
 /** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
-export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger): Promise<Evaluation> {
+export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, memory?: MemoryAccess): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen);
+    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, memory);
     return { ref, headSha, loaded, decision };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
@@ -110,6 +137,8 @@ export interface GateRun {
   newCheckRun?: boolean;
   /** GitHub requests made so far for this webhook (logged with each result). */
   requestCount?: () => number;
+  /** By PR number: the head before this event (a synchronize's `before`), where agentgate's memory is read too. */
+  earlierHeads?: Readonly<Record<number, string>>;
 }
 
 /**
@@ -148,7 +177,7 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log));
+    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, run));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
@@ -158,7 +187,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
-        if (!evaluated.has(n)) evaluated.set(n, await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
+        if (!evaluated.has(n)) evaluated.set(n, await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, run));
       }
     } catch (e) {
       run.log.error({ err: e, sha: ev.headSha }, "could not list the pull requests of a commit");
@@ -183,7 +212,8 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
             ],
           }
         : chosen.decision;
-    const result = await publishDecision(run.gh, where, sha, decision, self, {
+    // The run on this commit remembers what every PR on it was judged (src/memory/).
+    const result = await publishDecision(run.gh, where, sha, { ...decision, memory: groupMemory(sha, group.map((g) => g.decision)) }, self, {
       externalId: numbersHere.join(","),
       newCheckRun: run.newCheckRun,
     });
@@ -222,7 +252,7 @@ export function gateMergeGroup(run: GateRun, where: RepoRef, headSha: string, nu
 async function gateMergeGroupNow(run: GateRun, where: RepoRef, headSha: string, numbers: readonly number[]): Promise<Evaluation[]> {
   const self = await run.self();
   const evaluations: Evaluation[] = [];
-  for (const number of new Set(numbers)) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number }, run.log));
+  for (const number of new Set(numbers)) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number }, run.log, run));
   const decision = evaluations.length
     ? { ...strictest(evaluations).decision, headSha }
     : errorDecision(headSha, defaultPolicy().check_name, "could not tell which pull requests are in this merge group");
@@ -246,7 +276,7 @@ async function answerForgedStatusNow(run: GateRun, where: RepoRef, sha: string, 
   const self = await run.self();
   const numbers = await openPullRequestsAt(run.gh, where, sha);
   const evaluations: Evaluation[] = [];
-  for (const n of numbers) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
+  for (const n of numbers) evaluations.push(await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, run));
   const real = evaluations.length ? strictest(evaluations).decision : errorDecision(sha, defaultPolicy().check_name, "no open pull request has this head");
   const note = `A "${forgedState}" status on "${real.checkName}" was posted by @${forger}, not by agentgate. It was overwritten with failure; re-run the check to re-evaluate.`;
   const forged: Decision = {

@@ -3,6 +3,7 @@
  * Gathered once per evaluation by facts/github.ts (or by the CLI from git or
  * saved API JSON); nothing in the core reads GitHub itself.
  */
+import type { RememberedFacts } from "../memory/remember.js";
 
 /** A git identity as written in a commit, plus the GitHub login GitHub linked to it, if any. */
 export interface GitIdentity {
@@ -96,4 +97,9 @@ export interface PullRequestFacts {
   diffUnchangedSince: Record<string, boolean>;
   /** Why the facts are not whole (truncated lists, unreadable parts). Non-empty => never success. */
   incomplete: string[];
+  /**
+   * What agentgate's own check runs remember about this PR and its commits (facts/memory.ts). Absent
+   * when not read (the CLI, which has no App identity): detection then judges the current state only.
+   */
+  memory?: RememberedFacts;
 }
