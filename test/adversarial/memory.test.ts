@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect } from "@jest/globals";
 import { encodeMemory, emptyRecord } from "../../src/memory/record.js";
-import { checkRunOf, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { checkRunOf, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
 let stack: Stack;
