@@ -31,12 +31,13 @@ export const LIMITS = {
   evidence: 30,
   /** GitHub lists at most 250 commits of a pull request. */
   commits: 250,
-  steering: 20,
+  /** An agent can name many co-authors; the erased requester must not be pushed out. */
+  steering: 50,
   unread: 10,
   /** Agent and marker ids, logins. */
   id: 100,
   /** Emails, names, steering sources. */
-  text: 200,
+  text: 120,
 } as const;
 
 /** Encoded records never exceed this (checked by a test with every list full and every string at its limit). */

@@ -114,8 +114,8 @@ function evidenceNow(current: Detection, facts: PullRequestFacts): RememberedEvi
 /**
  * What the check run on this head remembers: every record found on the head (they stay on this SHA),
  * the records that applied, and this judgment when it is agent-written. Null when nothing is
- * remembered. Newest commits first (within the bound, the ones a twin can reuse), oldest evidence first
- * (the evidence that was erased).
+ * remembered. This PR and its newest commits first (within the bounds), then what was carried; the
+ * evidence about this PR that was remembered comes before what is seen now (it is what was erased).
  */
 export function memoryRecordOf(facts: PullRequestFacts, current: Detection, judged: Detection): MemoryRecord | null {
   const mem = facts.memory ?? { found: [], garbled: [], unread: [] };
@@ -129,11 +129,14 @@ export function memoryRecordOf(facts: PullRequestFacts, current: Detection, judg
     now.steering = current.steeringHumans;
   }
   now.unread = mem.unread;
+  // Within the bounds this PR comes first, so no flood of other PRs or commits can push it out.
+  const aboutThis = (e: RememberedEvidence) => e.pr === facts.number;
+  const carriedEvidence = carried.flatMap((r) => r.evidence);
   const record = bounded({
     v: MEMORY_VERSION,
-    prs: [...carried.flatMap((r) => r.prs), ...now.prs],
-    agents: [...carried.flatMap((r) => r.agents), ...now.agents],
-    evidence: [...carried.flatMap((r) => r.evidence), ...now.evidence],
+    prs: [...now.prs, ...carried.flatMap((r) => r.prs)],
+    agents: [...now.agents, ...carried.flatMap((r) => r.agents)],
+    evidence: [...carriedEvidence.filter(aboutThis), ...now.evidence, ...carriedEvidence.filter((e) => !aboutThis(e))],
     commits: [...now.commits, ...carried.flatMap((r) => r.commits)],
     steering: [...carried.flatMap((r) => r.steering), ...now.steering],
     // The reader followed the carried pointers; what it still could not read is in mem.unread.

@@ -49,7 +49,7 @@ describe("memory in a decision", () => {
   it("makes a PR agent-written when one of its commits was an agent PR's commit", () => {
     const d = decide(facts({ number: 9, commits: [humanCommit], memory: remembered([{ sha: HEAD, record: agentRecord({ commits: [HEAD] }) }]) }), loaded);
     expect(d.detection.agentAuthored).toBe(true);
-    expect(d.memory?.record?.prs).toEqual([7, 9]);
+    expect(d.memory?.record?.prs).toEqual([9, 7]);
   });
 
   it("ignores a record about another PR and other commits", () => {
@@ -83,6 +83,17 @@ describe("memory in a decision", () => {
     // The record on this head is about PR #3 and its commits: it stays on this head, but does not apply.
     expect(d.detection.agentAuthored).toBe(false);
     expect(d.memory?.record).toMatchObject({ prs: [3], unread: [OLD_HEAD] });
+  });
+
+  it("keeps this PR and its commits when the head's record is already full of other PRs and commits", () => {
+    const full = agentRecord({
+      prs: Array.from({ length: 50 }, (_, i) => 100 + i),
+      commits: [HEAD, ...Array.from({ length: 249 }, (_, i) => i.toString(16).padStart(40, "e"))],
+    });
+    const newCommit = commit("f".repeat(40), "More", dana);
+    const d = decide(facts({ commits: [humanCommit, newCommit], headSha: newCommit.sha, memory: remembered([{ sha: HEAD, record: full }]) }), loaded);
+    expect(d.memory?.record?.prs[0]).toBe(7);
+    expect(d.memory?.record?.commits.slice(0, 2)).toEqual([newCommit.sha, HEAD]);
   });
 
   it("is not read without memory facts (the CLI): the current state alone decides", () => {
