@@ -36,6 +36,9 @@
  * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
  *   drops the ones left.
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
+ * - `forcePush(repo, branch, commits)` rewrites a branch (push `forced: true`, `synchronize` with the
+ *   old head as `before`); `addOtherAppCheckRun(repo, { app, name, headSha, ... })` stands for another
+ *   GitHub App's check run (its own `app.id` and suite; agentgate cannot update it).
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
