@@ -4,7 +4,7 @@
  * check runs remember. Each attack asserts what a user sees: the status and the check-run summary.
  */
 import { afterEach, beforeEach, describe, expect } from "@jest/globals";
-import { encodeMemory, emptyRecord } from "../../src/memory/record.js";
+import { decodeMemory, encodeMemory, emptyRecord } from "../../src/memory/record.js";
 import { checkRunOf, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
@@ -75,6 +75,10 @@ describe("[c4] once agent-written, always agent-written", () => {
 
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: claude-code" });
     expect(summaryOf(judgedOn)).toContain(`judged agent-written earlier on ${judgedOn.slice(0, 7)} (\`claude-code/footer\`, PR body in #${number}) → claude-code`);
+    // The memory is the run's whole text: a record of marker ids and places, no text that matched.
+    const text = checkRunOf(sim, judgedOn)?.output.text ?? "";
+    expect(decodeMemory(text)).toMatchObject({ kind: "record", record: { prs: [number], agents: ["claude-code"] } });
+    expect(text).not.toContain("Generated with");
   });
 
   control("c4", "a remembered agent PR (marker edited away) with two eligible approvals passes", async () => {
@@ -205,7 +209,9 @@ describe("[c4] once agent-written, always agent-written", () => {
 
     expect(statusOf(sim, twin)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: codex" });
     // The foreign record is not read at all: no "could not be read" evidence from it.
-    expect(summaryOf(head)).not.toContain("could not be read");
+    const ours = sim.checkRuns(REPO, head).filter((r) => r.app_id === 1 && r.name === "agentgate");
+    expect(ours.at(-1)?.output.summary).toContain("judged agent-written earlier");
+    expect(ours.at(-1)?.output.summary).not.toContain("could not be read");
   });
 
   control("c4", "another app's check run claiming memory on a human PR changes nothing", async () => {
