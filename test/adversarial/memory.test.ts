@@ -238,6 +238,21 @@ describe("[c4] once agent-written, always agent-written", () => {
     expect(summaryOf(head)).toContain("judged agent-written earlier");
   });
 
+  attack("c4", "retargeting to a branch whose policy renames the check, rewriting there, and retargeting back", async () => {
+    const { sim } = stack;
+    const number = await claudeBodyPullRequest();
+    sim.createBranch(REPO, "evil", "main");
+    sim.commit(REPO, { branch: "evil", files: { ".agentgate.yml": "check_name: other\n" }, message: "policy", author: dana });
+    await sim.editPullRequest(REPO, number, { base: "evil" }, people.requester.login);
+    await sim.editPullRequest(REPO, number, { body: "Bump the answer." }, people.requester.login);
+    await sim.forcePush(REPO, "answer", [{ files: CHANGE, message: "Bump the answer, again", author: dana }], { onto: "main" });
+    expect(statusOf(sim, number, "other")).toMatchObject({ state: "pending", description: "0/2 approvals · agent: claude-code" });
+
+    // Back on main, under the check name "agentgate": the memory under "other" on this head is read too.
+    await sim.editPullRequest(REPO, number, { base: "main" }, people.requester.login);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: claude-code" });
+  });
+
   attack("c4", "a failed read of the force-pushed-over head is an error, and the next event reads it again", async () => {
     const { sim } = stack;
     const number = await claudeTrailerPullRequest();
