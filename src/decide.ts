@@ -13,6 +13,7 @@ import { knownLinks } from "./policy/identities.js";
 import { requirementOf, stateOf, withTeamApprovers } from "./policy/requirement.js";
 import type { Decision } from "./policy/types.js";
 import { headlineOf } from "./report/headline.js";
+import { memoryRecordOf, withMemory } from "./memory/remember.js";
 import { analyzeInfra } from "./rules/infra/index.js";
 import { protectedPathFindings, type ProtectedExtras } from "./rules/paths.js";
 import { SEVERITY_RANK, type Finding } from "./rules/types.js";
@@ -59,13 +60,34 @@ export function findingsFor(facts: PullRequestFacts, policy: Policy, extras: Pro
   );
 }
 
+/**
+ * Steering humans named by email (a trailer, or a remembered judgment from before GitHub linked the
+ * email) carry the account GitHub now links it to, once each: the check run then names @login, not an
+ * unlinked address that no longer holds approvals up.
+ */
+export function withLinkedSteering(detection: Detection, links: Record<string, string>): Detection {
+  const seen = new Set<string>();
+  const steeringHumans = [];
+  for (const h of detection.steeringHumans) {
+    const linked = h.login ?? (h.email ? links[h.email.trim().toLowerCase()] : undefined);
+    const who = linked ? { ...h, login: linked } : h;
+    const key = who.login ? `@${who.login.toLowerCase()}` : `<${(who.email ?? "").toLowerCase()}>${who.name ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    steeringHumans.push(who);
+  }
+  return { ...detection, steeringHumans };
+}
+
 export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision {
   const unreadable = loaded.problems.filter((p) => p.kind === "unreadable").map(formatProblem);
   const invalid = loaded.problems.filter((p) => p.kind === "invalid").map(formatProblem);
   // With a broken policy we still show what we can see, judged by the defaults, but never pass.
   const policy = loaded.policy ?? defaultPolicy();
   const detector = detectorFor(policy);
-  const detection = detectPullRequest(facts, detector);
+  // What agentgate once judged agent-written stays so, whatever the PR says now (src/memory/).
+  const current = detectPullRequest(facts, detector);
+  const detection = withLinkedSteering(withMemory(current, facts), knownLinks(facts));
   // The bases of the policy's `_extends` chain in this repository are as protected as the policy file.
   // So are the local actions the base branch's workflows run.
   const findings = findingsFor(facts, policy, { extendsPaths: loaded.extendsPaths ?? [], actionDirs: facts.localActionDirs ?? [] });
@@ -104,6 +126,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     changesRequestedBy: verdict.changesRequestedBy,
     missing,
     problems: [...unreadable, ...facts.incomplete, ...invalid],
+    ...(facts.memory ? { memory: { record: memoryRecordOf(facts, current, detection) } } : {}),
   };
   return { ...decision, headline: headlineOf(decision) };
 }

@@ -14,6 +14,10 @@ import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
 import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
+import { readMemory } from "./facts/memory.js";
+import { detectorFor, detectPullRequest } from "./decide.js";
+import { withMemory } from "./memory/remember.js";
+import { groupMemory } from "./memory/publish.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -63,30 +67,53 @@ export interface ReadAndDecided {
   decision: Decision;
 }
 
+/** What reading agentgate's memory needs: who agentgate is, and what the webhook says the head was. */
+export interface MemoryAccess {
+  self: () => Promise<AppIdentity>;
+  /** By PR number: the head SHA before this event (a synchronize's `before`). */
+  earlierHeads?: Readonly<Record<number, string>>;
+}
+
 /**
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
- * an agent cannot loosen its own gate), fresh facts, decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries); the CLI's `explain` uses this as it is.
+ * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
+ * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
+ * (after Octokit's retries); the CLI's `explain` uses this as it is, without memory.
  */
 export async function readAndDecide(
   gh: Octokit,
   ref: PullRequestRef,
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
+  memory?: MemoryAccess,
 ): Promise<ReadAndDecided> {
   const { data: pr } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
-  const facts = await gatherFacts(gh, ref, loaded.policy ?? defaultPolicy(), pr);
-  return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+  const policy = loaded.policy ?? defaultPolicy();
+  let facts = await gatherFacts(gh, ref, policy, pr);
+  if (!memory) return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+
+  const self = await memory.self();
+  const current = detectPullRequest(facts, detectorFor(policy));
+  const read = await readMemory(gh, ref, facts, {
+    appId: self.appId,
+    checkName: policy.check_name,
+    before: memory.earlierHeads?.[ref.number],
+    needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
+  });
+  facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
+  const decision = decide(facts, loaded);
+  const withPrevious = read.head ? { ...decision, memory: { record: decision.memory?.record ?? null, previous: read.head } } : decision;
+  return { headSha: pr.head.sha, loaded, facts, decision: withPrevious };
 }
 
 /** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
-export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger): Promise<Evaluation> {
+export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, memory?: MemoryAccess): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen);
+    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, memory);
     return { ref, headSha, loaded, decision };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
@@ -112,6 +139,8 @@ export interface GateRun {
   newCheckRun?: boolean;
   /** GitHub requests made so far for this webhook (logged with each result). */
   requestCount?: () => number;
+  /** By PR number: the head before this event (a synchronize's `before`), where agentgate's memory is read too. */
+  earlierHeads?: Readonly<Record<number, string>>;
 }
 
 /**
@@ -150,7 +179,7 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log));
+    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, run));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
@@ -160,7 +189,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
-        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log));
+        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, run));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
       }
@@ -190,7 +219,8 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     // Twins into different branches may use different check names: each name shows the strictest
     // result, or a lenient twin's earlier success would stay on its name.
     for (const checkName of checkNamesOf(group)) {
-      const named = { ...decision, checkName };
+      // The run on this commit remembers what every PR on it was judged (src/memory/).
+      const named = { ...decision, checkName, memory: groupMemory(sha, group.map((g) => g.decision)) };
       const result = await publishOrSayWhy(run, where, sha, named, self, {
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
@@ -273,7 +303,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   }
   const evaluations: Evaluation[] = [];
   for (const m of members) {
-    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log);
+    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, run);
     // The PR moved on since it was queued: its current decision is not about what the group merges.
     evaluations.push(
       ev.headSha && ev.headSha !== m.headSha
@@ -358,7 +388,8 @@ export interface OurCheckRun {
   name: string;
   status: string;
   conclusion: string | null;
-  output: { title: string | null; summary: string | null };
+  /** Holds agentgate's memory record (src/memory/): an update of the output must carry it on. */
+  output: { title: string | null; summary: string | null; text?: string | null };
 }
 
 export type ForgeryAnswer =
@@ -427,7 +458,12 @@ async function answerForgedStatusNow(
     if (answer.run) {
       const summary = `${statusCapNote(context, forger)}\n\n${answer.run.output.summary ?? ""}`.slice(0, CHECK_SUMMARY_LIMIT);
       if (answer.run.output.summary?.startsWith(statusCapNote(context, forger))) return; // said already
-      await run.gh.rest.checks.update({ ...where, check_run_id: answer.run.id, output: { title: answer.run.output.title ?? context, summary } });
+      const text = answer.run.output.text;
+      await run.gh.rest.checks.update({
+        ...where,
+        check_run_id: answer.run.id,
+        output: { title: answer.run.output.title ?? context, summary, ...(text ? { text } : {}) },
+      });
     }
     return;
   }

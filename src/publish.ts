@@ -5,6 +5,8 @@
 import type { Octokit } from "@octokit/rest";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
+import { ownCheckRuns, type OwnCheckRun } from "./facts/memory.js";
+import { memoryTextFor } from "./memory/publish.js";
 import { ANNOTATIONS_PER_REQUEST, annotationsOf, checkRunStatusOf, renderSummary } from "./report/markdown.js";
 
 /** Who agentgate is on GitHub: its app id (check runs) and its bot login (statuses). */
@@ -54,21 +56,27 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   const { status, conclusion } = checkRunStatusOf(d.state);
   const annotations = annotationsOf(d);
 
-  let current: { id: number; status: string; conclusion: string | null; output: { title: string | null; summary: string | null } } | undefined;
-  if (!opts.newCheckRun) {
-    const { data } = await gh.rest.checks.listForRef({ ...where, ref: sha, check_name: d.checkName, filter: "latest", per_page: 100 });
-    current = data.check_runs.find((r) => r.app?.id === self.appId);
-    if (
-      current &&
-      current.status === status &&
-      (current.conclusion ?? undefined) === conclusion &&
-      current.output.title === title &&
-      current.output.summary === summary
-    ) {
-      return "unchanged" as const;
-    }
+  // The run on this head was read before deciding (with the memory, src/facts/memory.ts); read it
+  // here only when that did not happen, also for a re-run: its memory must be carried forward.
+  const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
+  const current: OwnCheckRun | undefined = prior
+    ? (prior.run ?? undefined)
+    : (await ownCheckRuns(gh, where, sha, self.appId)).find((r) => r.name === d.checkName);
+  const text = memoryTextFor(current?.output.text, d, !!prior);
+  if (
+    !opts.newCheckRun &&
+    current &&
+    current.status === status &&
+    (current.conclusion ?? undefined) === conclusion &&
+    current.output.title === title &&
+    current.output.summary === summary &&
+    (current.output.text ?? null) === text
+  ) {
+    return "unchanged" as const;
   }
-  const output = { title, summary, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) };
+  // `text` holds agentgate's memory record alone (src/memory/record.ts); it is sent with every update.
+  const withText = text !== null ? { text } : {};
+  const output = { title, summary, ...withText, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) };
   const common = {
     ...where,
     name: d.checkName,
@@ -79,7 +87,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   };
   let id: number;
   let outcome: "created" | "updated";
-  if (current) {
+  if (current && !opts.newCheckRun) {
     await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
     id = current.id;
     outcome = "updated";
@@ -93,7 +101,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
     await gh.rest.checks.update({
       ...where,
       check_run_id: id,
-      output: { title, summary, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+      output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
     });
   }
   return outcome;

@@ -18,7 +18,9 @@ export type EvidenceSource =
   | "commit-author"
   | "commit-committer"
   | "commit-trailer"
-  | "commit-message";
+  | "commit-message"
+  /** agentgate judged it agent-written earlier (its own check runs remember; see src/memory/). */
+  | "remembered";
 
 export interface Evidence {
   /** Catalog id of the agent, e.g. `claude-code`, or the id a policy gave. */
@@ -30,8 +32,10 @@ export interface Evidence {
   /** The exact text that matched, e.g. `Co-Authored-By: Claude <noreply@anthropic.com>`. */
   matched: string;
   confidence: Confidence;
-  /** Set for commit evidence. */
+  /** Set for commit evidence; for remembered evidence, the head SHA it was judged on. */
   commit?: string;
+  /** Set for `remembered` evidence: where and how agentgate judged it agent-written earlier. */
+  remembered?: { pr: number; on: string; source: EvidenceSource };
 }
 
 /** A human that an agent named as the person who steered it (requester / human co-author). */

@@ -3,6 +3,7 @@
  * Gathered once per evaluation by facts/github.ts (or by the CLI from git or
  * saved API JSON); nothing in the core reads GitHub itself.
  */
+import type { RememberedFacts } from "../memory/remember.js";
 
 /** A git identity as written in a commit, plus the GitHub login GitHub linked to it, if any. */
 export interface GitIdentity {
@@ -150,4 +151,9 @@ export interface PullRequestFacts {
   /** Directories of local actions (`uses: ./dir`) that the base branch's workflows run: protected
    *  paths. Absent when not read (the CLI, or `protect_defaults: false`). */
   localActionDirs?: string[];
+  /**
+   * What agentgate's own check runs remember about this PR and its commits (facts/memory.ts). Absent
+   * when not read (the CLI, which has no App identity): detection then judges the current state only.
+   */
+  memory?: RememberedFacts;
 }

@@ -23,7 +23,12 @@ export const REVIEW_ACTIONS = [
 
 export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
   app.on([...PULL_REQUEST_ACTIONS], async (context) => {
-    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+    const number = context.payload.pull_request.number;
+    // A push's `before` is the head it replaced: after a force-push, exactly what was rewritten.
+    // agentgate's memory of it is read there too (src/facts/memory.ts).
+    const before = "before" in context.payload && typeof context.payload.before === "string" ? context.payload.before : undefined;
+    const extra = before ? { earlierHeads: { [number]: before.toLowerCase() } } : {};
+    await gatePullRequests(gateRun(context, whoAmI, extra), repoOf(context.payload), [number]);
   });
   app.on([...REVIEW_ACTIONS], async (context) => {
     await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);

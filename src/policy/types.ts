@@ -1,5 +1,7 @@
 import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
+import type { PriorCheckRun } from "../facts/memory.js";
+import type { MemoryRecord } from "../memory/record.js";
 
 /** What is published. success: not gated or requirement met; pending: waiting for approvals;
  *  failure: blocked by a rule, changes requested or an invalid policy; error: could not decide. */
@@ -75,4 +77,13 @@ export interface Decision {
   problems: string[];
   /** Context added when publishing (e.g. other PRs sharing the head SHA, a forged status). */
   notes?: string[];
+  /** What the check run on this head will remember (src/memory/), and the run found there before deciding. */
+  memory?: DecisionMemory;
+}
+
+export interface DecisionMemory {
+  /** Null: nothing to remember. */
+  record: MemoryRecord | null;
+  /** agentgate's own run on the head under the check name as read before deciding; absent when not read. */
+  previous?: PriorCheckRun;
 }

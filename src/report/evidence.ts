@@ -11,6 +11,7 @@ export const SOURCE_LABEL: Record<Evidence["source"], string> = {
   "commit-committer": "committer",
   "commit-trailer": "trailer",
   "commit-message": "message",
+  remembered: "judged agent-written earlier:",
 };
 
 /** ` (suggestion)` / ` (automation)`; nothing for an agent. */

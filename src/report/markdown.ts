@@ -7,6 +7,7 @@ import type { Decision, GateState } from "../policy/types.js";
 import type { Finding, Severity } from "../rules/types.js";
 import { kindSuffix, SOURCE_LABEL } from "./evidence.js";
 import { truncate } from "./headline.js";
+import { UNREADABLE_MARKER } from "../memory/remember.js";
 
 /** GitHub's limit on a check run's summary and text. */
 export const CHECK_OUTPUT_LIMIT = 65535;
@@ -30,6 +31,14 @@ export function code(text: string): string {
 }
 
 export function describeEvidence(e: Evidence): string {
+  if (e.remembered) {
+    const r = e.remembered;
+    if (e.marker === UNREADABLE_MARKER) {
+      return `agentgate's own record on ${r.on.slice(0, 7)} could not be read, so it counts as agent-written`;
+    }
+    // Marker ids and places only: what matched then is not repeated (nor kept).
+    return `judged agent-written earlier on ${r.on.slice(0, 7)} (${code(e.marker)}, ${SOURCE_LABEL[r.source]} in #${r.pr}) → ${e.agent}${kindSuffix(e)}`;
+  }
   return `${SOURCE_LABEL[e.source]} ${code(e.matched)} → ${e.agent}${kindSuffix(e)}`;
 }
 

@@ -104,6 +104,7 @@ export function pushEvent(
   commits: { commit: SimCommit; changes: FileChange[] }[],
   sender: SimUser,
   pusher: { name: string; email: string | null },
+  forced = false,
 ) {
   const after = commits.length ? (commits[commits.length - 1] as { commit: SimCommit }).commit.sha : before;
   const list = commits.map(({ commit, changes }) => pushCommit(state, repo, commit, changes));
@@ -113,7 +114,7 @@ export function pushEvent(
     after,
     created: /^0+$/.test(before),
     deleted: false,
-    forced: false,
+    forced,
     base_ref: null,
     compare: `${state.urls.html}/${repo.fullName}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
     commits: list,

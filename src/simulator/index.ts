@@ -38,6 +38,9 @@
  * - Statuses: GitHub's cap of 1000 per SHA and context holds for the app's writes, `postStatus` and
  *   `addStatuses` (a flood set up without webhooks).
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
+ * - `forcePush(repo, branch, commits)` rewrites a branch (push `forced: true`, `synchronize` with the
+ *   old head as `before`); `addOtherAppCheckRun(repo, { app, name, headSha, ... })` stands for another
+ *   GitHub App's check run (its own `app.id` and suite; agentgate cannot update it).
  */
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
@@ -262,6 +265,48 @@ export class GitHubSimulator {
     r.git.branches.set(name, from.sha);
   }
 
+  /**
+   * Another GitHub App (id and slug of your choice, not agentgate's) posts a check run, e.g. one
+   * named like agentgate's. Set-up: GitHub sends agentgate no webhook for another app's run.
+   */
+  addOtherAppCheckRun(
+    repo: string,
+    run: {
+      app: { id: number; slug: string };
+      name: string;
+      headSha: string;
+      status?: "queued" | "in_progress" | "completed";
+      conclusion?: string;
+      output?: { title?: string; summary?: string; text?: string };
+    },
+  ): number {
+    const r = this.state.requireRepo(repo);
+    if (run.app.id === this.state.app.id) throw new Error("addOtherAppCheckRun is for apps other than agentgate");
+    if (!r.git.get(run.headSha)) throw new Error(`unknown commit ${run.headSha} in ${repo}`);
+    if (!this.state.otherApps.has(run.app.id)) {
+      this.state.otherApps.set(run.app.id, { id: run.app.id, slug: run.app.slug, owner: this.state.requireUser(r.owner), createdAt: "2026-01-01T00:00:00Z" });
+    }
+    const now = this.state.now();
+    const status = run.conclusion ? "completed" : (run.status ?? "queued");
+    const id = this.state.nextId("check");
+    r.checkRuns.push({
+      id,
+      name: run.name,
+      headSha: run.headSha,
+      status,
+      conclusion: run.conclusion ?? null,
+      externalId: null,
+      detailsUrl: null,
+      startedAt: now,
+      completedAt: status === "completed" ? now : null,
+      output: { title: run.output?.title ?? null, summary: run.output?.summary ?? null, text: run.output?.text ?? null },
+      annotations: [],
+      appId: run.app.id,
+      suiteId: suiteFor(this.state, r, run.headSha, run.app.id).id,
+    });
+    return id;
+  }
+
   // ---------------------------------------------------------------- actions (send webhooks)
 
   async openPullRequest(
@@ -309,6 +354,37 @@ export class GitHubSimulator {
     const changes = diffTrees(r.git.get(before)?.tree ?? new Map(), commit.tree, Infinity);
     const sender = this.state.userForEmail(commit.author.email) ?? this.state.requireUser(r.owner);
     return this.announcePush(r, branch, before, [{ commit, changes }], sender, { name: commit.author.name, email: commit.author.email });
+  }
+
+  /**
+   * `git push --force`: the branch is rewritten to new commits made on `onto` (default: the base of
+   * the branch's open PR, else the default branch). Sends a push with `forced: true` and, for each open
+   * PR on the branch, `synchronize` with the rewritten head as `before`.
+   */
+  async forcePush(
+    repo: string,
+    branch: string,
+    commits: Omit<CommitInput, "branch" | "parents">[],
+    opts: { onto?: string; by?: string } = {},
+  ): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const before = r.git.branches.get(branch);
+    if (!before) throw new Error(`unknown branch ${branch} in ${repo}`);
+    if (!commits.length) throw new Error("a force-push needs at least one commit");
+    const pull = [...r.pulls.values()].find((p) => p.state === "open" && p.headRef === branch);
+    const onto = opts.onto ?? pull?.baseRef ?? r.defaultBranch;
+    let tip = r.git.resolve(onto)?.sha;
+    if (!tip) throw new Error(`unknown ref ${onto} in ${repo}`);
+    const made: { commit: SimCommit; changes: FileChange[] }[] = [];
+    for (const c of commits) {
+      const parentTree = r.git.get(tip)?.tree ?? new Map<string, string>();
+      const commit = this.commitOn(r, { ...c, branch, parents: [tip] });
+      made.push({ commit, changes: diffTrees(parentTree, commit.tree, Infinity) });
+      tip = commit.sha;
+    }
+    const last = made[made.length - 1]!.commit;
+    const sender = opts.by ? this.state.requireUser(opts.by) : (this.state.userForEmail(last.author.email) ?? this.state.requireUser(r.owner));
+    return this.announcePush(r, branch, before, made, sender, { name: last.author.name, email: last.author.email }, true);
   }
 
   async updatePullRequestBranch(repo: string, number: number): Promise<Delivery[]> {
@@ -694,8 +770,9 @@ export class GitHubSimulator {
     commits: { commit: SimCommit; changes: FileChange[] }[],
     sender: SimUser,
     pusher: { name: string; email: string | null },
+    forced = false,
   ): Promise<Delivery[]> {
-    const deliveries = [await this.send("push", pushEvent(this.state, r, branch, before, commits, sender, pusher))];
+    const deliveries = [await this.send("push", pushEvent(this.state, r, branch, before, commits, sender, pusher, forced))];
     for (const p of r.pulls.values()) {
       if (p.state !== "open" || p.headRef !== branch) continue;
       this.state.refreshPull(r, p);

@@ -603,14 +603,14 @@ export function openPullsAt(state: SimState, repo: SimRepo, sha: string): PullSt
 }
 
 export function checkRunOut(state: SimState, repo: SimRepo, run: CheckRunState) {
-  return checkRunJson(run, state.app, openPullsAt(state, repo, run.headSha), repo, state.urls);
+  return checkRunJson(run, state.appById(run.appId), openPullsAt(state, repo, run.headSha), repo, state.urls);
 }
 
-export function suiteFor(state: SimState, repo: SimRepo, headSha: string) {
-  const existing = repo.checkSuites.find((s) => s.headSha === headSha && s.appId === state.app.id);
+export function suiteFor(state: SimState, repo: SimRepo, headSha: string, appId = state.app.id) {
+  const existing = repo.checkSuites.find((s) => s.headSha === headSha && s.appId === appId);
   if (existing) return existing;
   const branch = [...repo.git.branches.entries()].find(([, sha]) => sha === headSha)?.[0] ?? null;
-  const suite = { id: state.nextId("suite"), headSha, headBranch: branch, appId: state.app.id, createdAt: state.now() };
+  const suite = { id: state.nextId("suite"), headSha, headBranch: branch, appId, createdAt: state.now() };
   repo.checkSuites.push(suite);
   return suite;
 }
@@ -676,7 +676,8 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "installation", (
   if (!commit) throw unprocessable(`No commit found for SHA: ${p.ref}`);
   const name = req.query.get("check_name");
   const filter = req.query.get("filter") ?? "latest";
-  let runs = repo.checkRuns.filter((r) => r.headSha === commit.sha && (!name || r.name === name));
+  const appId = req.query.get("app_id");
+  let runs = repo.checkRuns.filter((r) => r.headSha === commit.sha && (!name || r.name === name) && (!appId || String(r.appId) === appId));
   if (filter === "latest") {
     // The newest run of each name in each suite.
     const newest = new Map<string, CheckRunState>();

@@ -43,6 +43,8 @@ export class SimState {
   /** Further verified emails of accounts (`linkEmail`): lower-case email -> lower-case login. */
   readonly linkedEmails = new Map<string, string>();
   readonly app: AppInfo;
+  /** Other GitHub Apps installed on the repositories (they post check runs of their own). */
+  readonly otherApps = new Map<number, AppInfo>();
   readonly botUser: SimUser;
   maxPatchBytes: number;
   private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001, event: 11000001 };
@@ -57,6 +59,11 @@ export class SimState {
     const owner = this.addUser({ login: "agentgate-dev", type: "User" });
     this.app = { id: app.id, slug: app.slug, owner, createdAt: "2026-01-01T00:00:00Z" };
     this.botUser = this.addUser({ login: `${app.slug}[bot]`, type: "Bot", htmlUrl: `${urls.html}/apps/${app.slug}` });
+  }
+
+  /** The app with this id: agentgate, or another app that wrote a check run. */
+  appById(id: number): AppInfo {
+    return id === this.app.id ? this.app : (this.otherApps.get(id) ?? { ...this.app, id, slug: `app-${id}` });
   }
 
   now(): string {

@@ -1,0 +1,226 @@
+/**
+ * agentgate's memory: what it once judged agent-written, kept where only agentgate can write.
+ *
+ * Why here: detection judges a PR's current state, which the agent (or the human who wants the PR
+ * merged) can rewrite: edit the body marker away, force-push the commits without their trailers,
+ * reopen the same commits in a twin PR. So every check run agentgate publishes carries a small
+ * record in `output.text`: the PRs it judged agent-written, the agents and the evidence (marker id
+ * and where it matched, never the matched text or any file content), the steering humans, and the
+ * SHAs of every commit of those PRs. Only this App can create or update its check runs (GitHub
+ * answers 403 to anyone else, and reports the creating app as `app.id`), unlike labels, comments or
+ * commit statuses, which anyone with write access can post. A record is read from agentgate's own
+ * runs only, merged into later judgments, and carried forward into every new run, so it survives
+ * further pushes and re-runs.
+ *
+ * Why `output.text` and not the summary: the summary quotes attacker-chosen text (branch names,
+ * trailers) and is truncated to fit; `text` holds the record alone, so a record is recognised only
+ * when it is the whole text (nothing quoted can forge one), and the summary's size never cuts it.
+ *
+ * The record is bounded (see LIMITS; a full record is well under GitHub's 65535-character limit) and
+ * monotonic: merging only adds. It never makes anything human; it can only make a PR agent-written.
+ */
+import { z } from "zod";
+import type { AgentKind, EvidenceSource, SteeringHuman } from "../detect/types.js";
+
+export const MEMORY_VERSION = 1;
+
+/** Upper bounds of a record, so that it always fits a check run's `text` (65535 characters). */
+export const LIMITS = {
+  prs: 50,
+  agents: 20,
+  evidence: 30,
+  /** GitHub lists at most 250 commits of a pull request. */
+  commits: 250,
+  /** An agent can name many co-authors; the erased requester must not be pushed out. */
+  steering: 50,
+  unread: 10,
+  /** Agent and marker ids, logins. */
+  id: 100,
+  /** Emails, names, steering sources. */
+  text: 120,
+} as const;
+
+/** Encoded records never exceed this (checked by a test with every list full and every string at its limit). */
+export const MEMORY_TEXT_MAX = 60_000;
+
+/** One piece of evidence agentgate saw when it judged a PR agent-written. */
+export interface RememberedEvidence {
+  /** The PR it was judged in. */
+  pr: number;
+  /** The head SHA it was judged on. */
+  on: string;
+  agent: string;
+  kind: AgentKind;
+  /** Where the marker matched then (`remembered` for an unreadable earlier record). */
+  source: EvidenceSource;
+  /** The marker's id (catalog or policy); the matched text itself is not kept. */
+  marker: string;
+  /** For commit evidence: the commit. */
+  commit?: string;
+}
+
+export interface MemoryRecord {
+  v: typeof MEMORY_VERSION;
+  /** PRs judged agent-written. */
+  prs: number[];
+  agents: string[];
+  evidence: RememberedEvidence[];
+  /** Every commit of those PRs when they were judged: they stay agent-written wherever they appear again. */
+  commits: string[];
+  steering: SteeringHuman[];
+  /** SHAs whose check runs could not be read yet (a force-push's `before`): read again next time. */
+  unread: string[];
+}
+
+const PREFIX = "<!-- agentgate:memory v";
+const SUFFIX = " -->";
+
+const sha = z.string().regex(/^[0-9a-f]{40}$/);
+const id = z.string().min(1).max(LIMITS.id);
+const text = z.string().max(LIMITS.text);
+const evidenceSource = z.enum([
+  "pr-author",
+  "pr-branch",
+  "pr-label",
+  "pr-title",
+  "pr-body",
+  "commit-author",
+  "commit-committer",
+  "commit-trailer",
+  "commit-message",
+  "remembered",
+]);
+
+const recordSchema = z.strictObject({
+  v: z.literal(MEMORY_VERSION),
+  prs: z.array(z.number().int().positive().max(2 ** 31)).max(LIMITS.prs),
+  agents: z.array(id).max(LIMITS.agents),
+  evidence: z
+    .array(
+      z.strictObject({
+        pr: z.number().int().positive().max(2 ** 31),
+        on: sha,
+        agent: id,
+        kind: z.enum(["agent", "suggestion", "automation"]),
+        source: evidenceSource,
+        marker: id,
+        commit: sha.optional(),
+      }),
+    )
+    .max(LIMITS.evidence),
+  commits: z.array(sha).max(LIMITS.commits),
+  steering: z
+    .array(
+      z.strictObject({
+        login: id.optional(),
+        email: text.optional(),
+        name: text.optional(),
+        source: text,
+      }),
+    )
+    .max(LIMITS.steering),
+  unread: z.array(sha).max(LIMITS.unread),
+});
+
+export function emptyRecord(): MemoryRecord {
+  return { v: MEMORY_VERSION, prs: [], agents: [], evidence: [], commits: [], steering: [], unread: [] };
+}
+
+/** A record that remembers nothing is not written. */
+export function isEmpty(r: MemoryRecord): boolean {
+  return !r.prs.length && !r.agents.length && !r.evidence.length && !r.commits.length && !r.steering.length && !r.unread.length;
+}
+
+function distinctBy<T>(items: readonly T[], key: (t: T) => string, max: number): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(item);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** In UTF-16 units, as the decoder's bounds count. */
+const cut = (s: string, max: number) => s.slice(0, max);
+
+/** Strings cut to their limits, lists deduplicated and cut (the earliest entries are kept). */
+export function bounded(r: MemoryRecord): MemoryRecord {
+  const steering = r.steering.map((h) => ({
+    ...(h.login ? { login: cut(h.login, LIMITS.id) } : {}),
+    ...(h.email ? { email: cut(h.email, LIMITS.text) } : {}),
+    ...(h.name ? { name: cut(h.name, LIMITS.text) } : {}),
+    source: cut(h.source, LIMITS.text),
+  }));
+  return {
+    v: MEMORY_VERSION,
+    prs: distinctBy(r.prs, String, LIMITS.prs),
+    agents: distinctBy(
+      r.agents.map((a) => cut(a, LIMITS.id)),
+      (a) => a,
+      LIMITS.agents,
+    ),
+    evidence: distinctBy(
+      r.evidence.map((e) => ({ ...e, agent: cut(e.agent, LIMITS.id), marker: cut(e.marker, LIMITS.id) })),
+      (e) => [e.pr, e.on, e.agent, e.source, e.marker, e.commit ?? ""].join("\0"),
+      LIMITS.evidence,
+    ),
+    commits: distinctBy(r.commits, (c) => c, LIMITS.commits),
+    steering: distinctBy(steering, (h) => (h.login ? `@${h.login}` : `${h.email ?? ""}\0${h.name ?? ""}`).toLowerCase(), LIMITS.steering),
+    unread: distinctBy(r.unread, (s) => s, LIMITS.unread),
+  };
+}
+
+/** Everything either record remembers (a's entries first). Only adds, so memory never shrinks but by its bounds. */
+export function mergeRecords(...records: readonly (MemoryRecord | null | undefined)[]): MemoryRecord {
+  const all = records.filter((r): r is MemoryRecord => !!r);
+  return bounded({
+    v: MEMORY_VERSION,
+    prs: all.flatMap((r) => r.prs),
+    agents: all.flatMap((r) => r.agents),
+    evidence: all.flatMap((r) => r.evidence),
+    commits: all.flatMap((r) => r.commits),
+    steering: all.flatMap((r) => r.steering),
+    unread: all.flatMap((r) => r.unread),
+  });
+}
+
+/** JSON inside an HTML comment: `<`, `>` and `&` escaped, so no value can end the comment. */
+export function encodeMemory(r: MemoryRecord): string {
+  const json = JSON.stringify(bounded(r)).replace(/[<>&]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const out = `${PREFIX}${MEMORY_VERSION} ${json}${SUFFIX}`;
+  // Bounded by construction; this guards the construction.
+  if (out.length > MEMORY_TEXT_MAX) throw new Error(`agentgate's memory record is ${out.length} characters, over ${MEMORY_TEXT_MAX}`);
+  return out;
+}
+
+export type Decoded =
+  /** No text at all (a run of an older agentgate, which wrote none, or nothing to remember). */
+  | { kind: "none" }
+  | { kind: "record"; record: MemoryRecord }
+  /** Text that is not exactly one record: truncated, edited, or from a newer agentgate. */
+  | { kind: "garbled" };
+
+/**
+ * An agentgate check run's `output.text` back to a record. agentgate writes nothing else there, so
+ * any text that is not exactly one record is `garbled` (the caller counts it as agent-written,
+ * never as human). Never throws.
+ */
+export function decodeMemory(text: string | null | undefined): Decoded {
+  if (typeof text !== "string" || !text.trim()) return { kind: "none" };
+  const t = text.trim();
+  const head = `${PREFIX}${MEMORY_VERSION} `;
+  if (t.length > 65_535 || !t.startsWith(head) || !t.endsWith(SUFFIX)) return { kind: "garbled" };
+  let json: unknown;
+  try {
+    json = JSON.parse(t.slice(head.length, t.length - SUFFIX.length));
+  } catch {
+    return { kind: "garbled" };
+  }
+  const parsed = recordSchema.safeParse(json);
+  if (!parsed.success) return { kind: "garbled" };
+  return { kind: "record", record: parsed.data };
+}
