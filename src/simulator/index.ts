@@ -34,7 +34,10 @@
  * - `addRepo({ ..., installed: false })`: the app cannot read it and gets none of its webhooks until
  *   `installApp(repo, by)` sends `installation.created` or `installation_repositories.added`.
  * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
- *   drops the ones left.
+ *   drops the ones left. The same match for other faults: `malformNext(match, (body) => ..., n)`
+ *   answers 200 with the real body changed (a field dropped, `null`, a cut list: Link headers kept),
+ *   `dropLinkNext(match, n)` loses the `Link` header (a list that seems to end early), and
+ *   `hangNext(match, n)` never answers (until the client gives up or the simulator stops).
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
  */
 import { randomUUID } from "node:crypto";
@@ -98,6 +101,10 @@ export interface SimCheckRun {
 }
 
 const ZERO_SHA = "0".repeat(40);
+
+function matchOf(match: { method?: string; pathPattern: RegExp }) {
+  return { ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern };
+}
 const WEB_FLOW = { name: "GitHub", email: "noreply@github.com" };
 
 function isoNow(): string {
@@ -166,6 +173,25 @@ export class GitHubSimulator {
 
   failNext(match: { method?: string; pathPattern: RegExp }, status: number, times = 1): void {
     this.api.faults.push({ ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern, status, remaining: times });
+  }
+
+  /** The next matching answers keep their status and headers, with `change(body)` as the body. */
+  malformNext(match: { method?: string; pathPattern: RegExp }, change: (body: any) => unknown, times = 1): void {
+    this.api.faults.push({ ...matchOf(match), remaining: times, alter: (real) => ({ ...real, body: change(structuredClone(real.body)) }) });
+  }
+
+  /** The next matching answers lose their `Link` header, so a paginated list seems to end there. */
+  dropLinkNext(match: { method?: string; pathPattern: RegExp }, times = 1): void {
+    this.api.faults.push({
+      ...matchOf(match),
+      remaining: times,
+      alter: (real) => ({ ...real, headers: Object.fromEntries(Object.entries(real.headers ?? {}).filter(([k]) => k.toLowerCase() !== "link")) }),
+    });
+  }
+
+  /** The next matching requests are never answered. */
+  hangNext(match: { method?: string; pathPattern: RegExp }, times = 1): void {
+    this.api.faults.push({ ...matchOf(match), remaining: times, hang: true });
   }
 
   /** GitHub is healthy again: drop the faults that have not fired yet. */
@@ -615,7 +641,7 @@ export class GitHubSimulator {
     this.requests.push(s.entry);
     this.collecting?.push(s.entry);
     this.events.emit("request", s.entry);
-    if (s.entry.method !== "GET" && s.response.status < 300) {
+    if (s.entry.method !== "GET" && s.response.status >= 200 && s.response.status < 300) {
       this.events.emit("write", { by: s.entry.token === "jwt" ? "jwt" : this.state.botUser.login, method: s.entry.method, path: s.entry.path, body: s.body });
     }
   }
