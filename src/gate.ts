@@ -6,12 +6,13 @@ import type { Octokit } from "@octokit/rest";
 import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
-import { gatherFacts, githubPolicyReader, type PullRequestRef } from "./facts/github.js";
+import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf } from "./report/headline.js";
 import { publishCheckRun, publishDecision, publishStatus, type AppIdentity, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
+import { withinTurn } from "./deadlines.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -110,17 +111,22 @@ export interface GateRun {
   newCheckRun?: boolean;
   /** GitHub requests made so far for this webhook (logged with each result). */
   requestCount?: () => number;
+  /** By PR number: where to publish an error when that PR cannot be read (see PayloadHint). */
+  payloadHints?: ReadonlyMap<number, PayloadHint>;
 }
 
 /**
  * Deliveries for one repository are handled one at a time in this process, so an evaluation that
  * read older facts cannot publish after one that read newer facts (an old "success" landing after a
  * new "changes requested"). Replicas do not share this; see the README on running several.
+ * A turn lasts at most `limitMs` (deadlines.ts): a delivery stuck longer no longer holds the others
+ * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */
 const repositoryQueues = new Map<string, Promise<unknown>>();
-export function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export function oneAtATime<T>(key: string, fn: () => Promise<T>, limitMs?: number): Promise<T> {
   const previous = repositoryQueues.get(key) ?? Promise.resolve();
-  const next = previous.then(fn, fn);
+  const turn = () => withinTurn(fn, limitMs);
+  const next = previous.then(turn, turn);
   const tail: Promise<unknown> = next.catch(() => undefined);
   repositoryQueues.set(key, tail);
   void tail.then(() => {
