@@ -65,7 +65,7 @@ export interface ReadAndDecided {
 /**
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
  * an agent cannot loosen its own gate), fresh facts, decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries); the CLI's `explain` uses this as it is.
+ * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is.
  */
 export async function readAndDecide(
   gh: Octokit,
@@ -73,25 +73,63 @@ export async function readAndDecide(
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
 ): Promise<ReadAndDecided> {
-  const { data: pr } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+  const pr = await readPullRequest(gh, ref);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
-  const facts = await gatherFacts(gh, ref, loaded.policy ?? defaultPolicy(), pr);
-  return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+  const policy = loaded.policy ?? defaultPolicy();
+  let facts = await gatherFacts(gh, ref, policy, pr);
+  let decision = decide(facts, loaded);
+  if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
+    // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
+    // request was not counted) within the cache's lifetime is read again before anything passes.
+    facts = await withFreshReviewers(gh, ref, policy, facts);
+    decision = decide(facts, loaded);
+  }
+  return { headSha: pr.head.sha, loaded, facts, decision };
+}
+
+/**
+ * What the webhook payload says about a PR. Used for one thing only: when the PR itself cannot be
+ * read, the error is published on that head (under the check name of the policy on that base), so
+ * an earlier success does not stand. Nothing is ever decided from it.
+ */
+export interface PayloadHint {
+  headSha?: string;
+  baseRef?: string;
+}
+
+export interface EvaluateOptions {
+  fallback?: PayloadHint;
+}
+
+const SHA = /^[0-9a-f]{40}$/i;
+
+/** The check name an error goes out under when the PR could not be read; the default if unknowable. */
+async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: string | undefined): Promise<string> {
+  if (!baseRef) return defaultPolicy().check_name;
+  try {
+    const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: baseRef });
+    return loaded.policy?.check_name ?? defaultPolicy().check_name;
+  } catch {
+    return defaultPolicy().check_name;
+  }
 }
 
 /** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
-export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger): Promise<Evaluation> {
+export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
     const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen);
     return { ref, headSha, loaded, decision };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
-    // Without the PR there is no SHA to publish on (nothing is published, and the handler logs it).
-    const headSha = seen.headSha ?? "";
-    const checkName = seen.loaded?.policy?.check_name ?? defaultPolicy().check_name;
+    // Without the PR (and without a SHA from the webhook) there is nothing to publish on; the handler logs it.
+    const hinted = opts.fallback?.headSha && SHA.test(opts.fallback.headSha) ? opts.fallback.headSha : "";
+    const headSha = seen.headSha ?? hinted;
+    const checkName =
+      seen.loaded?.policy?.check_name ??
+      (seen.headSha || !hinted ? defaultPolicy().check_name : await fallbackCheckName(gh, ref, opts.fallback?.baseRef));
     return { ref, headSha, loaded: seen.loaded ?? null, decision: errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`) };
   }
 }
@@ -154,7 +192,7 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log));
+    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number) }));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.

@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { gatePullRequests } from "../gate.js";
-import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { gateRun, hintsFor, repoOf, type WhoAmI } from "./context.js";
 
 /** Every change to what a PR contains, who wrote it, where it merges or how it is labelled. */
 export const PULL_REQUEST_ACTIONS = [
@@ -21,9 +21,13 @@ export const REVIEW_ACTIONS = [
 
 export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
   app.on([...PULL_REQUEST_ACTIONS], async (context) => {
-    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+    const pr = context.payload.pull_request;
+    const run = gateRun(context, whoAmI, { payloadHints: hintsFor([pr.number], pr.head.sha, pr.base.ref) });
+    await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
   app.on([...REVIEW_ACTIONS], async (context) => {
-    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+    const pr = context.payload.pull_request;
+    const run = gateRun(context, whoAmI, { payloadHints: hintsFor([pr.number], pr.head.sha, pr.base.ref) });
+    await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
 }
