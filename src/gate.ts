@@ -72,13 +72,15 @@ export async function readAndDecide(
   ref: PullRequestRef,
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
+  /** A review the webhook is about; the reviews read must include it (see ReadOptions). */
+  expectReviewId?: number,
 ): Promise<ReadAndDecided> {
   const pr = await readPullRequest(gh, ref);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(gh, ref, policy, pr);
+  let facts = await gatherFacts(gh, ref, policy, pr, expectReviewId === undefined ? {} : { expectReviewId });
   let decision = decide(facts, loaded);
   if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
     // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
@@ -90,13 +92,15 @@ export async function readAndDecide(
 }
 
 /**
- * What the webhook payload says about a PR. Used for one thing only: when the PR itself cannot be
- * read, the error is published on that head (under the check name of the policy on that base), so
- * an earlier success does not stand. Nothing is ever decided from it.
+ * What the webhook payload says about a PR. Used only to fail closed, never to pass: when the PR
+ * itself cannot be read, the error is published on that head (under the check name of the policy
+ * on that base), so an earlier success does not stand; and a review it names must be listed.
  */
 export interface PayloadHint {
   headSha?: string;
   baseRef?: string;
+  /** The review a pull_request_review event is about: the reviews GitHub lists must include it. */
+  reviewId?: number;
 }
 
 export interface EvaluateOptions {
@@ -120,7 +124,7 @@ async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: stri
 export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen);
+    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, opts.fallback?.reviewId);
     return { ref, headSha, loaded, decision };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");

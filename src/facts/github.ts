@@ -40,6 +40,11 @@ const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_C
 /** Reads that may be answered from the caches above; `fresh` bypasses them (and refills them). */
 export interface ReadOptions {
   fresh?: boolean;
+  /**
+   * A review the webhook is about. Submitted reviews cannot be deleted, so a reviews list without
+   * it was cut short (the tail of a single page, which no page structure shows): not whole.
+   */
+  expectReviewId?: number;
 }
 
 /**
@@ -282,6 +287,9 @@ export async function gatherFacts(
   const commits = restCommits.map(commitFromRest);
   const files = restFiles.map(fileFromRest);
   const reviews: ReviewFacts[] = restReviews.map(reviewFromRest);
+  if (opts.expectReviewId !== undefined && !reviews.some((r) => r.id === opts.expectReviewId)) {
+    incomplete.push(`GitHub's list of reviews lacks review ${opts.expectReviewId}, which this event is about; the list may be cut short`);
+  }
 
   if (signals.changedFiles <= maxFiles && files.length < signals.changedFiles) {
     incomplete.push(`GitHub listed ${files.length} of the ${signals.changedFiles} changed files`);

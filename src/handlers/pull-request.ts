@@ -27,7 +27,10 @@ export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
   });
   app.on([...REVIEW_ACTIONS], async (context) => {
     const pr = context.payload.pull_request;
-    const run = gateRun(context, whoAmI, { payloadHints: hintsFor([pr.number], pr.head.sha, pr.base.ref) });
+    const hints = hintsFor([pr.number], pr.head.sha, pr.base.ref);
+    const reviewId = (context.payload.review as { id?: unknown } | undefined)?.id;
+    if (typeof reviewId === "number") hints.set(pr.number, { ...hints.get(pr.number), reviewId });
+    const run = gateRun(context, whoAmI, { payloadHints: hints });
     await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
 }

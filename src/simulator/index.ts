@@ -335,6 +335,16 @@ export class GitHubSimulator {
     return this.announcePush(r, pull.headRef, before, rebased, author, { name: author.login, email: author.email ?? null });
   }
 
+  /** A review submitted long ago (set-up: no webhook), e.g. to fill pages of reviews. */
+  addReview(repo: string, number: number, rv: { reviewer: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" }): number {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const reviewer = this.state.requireUser(rv.reviewer);
+    const id = this.state.nextId("review");
+    pull.reviews.push({ id, login: reviewer.login, state: rv.state, body: "", commitId: pull.headSha, submittedAt: this.state.now() });
+    return id;
+  }
+
   async submitReview(
     repo: string,
     number: number,
