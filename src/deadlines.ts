@@ -1,7 +1,7 @@
 /**
  * Nothing waits on GitHub forever. Two bounds:
- * - every GitHub request is answered within `requestTimeoutMs` (Octokit's retries included), or it
- *   fails with RequestTimeoutError, which the gate turns into a published error;
+ * - every attempt of a GitHub request is answered within `requestTimeoutMs`, or fails with
+ *   RequestTimeoutError (Octokit retries it three times, as a 5xx); the gate publishes the error;
  * - a delivery holds its repository's turn (gate.ts oneAtATime) at most `turnLimitMs`. Then the
  *   next delivery for that repository goes ahead, and the one that overran is fenced: its requests in
  *   flight are aborted and every later request it makes throws TurnExpiredError, so it cannot
@@ -56,17 +56,44 @@ export function withinTurn<T>(fn: () => Promise<T>, limitMs: number = deadlines.
 interface HookedOctokit {
   hook: { wrap(name: "request", fn: (request: (o: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>): void };
 }
+type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 interface RequestOptions {
   method?: string;
   url?: string;
-  request?: { signal?: AbortSignal | null } & Record<string, unknown>;
+  request?: { fetch?: Fetch } & Record<string, unknown>;
 }
 
 const guarded = new WeakSet<object>();
 
+/** A fetch whose every call (each of Octokit's retries) gives up after the timeout, or when the turn ends. */
+function boundedFetch(fetch: Fetch, turn: Turn | undefined): Fetch {
+  return async (url, init = {}) => {
+    const what = `${init.method ?? "GET"} ${new URL(url).pathname}`;
+    if (turn?.signal.aborted) throw new TurnExpiredError(`not sent (${what}): the delivery's turn is over`);
+    const ms = deadlines.requestTimeoutMs;
+    const timeout = AbortSignal.timeout(ms);
+    const signal = AbortSignal.any([timeout, ...(turn ? [turn.signal] : []), ...(init.signal ? [init.signal] : [])]);
+    try {
+      // Raced as well: a fetch that ignores its signal still does not hold the delivery.
+      return await new Promise<Response>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason as Error);
+        signal.addEventListener("abort", onAbort, { once: true });
+        fetch(url, { ...init, signal })
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener("abort", onAbort));
+      });
+    } catch (e) {
+      if (turn?.signal.aborted) throw new TurnExpiredError(`stopped (${what}): the delivery's turn is over`);
+      if (timeout.aborted) throw new RequestTimeoutError(`GitHub did not answer ${what} within ${ms / 1000} s`);
+      throw e;
+    }
+  };
+}
+
 /**
- * Gives every request of this Octokit the timeout and the delivery's fence. Idempotent. The hook
- * wraps Octokit's retry and throttling plugins, so the timeout bounds a request with its retries.
+ * Gives every request of this Octokit the timeout and the delivery's fence. Idempotent. The bound
+ * is per attempt (time spent in Probot's write throttle does not count, and Octokit retries a
+ * timed-out attempt like a 5xx): a request gives up after four attempts, well inside a turn.
  */
 export function guardRequests(octokit: unknown): void {
   const o = octokit as HookedOctokit;
@@ -74,23 +101,11 @@ export function guardRequests(octokit: unknown): void {
   guarded.add(o);
   o.hook.wrap("request", (request, options) => {
     const turn = turns.getStore();
-    const what = `${options.method ?? "GET"} ${options.url ?? ""}`;
-    if (turn?.signal.aborted) return Promise.reject(new TurnExpiredError(`not sent (${what}): the delivery's turn is over`));
-    const ms = deadlines.requestTimeoutMs;
-    const timeout = AbortSignal.timeout(ms);
-    const signal = AbortSignal.any([timeout, ...(turn ? [turn.signal] : []), ...(options.request?.signal ? [options.request.signal] : [])]);
-    options.request = { ...options.request, signal };
-    return new Promise((resolve, reject) => {
-      const onAbort = () =>
-        reject(
-          turn?.signal.aborted
-            ? new TurnExpiredError(`stopped (${what}): the delivery's turn is over`)
-            : new RequestTimeoutError(`GitHub did not answer ${what} within ${ms / 1000} s`),
-        );
-      signal.addEventListener("abort", onAbort, { once: true });
-      request(options)
-        .then(resolve, reject)
-        .finally(() => signal.removeEventListener("abort", onAbort));
-    });
+    if (turn?.signal.aborted) {
+      return Promise.reject(new TurnExpiredError(`not sent (${options.method ?? "GET"} ${options.url ?? ""}): the delivery's turn is over`));
+    }
+    const fetch = options.request?.fetch ?? (globalThis.fetch as Fetch);
+    options.request = { ...options.request, fetch: boundedFetch(fetch, turn) };
+    return request(options);
   });
 }

@@ -70,10 +70,11 @@ describe("a delivery's turn is bounded", () => {
     const before = deadlines.requestTimeoutMs;
     configureDeadlines({ requestTimeoutMs: 50 });
     try {
-      const gh = new Octokit({ request: { fetch: () => new Promise<Response>(() => undefined) } });
+      const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+      const gh = new Octokit({ log: quiet, request: { fetch: () => new Promise<Response>(() => undefined) } });
       guardRequests(gh);
       await expect(gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1 })).rejects.toThrow(
-        "GitHub did not answer GET /repos/{owner}/{repo}/pulls/{pull_number} within 0.05 s",
+        "GitHub did not answer GET /repos/acme/app/pulls/1 within 0.05 s",
       );
     } finally {
       configureDeadlines({ requestTimeoutMs: before });
