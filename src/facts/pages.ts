@@ -34,7 +34,8 @@ export async function readWholeList<T>(gh: Octokit, route: string, params: Recor
   const items: T[] = [];
   const ids = new Set<number | string>();
   let page = 1;
-  let response = await gh.request(route, { ...params, per_page: spec.perPage, page });
+  // Page 1 is GitHub's default: the first request reads as paginate's did.
+  let response = await gh.request(route, { ...params, per_page: spec.perPage });
   for (;;) {
     const data: unknown = response.data;
     if (!Array.isArray(data)) throw new MalformedAnswerError(`GitHub's answer listing ${spec.what} is not a list (page ${page})`);
