@@ -2,7 +2,7 @@
  * An in-process stack for the end-to-end tests and the benchmark: the local GitHub simulator and the
  * real Probot server over HTTP, signed webhooks between them. (The demo runs `probot run` instead.)
  */
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../index.js";
@@ -26,6 +26,15 @@ export interface StackOptions {
   deadlines?: AgentgateOptions;
 }
 
+/** Probot's Server reads port 0 as its default 3000: ask the OS for a free port instead. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once("error", reject).listen(0, "127.0.0.1", () => resolve()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   clearFactCaches();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
@@ -34,7 +43,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const server = new Server({
     host: "127.0.0.1",
-    port: 0,
+    port: await freePort(),
     webhookPath: "/api/github/webhooks",
     log,
     Probot: Probot.defaults({
