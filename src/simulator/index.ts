@@ -27,7 +27,7 @@
  *   under `probot run`). The API answers at `/` and at `/api/v3/`.
  * - Auth: `POST /app/installations/{id}/access_tokens` takes the app's JWT (its `iss` must be the app id;
  *   the signature is not checked) and issues tokens; every other endpoint takes only those tokens.
- * - Set-up calls (`addUser`, `addRepo`, `commit`, `createBranch`, ...) send no webhooks. Actions
+ * - Set-up calls (`addUser`, `addRepo`, `commit`, `createBranch`, `addReview`, ...) send no webhooks. Actions
  *   (`openPullRequest`, `push`, `submitReview`, ...) send them one at a time and resolve once the app
  *   answered, so `delivery.requests` are exactly the calls made while handling it.
  * - Writes made by the app through the API (statuses, check runs) do not echo back as webhooks.
