@@ -6,7 +6,7 @@ import type { Octokit } from "@octokit/rest";
 import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
-import { gatherFacts, githubPolicyReader, type PullRequestRef } from "./facts/github.js";
+import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
@@ -18,6 +18,7 @@ import { readMemory } from "./facts/memory.js";
 import { detectorFor, detectPullRequest } from "./decide.js";
 import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
+import { withinTurn } from "./deadlines.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -78,48 +79,94 @@ export interface MemoryAccess {
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
  * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
  * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries); the CLI's `explain` uses this as it is, without memory.
+ * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is, without memory.
  */
 export async function readAndDecide(
   gh: Octokit,
   ref: PullRequestRef,
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
-  memory?: MemoryAccess,
+  opts: {
+    memory?: MemoryAccess;
+    /** A review the webhook is about; the reviews read must include it (see PayloadHint). */
+    expectReviewId?: number;
+  } = {},
 ): Promise<ReadAndDecided> {
-  const { data: pr } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+  const pr = await readPullRequest(gh, ref);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(gh, ref, policy, pr);
-  if (!memory) return { headSha: pr.head.sha, loaded, facts, decision: decide(facts, loaded) };
+  let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
+  let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
+  if (opts.memory) {
+    const self = await opts.memory.self();
+    const current = detectPullRequest(facts, detectorFor(policy));
+    const read = await readMemory(gh, ref, facts, {
+      appId: self.appId,
+      checkName: policy.check_name,
+      before: opts.memory.earlierHeads?.[ref.number],
+      needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
+    });
+    facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
+    previous = read.head;
+  }
+  let decision = decide(facts, loaded);
+  if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
+    // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
+    // request was not counted) within the cache's lifetime is read again before anything passes.
+    facts = await withFreshReviewers(gh, ref, policy, facts);
+    decision = decide(facts, loaded);
+  }
+  if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
+  return { headSha: pr.head.sha, loaded, facts, decision };
+}
 
-  const self = await memory.self();
-  const current = detectPullRequest(facts, detectorFor(policy));
-  const read = await readMemory(gh, ref, facts, {
-    appId: self.appId,
-    checkName: policy.check_name,
-    before: memory.earlierHeads?.[ref.number],
-    needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
-  });
-  facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
-  const decision = decide(facts, loaded);
-  const withPrevious = read.head ? { ...decision, memory: { record: decision.memory?.record ?? null, previous: read.head } } : decision;
-  return { headSha: pr.head.sha, loaded, facts, decision: withPrevious };
+/**
+ * What the webhook payload says about a PR. Used only to fail closed, never to pass: when the PR
+ * itself cannot be read, the error is published on that head (under the check name of the policy
+ * on that base), so an earlier success does not stand; and a review it names must be listed.
+ */
+export interface PayloadHint {
+  headSha?: string;
+  baseRef?: string;
+  /** The review a pull_request_review event is about: the reviews GitHub lists must include it. */
+  reviewId?: number;
+}
+
+export interface EvaluateOptions {
+  fallback?: PayloadHint;
+  /** Read agentgate's own memory of the PR (the App has it; the CLI does not). */
+  memory?: MemoryAccess;
+}
+
+const SHA = /^[0-9a-f]{40}$/i;
+
+/** The check name an error goes out under when the PR could not be read; the default if unknowable. */
+async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: string | undefined): Promise<string> {
+  if (!baseRef) return defaultPolicy().check_name;
+  try {
+    const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: baseRef });
+    return loaded.policy?.check_name ?? defaultPolicy().check_name;
+  } catch {
+    return defaultPolicy().check_name;
+  }
 }
 
 /** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
-export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, memory?: MemoryAccess): Promise<Evaluation> {
+export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, memory);
+    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, { memory: opts.memory, expectReviewId: opts.fallback?.reviewId });
     return { ref, headSha, loaded, decision };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
-    // Without the PR there is no SHA to publish on (nothing is published, and the handler logs it).
-    const headSha = seen.headSha ?? "";
-    const checkName = seen.loaded?.policy?.check_name ?? defaultPolicy().check_name;
+    // Without the PR (and without a SHA from the webhook) there is nothing to publish on; the handler logs it.
+    const hinted = opts.fallback?.headSha && SHA.test(opts.fallback.headSha) ? opts.fallback.headSha : "";
+    const headSha = seen.headSha ?? hinted;
+    const checkName =
+      seen.loaded?.policy?.check_name ??
+      (seen.headSha || !hinted ? defaultPolicy().check_name : await fallbackCheckName(gh, ref, opts.fallback?.baseRef));
     return { ref, headSha, loaded: seen.loaded ?? null, decision: errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`) };
   }
 }
@@ -141,17 +188,22 @@ export interface GateRun {
   requestCount?: () => number;
   /** By PR number: the head before this event (a synchronize's `before`), where agentgate's memory is read too. */
   earlierHeads?: Readonly<Record<number, string>>;
+  /** By PR number: where to publish an error when that PR cannot be read (see PayloadHint). */
+  payloadHints?: ReadonlyMap<number, PayloadHint>;
 }
 
 /**
  * Deliveries for one repository are handled one at a time in this process, so an evaluation that
  * read older facts cannot publish after one that read newer facts (an old "success" landing after a
  * new "changes requested"). Replicas do not share this; see the README on running several.
+ * A turn lasts at most `limitMs` (deadlines.ts): a delivery stuck longer no longer holds the others
+ * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */
 const repositoryQueues = new Map<string, Promise<unknown>>();
-export function oneAtATime<T>(key: string, fn: () => Promise<T>): Promise<T> {
+export function oneAtATime<T>(key: string, fn: () => Promise<T>, limitMs?: number): Promise<T> {
   const previous = repositoryQueues.get(key) ?? Promise.resolve();
-  const next = previous.then(fn, fn);
+  const turn = () => withinTurn(fn, limitMs);
+  const next = previous.then(turn, turn);
   const tail: Promise<unknown> = next.catch(() => undefined);
   repositoryQueues.set(key, tail);
   void tail.then(() => {
@@ -179,7 +231,7 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, run));
+    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run }));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
@@ -189,7 +241,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
-        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, run));
+        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run }));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
       }
@@ -303,7 +355,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   }
   const evaluations: Evaluation[] = [];
   for (const m of members) {
-    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, run);
+    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, { memory: run });
     // The PR moved on since it was queued: its current decision is not about what the group merges.
     evaluations.push(
       ev.headSha && ev.headSha !== m.headSha

@@ -82,3 +82,52 @@ describe("twins on one head", () => {
     expect(checkNamesOf([ev("agentgate"), ev("agentgate-release"), ev("agentgate")])).toEqual(["agentgate", "agentgate-release"]);
   });
 });
+
+describe("a delivery's turn is bounded", () => {
+  it("lets the next delivery go ahead when one overruns its turn, and fences the one that overran", async () => {
+    const { Octokit } = await import("@octokit/rest");
+    const { guardRequests, TurnExpiredError } = await import("../src/deadlines.js");
+    const sent: string[] = [];
+    const gh = new Octokit({
+      request: {
+        fetch: async (url: string) => {
+          sent.push(url);
+          return new Response("{}", { status: 201, headers: { "content-type": "application/json" } });
+        },
+      },
+    });
+    guardRequests(gh);
+    let release: () => void = () => undefined;
+    const stuck = oneAtATime(
+      "acme/stuck",
+      async () => {
+        await new Promise<void>((r) => (release = r)); // e.g. a regular expression or a slow sweep
+        await gh.request("POST /repos/{owner}/{repo}/statuses/{sha}", { owner: "acme", repo: "app", sha: "a".repeat(40), state: "success" });
+      },
+      50,
+    );
+    const next = oneAtATime("acme/stuck", async () => "next ran", 1_000);
+    await expect(stuck).rejects.toBeInstanceOf(TurnExpiredError);
+    await expect(next).resolves.toBe("next ran");
+    release();
+    await tick(20);
+    expect(sent).toEqual([]); // the stale "success" was never sent
+  });
+
+  it("times a request out when GitHub never answers", async () => {
+    const { Octokit } = await import("@octokit/rest");
+    const { configureDeadlines, deadlines, guardRequests } = await import("../src/deadlines.js");
+    const before = deadlines.requestTimeoutMs;
+    configureDeadlines({ requestTimeoutMs: 50 });
+    try {
+      const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+      const gh = new Octokit({ log: quiet, request: { fetch: () => new Promise<Response>(() => undefined) } });
+      guardRequests(gh);
+      await expect(gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1 })).rejects.toThrow(
+        "GitHub did not answer GET /repos/acme/app/pulls/1 within 0.05 s",
+      );
+    } finally {
+      configureDeadlines({ requestTimeoutMs: before });
+    }
+  });
+});

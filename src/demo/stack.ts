@@ -1,11 +1,11 @@
 /**
  * An in-process stack for the end-to-end tests and the benchmark: the local GitHub simulator and the
- * real Probot server over HTTP, signed webhooks between them. (The demo runs `probot run` instead.)
+ * real Probot server over HTTP, signed webhooks between them. (The demo runs the built server, as `npm start` does.)
  */
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
-import agentgate from "../index.js";
+import { createAgentgate, type AgentgateOptions } from "../index.js";
 import { clearFactCaches } from "../facts/github.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
@@ -23,6 +23,8 @@ export interface StackOptions {
   /** Probot spaces writes one second apart; tests turn that off to run in seconds, not minutes. */
   throttle?: boolean;
   logLevel?: "debug" | "info" | "warn" | "error";
+  /** The app's request timeout and per-repository turn limit (deadlines.ts); tests shorten them. */
+  deadlines?: AgentgateOptions;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -49,7 +51,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       })),
     }),
   });
-  await server.load(agentgate);
+  await server.load(createAgentgate(opts.deadlines));
   const http = await server.start();
   sim.setWebhookTarget(`http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`);
   return {

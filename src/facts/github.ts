@@ -15,7 +15,20 @@ import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
 import { MAX_POLICY_BYTES } from "../config/parse.js";
-import { assigneesFromRest, commitFromRest, fileFromRest, pullRequestEventsFromRest, pullRequestSignalsFromRest, reviewFromRest, type RestPullRequest } from "./rest.js";
+import {
+  assigneesFromRest,
+  commitFromRest,
+  fileFromRest,
+  pullRequestEventsFromRest,
+  pullRequestSignalsFromRest,
+  reviewFromRest,
+  type RestCommit,
+  type RestFile,
+  type RestPullRequest,
+  type RestReview,
+} from "./rest.js";
+import { checked, commitAnswer, compareAnswer, contentAnswer, fileAnswer, membershipAnswer, permissionAnswer, pullRequestAnswer, reviewAnswer } from "./answers.js";
+import { readWholeList } from "./pages.js";
 import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
 import { baseChangedSince, latestDecisiveReviews } from "../policy/approvals.js";
@@ -36,9 +49,25 @@ export interface PullRequestRef {
   number: number;
 }
 
-/** Short-lived caches: who may approve changes rarely, and a stale answer lasts at most a minute. */
-const permissionCache = new LRUCache<string, Permission>({ max: 10_000, ttl: 60_000 });
-const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: 60_000 });
+/**
+ * Short-lived caches: who may approve changes rarely. A cached answer is never the reason for a
+ * success: reviewers whose facts came from here are marked `fromCache`, and the gate reads them
+ * afresh before it publishes a success (see readAndDecide). Otherwise a stale answer lasts at most
+ * FACT_CACHE_TTL_MS, and only well-formed answers are kept.
+ */
+export const FACT_CACHE_TTL_MS = 60_000;
+const permissionCache = new LRUCache<string, Permission>({ max: 10_000, ttl: FACT_CACHE_TTL_MS });
+const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_CACHE_TTL_MS });
+
+/** Reads that may be answered from the caches above; `fresh` bypasses them (and refills them). */
+export interface ReadOptions {
+  fresh?: boolean;
+  /**
+   * A review the webhook is about. Submitted reviews cannot be deleted, so a reviews list without
+   * it was cut short (the tail of a single page, which no page structure shows): not whole.
+   */
+  expectReviewId?: number;
+}
 
 /**
  * Policies read from a repository's default branch (the org's `.github` defaults, `_extends` bases)
@@ -125,7 +154,8 @@ export async function readRepoFile(
 ): Promise<PolicyFile | null> {
   let data;
   try {
-    ({ data } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) }));
+    const { data: raw } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
+    data = checked<typeof raw>(contentAnswer, raw, `the contents of ${path}`);
   } catch (e) {
     if (status(e) === 404) return null;
     throw e;
@@ -190,18 +220,20 @@ export function teamsNamedIn(policy: Policy): string[] {
   return [...teams];
 }
 
-async function permissionOf(gh: Octokit, ref: PullRequestRef, login: string): Promise<Permission> {
+async function permissionOf(gh: Octokit, ref: PullRequestRef, login: string, opts: ReadOptions = {}): Promise<{ permission: Permission; cached: boolean }> {
   const key = `${ref.owner}/${ref.repo}:${login}`.toLowerCase();
-  const cached = permissionCache.get(key);
-  if (cached) return cached;
+  const cached = opts.fresh ? undefined : permissionCache.get(key);
+  if (cached) return { permission: cached, cached: true };
   try {
-    const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
+    const { data: raw } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
+    // A malformed answer throws before it is cached: read as "none", it would silence a change request.
+    const data = checked<typeof raw>(permissionAnswer, raw, `the permission of @${login}`);
     const permission = normalizePermission(data.role_name, data.permission);
     permissionCache.set(key, permission);
-    return permission;
+    return { permission, cached: false };
   } catch (e) {
     // 404: the user is not a collaborator (or does not exist any more).
-    if (status(e) === 404) return "none";
+    if (status(e) === 404) return { permission: "none", cached: false };
     throw e;
   }
 }
@@ -213,21 +245,54 @@ export function normalizePermission(roleName: string | undefined, permission: st
   return (known as string[]).includes(permission) ? (permission as Permission) : "none";
 }
 
-async function isActiveMember(gh: Octokit, team: string, login: string): Promise<boolean> {
+async function isActiveMember(gh: Octokit, team: string, login: string, opts: ReadOptions = {}): Promise<{ active: boolean; cached: boolean }> {
   const key = `${team}:${login}`.toLowerCase();
-  const cached = membershipCache.get(key);
-  if (cached !== undefined) return cached;
+  const cached = opts.fresh ? undefined : membershipCache.get(key);
+  if (cached !== undefined) return { active: cached, cached: true };
   const [org, slug] = team.split("/") as [string, string];
   let active = false;
   try {
-    const { data } = await gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+    const { data: raw } = await gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+    const data = checked<typeof raw>(membershipAnswer, raw, `the membership of @${login} in ${team}`);
     // A pending invitation answers 200 too: only an accepted membership counts.
     active = data.state === "active";
   } catch (e) {
     if (status(e) !== 404) throw e;
   }
   membershipCache.set(key, active);
-  return active;
+  return { active, cached: false };
+}
+
+/** What GitHub says about one reviewer: permission and the policy's teams they actively belong to. */
+async function reviewerFacts(gh: Octokit, ref: PullRequestRef, teams: readonly string[], login: string, opts: ReadOptions): Promise<ReviewerFacts> {
+  const { permission, cached } = await permissionOf(gh, ref, login, opts);
+  let fromCache = cached;
+  const activeTeams: string[] = [];
+  for (const team of teams) {
+    const m = await isActiveMember(gh, team, login, opts);
+    fromCache ||= m.cached;
+    if (m.active) activeTeams.push(team);
+  }
+  return { login, permission, activeTeams, ...(fromCache ? { fromCache: true } : {}) };
+}
+
+/**
+ * The same facts with every reviewer whose permission or teams came from the cache read afresh.
+ * The gate calls this before publishing a success (a demoted reviewer must not count for a minute).
+ */
+export async function withFreshReviewers(gh: Octokit, ref: PullRequestRef, policy: Policy, facts: PullRequestFacts): Promise<PullRequestFacts> {
+  const teams = teamsNamedIn(policy);
+  const reviewers = { ...facts.reviewers };
+  for (const [key, r] of Object.entries(facts.reviewers)) {
+    if (r.fromCache) reviewers[key] = await reviewerFacts(gh, ref, teams, r.login, { fresh: true });
+  }
+  return { ...facts, reviewers };
+}
+
+/** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
+export async function readPullRequest(gh: Octokit, ref: PullRequestRef): Promise<RestPullRequest> {
+  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+  return checked<RestPullRequest>(pullRequestAnswer, data, `pulls.get #${ref.number}`);
 }
 
 /**
@@ -275,7 +340,7 @@ async function diffUnchangedSince(
         basehead: `${baseRef}...${sha}`,
         per_page: 100,
       });
-      const files = (data.files ?? []).map(fileFromRest);
+      const files = (checked<typeof data>(compareAnswer, data, `compare ${baseRef}...${sha.slice(0, 7)}`).files ?? []).map(fileFromRest);
       result[sha] = files.length < COMPARE_FILE_LIMIT && changeFingerprint(files) === headChange;
     } catch (e) {
       // The old commit may be gone (force push and gc): then the approval cannot be carried.
@@ -315,9 +380,10 @@ export async function gatherFacts(
   policy: Policy,
   /** The PR as just read with pulls.get, to save a request; never a webhook's possibly stale copy. */
   freshPullRequest?: RestPullRequest,
+  opts: ReadOptions = {},
 ): Promise<PullRequestFacts> {
   const { owner, repo, number } = ref;
-  const pr = freshPullRequest ?? (await gh.rest.pulls.get({ owner, repo, pull_number: number })).data;
+  const pr = freshPullRequest ?? (await readPullRequest(gh, ref));
   const signals = pullRequestSignalsFromRest(pr);
   const incomplete: string[] = [];
 
@@ -330,12 +396,28 @@ export async function gatherFacts(
     incomplete.push(`the pull request has ${signals.commitCount} commits; agentgate reads at most ${maxCommits}`);
   }
 
+  const params = { owner, repo, pull_number: number };
   const [restCommits, restFiles, restReviews] = await Promise.all([
-    gh.paginate(gh.rest.pulls.listCommits, { owner, repo, pull_number: number, per_page: 100 }),
+    readWholeList<RestCommit>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", params, {
+      what: `the commits of #${number}`,
+      item: commitAnswer,
+      perPage: 100,
+    }),
     signals.changedFiles > maxFiles
       ? Promise.resolve([])
-      : gh.paginate(gh.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 }),
-    gh.paginate(gh.rest.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 }),
+      : readWholeList<RestFile>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", params, {
+          what: `the files of #${number}`,
+          item: fileAnswer,
+          perPage: 100,
+        }),
+    // Nothing counts reviews: the list itself must show it is whole (see pages.ts).
+    readWholeList<RestReview>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", params, {
+      what: `the reviews of #${number}`,
+      item: reviewAnswer,
+      perPage: 100,
+      idOf: (r) => r.id,
+      confirmEnd: true,
+    }),
   ]);
   const commits = restCommits.map(commitFromRest);
   const files = restFiles.map(fileFromRest);
@@ -345,6 +427,9 @@ export async function gatherFacts(
     closingIssues(gh, ref, signals.body),
   ]);
   const reviews: ReviewFacts[] = restReviews.map(reviewFromRest);
+  if (opts.expectReviewId !== undefined && !reviews.some((r) => r.id === opts.expectReviewId)) {
+    incomplete.push(`GitHub's list of reviews lacks review ${opts.expectReviewId}, which this event is about; the list may be cut short`);
+  }
 
   if (signals.changedFiles <= maxFiles && files.length < signals.changedFiles) {
     incomplete.push(`GitHub listed ${files.length} of the ${signals.changedFiles} changed files`);
@@ -370,10 +455,7 @@ export async function gatherFacts(
   const reviewers: Record<string, ReviewerFacts> = {};
   for (const login of humans) {
     if (reviewers[login.toLowerCase()]) continue;
-    const permission = await permissionOf(gh, ref, login);
-    const activeTeams: string[] = [];
-    for (const team of teams) if (await isActiveMember(gh, team, login)) activeTeams.push(team);
-    reviewers[login.toLowerCase()] = { login, permission, activeTeams };
+    reviewers[login.toLowerCase()] = await reviewerFacts(gh, ref, teams, login, opts);
   }
 
   // An approval from before the latest base change is not carried (see approvals.ts): no compare for it.

@@ -81,6 +81,11 @@ export interface ReviewerFacts {
   permission: Permission;
   /** `org/slug` of each team (among the teams the policy names) the reviewer is an ACTIVE member of. */
   activeTeams: string[];
+  /**
+   * Set when the permission or a membership was answered from agentgate's short cache, not read
+   * during this evaluation. A success never rests on it: the gate reads such reviewers afresh first.
+   */
+  fromCache?: boolean;
 }
 
 /** A GitHub account as a REST answer names it (assignees). */

@@ -4,7 +4,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import type { Context } from "probot";
-import type { GateRun, Logger } from "../gate.js";
+import type { GateRun, Logger, PayloadHint } from "../gate.js";
 import type { AppIdentity } from "../publish.js";
 
 export type WhoAmI = () => Promise<AppIdentity>;
@@ -29,4 +29,9 @@ export function repoOf(payload: { repository?: { owner: { login?: string; name?:
   const owner = payload.repository?.owner?.login ?? payload.repository?.owner?.name;
   if (!payload.repository || !owner) throw new Error("the webhook names no repository");
   return { owner, repo: payload.repository.name };
+}
+
+/** The head (and base) a webhook names for these PRs: where an error goes if a PR cannot be read. */
+export function hintsFor(numbers: readonly number[], headSha: string | undefined, baseRef?: string): Map<number, PayloadHint> {
+  return new Map(numbers.map((n) => [n, { ...(headSha ? { headSha } : {}), ...(baseRef ? { baseRef } : {}) }]));
 }

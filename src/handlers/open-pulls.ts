@@ -1,5 +1,6 @@
 import { gatePullRequests, type GateRun } from "../gate.js";
 import type { RepoRef } from "../publish.js";
+import { hintsFor } from "./context.js";
 
 /**
  * Judge every open pull request of these repositories (only those into `base`, when given). One
@@ -13,7 +14,10 @@ export async function gateOpenPullRequests(run: GateRun, repos: readonly RepoRef
     try {
       const open = await run.gh.paginate(run.gh.rest.pulls.list, { ...where, state: "open", ...(base ? { base } : {}), per_page: 100 });
       if (open.length) run.log.info({ repo: name, count: open.length }, `${why}: evaluating open pull requests`);
-      await gatePullRequests(run, where, open.map((pr) => pr.number));
+      // One turn per pull request: a repository with many open PRs neither holds its other deliveries
+      // back for the whole sweep nor runs into the turn limit (deadlines.ts).
+      // The listed head is where an error goes if the PR cannot be read afterwards.
+      for (const pr of open) await gatePullRequests({ ...run, payloadHints: hintsFor([pr.number], pr.head?.sha, pr.base?.ref) }, where, [pr.number]);
     } catch (e) {
       run.log.error({ err: e, repo: name }, `${why}: could not evaluate the open pull requests`);
       failed.push(name);

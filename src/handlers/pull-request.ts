@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { gatePullRequests } from "../gate.js";
-import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { gateRun, hintsFor, repoOf, type WhoAmI } from "./context.js";
 
 /** Every change to what a PR contains, who wrote it, where it merges or how it is labelled. */
 export const PULL_REQUEST_ACTIONS = [
@@ -23,14 +23,20 @@ export const REVIEW_ACTIONS = [
 
 export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
   app.on([...PULL_REQUEST_ACTIONS], async (context) => {
-    const number = context.payload.pull_request.number;
+    const pr = context.payload.pull_request;
     // A push's `before` is the head it replaced: after a force-push, exactly what was rewritten.
     // agentgate's memory of it is read there too (src/facts/memory.ts).
     const before = "before" in context.payload && typeof context.payload.before === "string" ? context.payload.before : undefined;
-    const extra = before ? { earlierHeads: { [number]: before.toLowerCase() } } : {};
-    await gatePullRequests(gateRun(context, whoAmI, extra), repoOf(context.payload), [number]);
+    const earlier = before ? { earlierHeads: { [pr.number]: before.toLowerCase() } } : {};
+    const run = gateRun(context, whoAmI, { ...earlier, payloadHints: hintsFor([pr.number], pr.head.sha, pr.base.ref) });
+    await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
   app.on([...REVIEW_ACTIONS], async (context) => {
-    await gatePullRequests(gateRun(context, whoAmI), repoOf(context.payload), [context.payload.pull_request.number]);
+    const pr = context.payload.pull_request;
+    const hints = hintsFor([pr.number], pr.head.sha, pr.base.ref);
+    const reviewId = (context.payload.review as { id?: unknown } | undefined)?.id;
+    if (typeof reviewId === "number") hints.set(pr.number, { ...hints.get(pr.number), reviewId });
+    const run = gateRun(context, whoAmI, { payloadHints: hints });
+    await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
 }

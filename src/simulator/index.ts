@@ -27,14 +27,17 @@
  *   under `probot run`). The API answers at `/` and at `/api/v3/`.
  * - Auth: `POST /app/installations/{id}/access_tokens` takes the app's JWT (its `iss` must be the app id;
  *   the signature is not checked) and issues tokens; every other endpoint takes only those tokens.
- * - Set-up calls (`addUser`, `addRepo`, `commit`, `createBranch`, ...) send no webhooks. Actions
+ * - Set-up calls (`addUser`, `addRepo`, `commit`, `createBranch`, `addReview`, ...) send no webhooks. Actions
  *   (`openPullRequest`, `push`, `submitReview`, ...) send them one at a time and resolve once the app
  *   answered, so `delivery.requests` are exactly the calls made while handling it.
  * - Writes made by the app through the API (statuses, check runs) do not echo back as webhooks.
  * - `addRepo({ ..., installed: false })`: the app cannot read it and gets none of its webhooks until
  *   `installApp(repo, by)` sends `installation.created` or `installation_repositories.added`.
  * - `failNext({ method, pathPattern }, 502, 3)` makes the next 3 matching requests fail; `clearFaults()`
- *   drops the ones left.
+ *   drops the ones left. The same match for other faults: `malformNext(match, (body) => ..., n)`
+ *   answers 200 with the real body changed (a field dropped, `null`, a cut list: Link headers kept),
+ *   `dropLinkNext(match, n)` loses the `Link` header (a list that seems to end early), and
+ *   `hangNext(match, n)` never answers (until the client gives up or the simulator stops).
  * - Statuses: GitHub's cap of 1000 per SHA and context holds for the app's writes, `postStatus` and
  *   `addStatuses` (a flood set up without webhooks).
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
@@ -103,6 +106,10 @@ export interface SimCheckRun {
 }
 
 const ZERO_SHA = "0".repeat(40);
+
+function matchOf(match: { method?: string; pathPattern: RegExp }) {
+  return { ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern };
+}
 const WEB_FLOW = { name: "GitHub", email: "noreply@github.com" };
 
 function isoNow(): string {
@@ -171,6 +178,25 @@ export class GitHubSimulator {
 
   failNext(match: { method?: string; pathPattern: RegExp }, status: number, times = 1): void {
     this.api.faults.push({ ...(match.method ? { method: match.method } : {}), pathPattern: match.pathPattern, status, remaining: times });
+  }
+
+  /** The next matching answers keep their status and headers, with `change(body)` as the body. */
+  malformNext(match: { method?: string; pathPattern: RegExp }, change: (body: any) => unknown, times = 1): void {
+    this.api.faults.push({ ...matchOf(match), remaining: times, alter: (real) => ({ ...real, body: change(structuredClone(real.body)) }) });
+  }
+
+  /** The next matching answers lose their `Link` header, so a paginated list seems to end there. */
+  dropLinkNext(match: { method?: string; pathPattern: RegExp }, times = 1): void {
+    this.api.faults.push({
+      ...matchOf(match),
+      remaining: times,
+      alter: (real) => ({ ...real, headers: Object.fromEntries(Object.entries(real.headers ?? {}).filter(([k]) => k.toLowerCase() !== "link")) }),
+    });
+  }
+
+  /** The next matching requests are never answered. */
+  hangNext(match: { method?: string; pathPattern: RegExp }, times = 1): void {
+    this.api.faults.push({ ...matchOf(match), remaining: times, hang: true });
   }
 
   /** GitHub is healthy again: drop the faults that have not fired yet. */
@@ -413,6 +439,16 @@ export class GitHubSimulator {
     r.git.branches.set(pull.headRef, tip);
     const author = this.state.requireUser(pull.author);
     return this.announcePush(r, pull.headRef, before, rebased, author, { name: author.login, email: author.email ?? null });
+  }
+
+  /** A review submitted long ago (set-up: no webhook), e.g. to fill pages of reviews. */
+  addReview(repo: string, number: number, rv: { reviewer: string; state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" }): number {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    const reviewer = this.state.requireUser(rv.reviewer);
+    const id = this.state.nextId("review");
+    pull.reviews.push({ id, login: reviewer.login, state: rv.state, body: "", commitId: pull.headSha, submittedAt: this.state.now() });
+    return id;
   }
 
   async submitReview(
@@ -789,7 +825,7 @@ export class GitHubSimulator {
     this.events.emit("request", s.entry);
     // A GraphQL query is a POST that writes nothing.
     const isQuery = /^\/(?:api\/)?graphql(?:\?|$)/.test(s.entry.path);
-    if (s.entry.method !== "GET" && !isQuery && s.response.status < 300) {
+    if (s.entry.method !== "GET" && !isQuery && s.response.status >= 200 && s.response.status < 300) {
       this.events.emit("write", { by: s.entry.token === "jwt" ? "jwt" : this.state.botUser.login, method: s.entry.method, path: s.entry.path, body: s.body });
     }
   }

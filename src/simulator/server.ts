@@ -11,12 +11,15 @@ import type { SimState } from "./state.js";
 
 export const RATE_LIMIT = 5000;
 
-export interface FaultRule {
+/**
+ * An injected fault for the next `remaining` matching requests: an error `status`, a real answer
+ * `alter`ed (a malformed body, a short page, a lost Link header), or a `hang` (never answered).
+ */
+export type FaultRule = {
   method?: string;
   pathPattern: RegExp;
-  status: number;
   remaining: number;
-}
+} & ({ status: number } | { alter: (real: ApiResponse) => ApiResponse } | { hang: true });
 
 export interface Served {
   entry: RequestLogEntry;
@@ -48,6 +51,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+function faultAnswer(status: number): ApiResponse {
+  const message = status >= 500 ? "Server Error" : status === 403 ? "API rate limit exceeded" : "Simulated failure";
+  return { status, body: { message, documentation_url: "https://docs.github.com/rest", status: String(status) } };
+}
+
 export class ApiServer {
   readonly faults: FaultRule[] = [];
   private readonly used = new Map<string, number>();
@@ -69,7 +77,14 @@ export class ApiServer {
     let body: unknown = undefined;
     try {
       body = raw ? JSON.parse(raw) : undefined;
-      response = this.injectedFault(method, path) ?? this.route({ method, path, query: url.searchParams, body, credential });
+      const fault = this.takeFault(method, path);
+      if (fault && "hang" in fault) {
+        // Never answered: the socket stays open until the client gives up or the simulator stops.
+        this.onServed({ entry: { method, path: path + (url.search || ""), status: 0, token: label, at: this.state.now() }, body, response: { status: 0 } });
+        return;
+      }
+      response = fault && "status" in fault ? faultAnswer(fault.status) : this.route({ method, path, query: url.searchParams, body, credential });
+      if (fault && "alter" in fault) response = fault.alter(response);
     } catch (e) {
       response =
         e instanceof ApiError
@@ -112,12 +127,10 @@ export class ApiServer {
     return dispatch(this.state, req);
   }
 
-  private injectedFault(method: string, path: string): ApiResponse | undefined {
+  private takeFault(method: string, path: string): FaultRule | undefined {
     const rule = this.faults.find((f) => f.remaining > 0 && (!f.method || f.method.toUpperCase() === method) && f.pathPattern.test(path));
-    if (!rule) return undefined;
-    rule.remaining--;
-    const message = rule.status >= 500 ? "Server Error" : rule.status === 403 ? "API rate limit exceeded" : "Simulated failure";
-    return { status: rule.status, body: { message, documentation_url: "https://docs.github.com/rest", status: String(rule.status) } };
+    if (rule) rule.remaining--;
+    return rule;
   }
 
   /** Per-credential counters; a 304 does not count against the limit, as on GitHub. */

@@ -1,0 +1,111 @@
+/**
+ * Nothing waits on GitHub forever. Two bounds:
+ * - every attempt of a GitHub request is answered within `requestTimeoutMs`, or fails with
+ *   RequestTimeoutError (Octokit retries it three times, as a 5xx); the gate publishes the error;
+ * - a delivery holds its repository's turn (gate.ts oneAtATime) at most `turnLimitMs`. Then the
+ *   next delivery for that repository goes ahead, and the one that overran is fenced: its requests in
+ *   flight are aborted and every later request it makes throws TurnExpiredError, so it cannot
+ *   publish a result read from facts older than the next delivery's.
+ * The turn travels with the delivery's async work (AsyncLocalStorage); the request hook reads it.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export const deadlines = {
+  /** GitHub answers nearly every request in well under a second; a hung one is not waited on. */
+  requestTimeoutMs: 10_000,
+  /** One pull request's evaluation and publication (~20 requests) fits many times over. */
+  turnLimitMs: 120_000,
+};
+
+export function configureDeadlines(d: Partial<typeof deadlines>): void {
+  Object.assign(deadlines, d);
+}
+
+export class RequestTimeoutError extends Error {
+  override name = "RequestTimeoutError";
+}
+
+export class TurnExpiredError extends Error {
+  override name = "TurnExpiredError";
+}
+
+interface Turn {
+  signal: AbortSignal;
+}
+const turns = new AsyncLocalStorage<Turn>();
+
+/**
+ * Runs `fn` as the holder of a turn of at most `limitMs`. The promise settles with `fn`, or rejects
+ * with TurnExpiredError when the limit passes first (then `fn` goes on, fenced, and is ignored).
+ */
+export function withinTurn<T>(fn: () => Promise<T>, limitMs: number = deadlines.turnLimitMs): Promise<T> {
+  const controller = new AbortController();
+  const work = turns.run({ signal: controller.signal }, () => Promise.resolve().then(fn));
+  work.catch(() => undefined); // after expiry its failure (a fenced request) is expected
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new TurnExpiredError(`the delivery took longer than ${limitMs / 1000} s; it was stopped and publishes nothing`);
+      controller.abort(e);
+      reject(e);
+    }, limitMs);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+interface HookedOctokit {
+  hook: { wrap(name: "request", fn: (request: (o: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>): void };
+}
+type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+interface RequestOptions {
+  method?: string;
+  url?: string;
+  request?: { fetch?: Fetch } & Record<string, unknown>;
+}
+
+const guarded = new WeakSet<object>();
+
+/** A fetch whose every call (each of Octokit's retries) gives up after the timeout, or when the turn ends. */
+function boundedFetch(fetch: Fetch, turn: Turn | undefined): Fetch {
+  return async (url, init = {}) => {
+    const what = `${init.method ?? "GET"} ${new URL(url).pathname}`;
+    if (turn?.signal.aborted) throw new TurnExpiredError(`not sent (${what}): the delivery's turn is over`);
+    const ms = deadlines.requestTimeoutMs;
+    const timeout = AbortSignal.timeout(ms);
+    const signal = AbortSignal.any([timeout, ...(turn ? [turn.signal] : []), ...(init.signal ? [init.signal] : [])]);
+    try {
+      // Raced as well: a fetch that ignores its signal still does not hold the delivery.
+      return await new Promise<Response>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason as Error);
+        signal.addEventListener("abort", onAbort, { once: true });
+        fetch(url, { ...init, signal })
+          .then(resolve, reject)
+          .finally(() => signal.removeEventListener("abort", onAbort));
+      });
+    } catch (e) {
+      if (turn?.signal.aborted) throw new TurnExpiredError(`stopped (${what}): the delivery's turn is over`);
+      if (timeout.aborted) throw new RequestTimeoutError(`GitHub did not answer ${what} within ${ms / 1000} s`);
+      throw e;
+    }
+  };
+}
+
+/**
+ * Gives every request of this Octokit the timeout and the delivery's fence. Idempotent. The bound
+ * is per attempt (time spent in Probot's write throttle does not count, and Octokit retries a
+ * timed-out attempt like a 5xx): a request gives up after four attempts, well inside a turn.
+ */
+export function guardRequests(octokit: unknown): void {
+  const o = octokit as HookedOctokit;
+  if (guarded.has(o)) return;
+  guarded.add(o);
+  o.hook.wrap("request", (request, options) => {
+    const turn = turns.getStore();
+    if (turn?.signal.aborted) {
+      return Promise.reject(new TurnExpiredError(`not sent (${options.method ?? "GET"} ${options.url ?? ""}): the delivery's turn is over`));
+    }
+    const fetch = options.request?.fetch ?? (globalThis.fetch as Fetch);
+    options.request = { ...options.request, fetch: boundedFetch(fetch, turn) };
+    return request(options);
+  });
+}
