@@ -84,6 +84,8 @@ export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
 }
 
 export function clearFactCaches(): void {
+  policyFilesAtCommit.clear();
+  localActionsAtCommit.clear();
   actionsByWorkflowBlob.clear();
   permissionCache.clear();
   membershipCache.clear();
@@ -96,7 +98,35 @@ function status(e: unknown): number | undefined {
 
 /** Reads policy files through the contents API; null for 404, throws for anything else (a policy
  *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
+/**
+ * Policy files at a commit, and their absence: a commit never changes, so this cannot go stale. A
+ * base branch is first resolved to its tip (one conditional request, usually a free 304), so a
+ * repository without a policy file costs no 404 per evaluation.
+ */
+const policyFilesAtCommit = new LRUCache<string, { file: PolicyFile | null }>({
+  max: 10_000,
+  maxSize: 32 * 1024 * 1024,
+  sizeCalculation: (v) => Math.max(1, v.file?.text.length ?? 1),
+});
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/i;
+
+/** The tip of a branch, or undefined when it is no branch (a tag, a SHA, a branch just deleted). */
+async function branchTip(gh: Octokit, owner: string, repo: string, branch: string): Promise<string | undefined> {
+  try {
+    const { data } = await gh.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
+    const sha = (data as { object?: { sha?: unknown } } | undefined)?.object?.sha;
+    if (typeof sha !== "string" || !COMMIT_SHA.test(sha)) throw new Error(`GitHub named no commit for branch ${branch}`);
+    return sha.toLowerCase();
+  } catch (e) {
+    if (status(e) === 404) return undefined;
+    throw e;
+  }
+}
+
+/** Reads policy files through the contents API; null for 404, throws for anything else. */
 export function githubPolicyReader(gh: Octokit): PolicyReader {
+  const tips = new Map<string, Promise<string | undefined>>();
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
@@ -107,7 +137,16 @@ export function githubPolicyReader(gh: Octokit): PolicyReader {
         defaultBranchPolicies.set(key, { file });
         return file;
       }
-      return readRepoFile(gh, owner, repo, path, ref, MAX_POLICY_BYTES);
+      const tipKey = `${owner}/${repo}@${ref}`.toLowerCase();
+      if (!tips.has(tipKey)) tips.set(tipKey, COMMIT_SHA.test(ref) ? Promise.resolve(ref.toLowerCase()) : branchTip(gh, owner, repo, ref));
+      const sha = await tips.get(tipKey)!;
+      if (!sha) return readRepoFile(gh, owner, repo, path, ref, MAX_POLICY_BYTES);
+      const key = `${owner}/${repo}@${sha}:${path}`.toLowerCase();
+      const known = policyFilesAtCommit.get(key);
+      if (known) return known.file;
+      const file = await readRepoFile(gh, owner, repo, path, sha, MAX_POLICY_BYTES);
+      policyFilesAtCommit.set(key, { file });
+      return file;
     },
   };
 }
@@ -182,7 +221,21 @@ const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
  * workflow's secrets, so a change to it is a change to CI. 1 request (the listing of
  * .github/workflows at the base) plus 1 per workflow blob not seen before.
  */
+// The local actions of a base commit: a commit never changes, so neither does what its workflows run.
+const localActionsAtCommit = new LRUCache<string, string[]>({ max: 5_000 });
+
 async function localActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
+  const atCommit = `${ref.owner}/${ref.repo}@${baseSha}`.toLowerCase();
+  const known = localActionsAtCommit.get(atCommit);
+  if (known) return known;
+  const problemsBefore = incomplete.length;
+  const dirs = await readLocalActionDirs(gh, ref, baseSha, incomplete);
+  // Only a whole answer is kept: a commit whose workflows could not all be read is read again.
+  if (incomplete.length === problemsBefore) localActionsAtCommit.set(atCommit, dirs);
+  return dirs;
+}
+
+async function readLocalActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
   let listing: unknown;
   try {
     ({ data: listing } = await gh.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: ".github/workflows", ref: baseSha }));

@@ -252,6 +252,23 @@ function wrappedBase64(bytes: Buffer): string {
   return (bytes.toString("base64").match(/.{1,60}/g) ?? []).map((l) => `${l}\n`).join("");
 }
 
+// A branch or tag's tip (only branches here): `ref` is `heads/<branch>`.
+route("GET", "/repos/{owner}/{repo}/git/ref/{+ref}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  const docs = "https://docs.github.com/rest/git/refs#get-a-reference";
+  const ref = (p.ref ?? "").replace(/^\/+/, "");
+  const branch = ref.startsWith("heads/") ? ref.slice("heads/".length) : undefined;
+  const sha = branch === undefined ? undefined : repo.git.branches.get(branch);
+  if (!sha) throw notFound(docs);
+  const api = `${state.urls.api}/repos/${repo.fullName}`;
+  return ok({
+    ref: `refs/${ref}`,
+    node_id: nodeId("REF", `${repo.fullName}:refs/${ref}`),
+    url: `${api}/git/refs/${ref}`,
+    object: { type: "commit", sha, url: `${api}/git/commits/${sha}` },
+  });
+});
+
 route("GET", "/repos/{owner}/{repo}/git/blobs/{file_sha}", "installation", (state, req, p) => {
   const repo = repoFor(state, req, p);
   const docs = "https://docs.github.com/rest/git/blobs#get-a-blob";

@@ -182,12 +182,21 @@ describe("the policy", () => {
 
     const { delivery } = await approve(number, people.maintainerA.login);
     expect(statusOf(sim, number)?.description).toBe("1/3 approvals · agent: copilot");
-    const policyReads = delivery.requests.filter((r) => r.path.includes("/contents/") && r.path.includes("agentgate.yml"));
-    // The repo's own policy (base branch) is read fresh; the org's comes from the cache.
-    expect(policyReads.map((r) => r.path)).toEqual([
-      "/repos/acme/app/contents/.agentgate.yml?ref=main",
-      "/repos/acme/app/contents/.github%2Fagentgate.yml?ref=main",
-    ]);
+    const policyReads = delivery.requests.filter((r) => (r.path.includes("/contents/") && r.path.includes("agentgate.yml")) || r.path.includes("/git/ref/"));
+    // The base branch's tip is asked for fresh (conditionally: unchanged, a free 304); what the
+    // repository holds at that commit is known, and the org's defaults come from the minute's cache.
+    expect(policyReads.map((r) => `${r.status} ${r.path}`)).toEqual(["304 /repos/acme/app/git/ref/heads%2Fmain"]);
+  });
+
+  it("reads the policy of a base branch that moved, at its new tip", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot");
+    // The policy lands on main directly (a push no PR sees): the next event reads it at the new tip.
+    sim.commit(REPO, { branch: "main", files: { ".agentgate.yml": "approvals:\n  required: 3\n" }, message: "Policy", author: people.maintainerA });
+    await approve(number, people.maintainerA.login);
+    expect(statusOf(sim, number)?.description).toBe("1/3 approvals · agent: copilot");
   });
 
   it("re-evaluates open PRs when the policy changes on the default branch", async () => {

@@ -104,6 +104,8 @@ async function scenario() {
   const big = await client.call("GET", `/repos/${REPO}/contents/data/big.json`);
   await client.call("GET", `/repos/${REPO}/git/blobs/${(big.body as { sha: string }).sha}`);
   await client.call("GET", `/repos/${REPO}/git/blobs/${"0".repeat(40)}`);
+  await client.call("GET", `/repos/${REPO}/git/ref/heads%2Fmain`);
+  await client.call("GET", `/repos/${REPO}/git/ref/heads%2Fno-such-branch`);
   await client.call("GET", `/repos/${REPO}/collaborators/maria/permission`);
   await client.call("GET", `/repos/${REPO}/collaborators/dana/permission`);
   await client.call("GET", `/repos/${REPO}/collaborators/nobody/permission`);
@@ -175,6 +177,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
       "GET /repos/{owner}/{repo}/contents/{path}",
       "GET /repos/{owner}/{repo}/git/blobs/{file_sha}",
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
       "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
       "GET /orgs/{org}/teams/{team_slug}/memberships/{username}",
       "POST /repos/{owner}/{repo}/statuses/{sha}",

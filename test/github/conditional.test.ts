@@ -1,0 +1,57 @@
+import { describe, expect, it } from "@jest/globals";
+import { Octokit } from "@octokit/rest";
+import { ConditionalCache, useConditionalRequests } from "../../src/github/conditional.js";
+
+/** A GitHub that answers 304 when the client sends the ETag it gave, and counts what it was asked. */
+function fakeGitHub() {
+  const asked: { url: string; ifNoneMatch: string | null }[] = [];
+  let body = { id: 1, name: "app" };
+  const etagOf = () => `W/"${JSON.stringify(body).length}-${body.name}"`;
+  const fetch = async (url: string, init: { headers: Record<string, string> }) => {
+    const ifNoneMatch = init.headers["if-none-match"] ?? null;
+    asked.push({ url, ifNoneMatch });
+    if (ifNoneMatch === etagOf()) return new Response(null, { status: 304, headers: { etag: etagOf() } });
+    return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json", etag: etagOf() } });
+  };
+  return { asked, fetch, change: (name: string) => (body = { ...body, name }) };
+}
+
+describe("conditional requests", () => {
+  it("asks again with the ETag and answers a 304 from the copy GitHub just confirmed", async () => {
+    const github = fakeGitHub();
+    const cache = new ConditionalCache();
+    const gh = new Octokit({ request: { fetch: github.fetch } });
+    useConditionalRequests(gh as never, cache, "42");
+    const first = await gh.rest.repos.get({ owner: "acme", repo: "app" });
+    const second = await gh.rest.repos.get({ owner: "acme", repo: "app" });
+    expect(second.data).toEqual(first.data);
+    expect(github.asked.map((a) => a.ifNoneMatch)).toEqual([null, first.headers.etag]);
+    expect(cache.stats.notModified).toBe(1);
+  });
+
+  it("returns the new answer when it changed, and keeps installations apart", async () => {
+    const github = fakeGitHub();
+    const cache = new ConditionalCache();
+    const one = new Octokit({ request: { fetch: github.fetch } });
+    const two = new Octokit({ request: { fetch: github.fetch } });
+    useConditionalRequests(one as never, cache, "1");
+    useConditionalRequests(two as never, cache, "2");
+    await one.rest.repos.get({ owner: "acme", repo: "app" });
+    github.change("renamed");
+    expect((await one.rest.repos.get({ owner: "acme", repo: "app" })).data).toMatchObject({ name: "renamed" });
+    await two.rest.repos.get({ owner: "acme", repo: "app" });
+    // The other installation never sent the first installation's ETag.
+    expect(github.asked[2]!.ifNoneMatch).toBeNull();
+  });
+
+  it("never sends writes conditionally, and keeps nothing beyond its bounds", async () => {
+    const github = fakeGitHub();
+    const cache = new ConditionalCache({ maxEntries: 2 });
+    const gh = new Octokit({ request: { fetch: github.fetch } });
+    useConditionalRequests(gh as never, cache, "1");
+    for (const repo of ["a", "b", "c", "d"]) await gh.rest.repos.get({ owner: "acme", repo });
+    expect(cache.size).toBe(2);
+    await gh.request("POST /repos/{owner}/{repo}/statuses/{sha}", { owner: "acme", repo: "a", sha: "f".repeat(40), state: "success" });
+    expect(github.asked.at(-1)!.ifNoneMatch).toBeNull();
+  });
+});
