@@ -73,9 +73,13 @@ export function withMemory(current: Detection, facts: PullRequestFacts): Detecti
     ...mem.garbled.map((sha) => unreadable(facts.number, sha)),
   ];
   const seen = new Set(current.pr.map((e) => `${e.agent}\0${e.source}\0${e.marker}`));
+  // What the PR still shows needs no memory to be seen: only what is gone is shown as remembered
+  // (and a judgment that is merely repeated does not rewrite the check run).
+  const stillThere = new Set([...current.pr, ...current.commits.flatMap((c) => c.evidence)].map((e) => `${e.agent}\0${e.marker}`));
   const remembered: Evidence[] = [];
   for (const e of evidence) {
     const key = `${e.agent}\0remembered\0${e.marker}\0${e.pr}\0${e.on}`;
+    if (stillThere.has(`${e.agent}\0${e.marker}`)) continue;
     if (seen.has(key) || remembered.length >= SHOWN) continue;
     seen.add(key);
     remembered.push(rememberedEvidence(e));
