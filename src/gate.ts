@@ -190,6 +190,8 @@ export interface GateRun {
   earlierHeads?: Readonly<Record<number, string>>;
   /** By PR number: where to publish an error when that PR cannot be read (see PayloadHint). */
   payloadHints?: ReadonlyMap<number, PayloadHint>;
+  /** Told of every decision published (its state), and of each PR nothing could be published for. */
+  onOutcome?: (outcome: GateState | "unpublished") => void;
 }
 
 /**
@@ -283,6 +285,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
   const unknownHead = [...evaluated.values()].filter((e) => !e.headSha);
   for (const ev of unknownHead) {
     // Nothing to attach a status to: the PR could not even be read. Say so loudly.
+    run.onOutcome?.("unpublished");
     run.log.error({ pr: `${where.owner}/${where.repo}#${ev.ref.number}`, problems: ev.decision.problems }, "could not read the pull request; nothing published");
   }
   return [...evaluated.values()];
@@ -299,6 +302,7 @@ export function checkNamesOf(group: readonly Evaluation[]): string[] {
 }
 
 function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: Published) {
+  run.onOutcome?.(d.state);
   run.log.info(
     {
       repo: `${where.owner}/${where.repo}`,

@@ -2,10 +2,13 @@
  * agentgate: a two-person rule for code written by AI agents.
  * The Probot app: wires webhook families to their handlers.
  */
+import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
+import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
+import { outcomesOf } from "./handlers/context.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -13,25 +16,47 @@ import { onPush } from "./handlers/push.js";
 import { onRerequest } from "./handlers/rerequest.js";
 import { onStatus } from "./handlers/status.js";
 
-export type AgentgateOptions = Partial<typeof deadlines>;
+export type AgentgateOptions = Partial<typeof deadlines> & {
+  /** Conditional requests' copies, shared by every delivery of this process (made once per app). */
+  conditional?: ConditionalCache;
+};
 
 /**
  * The same Probot app whose handlers' Octokits all carry the request timeout and the delivery's
  * fence (deadlines.ts): `probot run` builds the Octokit class itself, so it is hooked per instance.
  */
-function withGuardedOctokits(app: Probot): Probot {
+type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
+
+function withGuardedOctokits(app: Probot, conditional: ConditionalCache): Probot {
   const guarded = Object.create(app) as Probot;
-  guarded.on = ((events: never, handler: (context: { octokit: unknown }) => unknown) =>
-    app.on(events, (context: { octokit: unknown }) => {
+  // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
+  // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
+  const handled = new LRUCache<string, true>({ max: 20_000, ttl: 24 * 3_600_000 });
+  let handlers = 0;
+  guarded.on = ((events: never, handler: (context: HandlerContext) => unknown) => {
+    const which = handlers++;
+    return app.on(events, async (context: HandlerContext) => {
+      const key = `${context.id}:${which}`;
+      if (context.id && handled.has(key)) {
+        context.log.info({ delivery: context.id }, "this delivery was handled already: nothing to do");
+        return;
+      }
       guardRequests(context.octokit);
-      return handler(context) as Promise<void>;
-    })) as Probot["on"];
+      // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
+      useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
+      await handler(context);
+      // An error published (or nothing publishable) is worth the redelivery: GitHub may answer now.
+      const settled = !outcomesOf(context).some((o) => o === "error" || o === "unpublished");
+      if (context.id && settled) handled.set(key, true);
+    });
+  }) as Probot["on"];
   return guarded;
 }
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    configureDeadlines(options);
+    const { conditional, ...limits } = options;
+    configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
     let identity: Promise<AppIdentity> | undefined;
@@ -53,7 +78,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const guarded = withGuardedOctokits(app);
+    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache());
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

@@ -3,6 +3,7 @@
  * GitHub (and by Probot to one a second), so an unchanged result is not re-posted.
  */
 import type { Octokit } from "@octokit/rest";
+import { LRUCache } from "lru-cache";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
 import { ownCheckRuns, type OwnCheckRun } from "./facts/memory.js";
@@ -33,8 +34,34 @@ export interface PublishResult {
   checkRun: "created" | "updated" | "unchanged";
 }
 
+/**
+ * The status this process last posted, per commit and context. Posting the same again would change
+ * nothing, and reading the list to find that out costs a request: so an unchanged result costs no
+ * request, and a changed one only the write. A status someone else posts arrives as a `status`
+ * webhook, which forgets the entry (forgetPublishedStatus), so the next publish reads the list again.
+ */
+const publishedStatuses = new LRUCache<string, string>({ max: 50_000 });
+const publishedKey = (where: RepoRef, sha: string, context: string) => `${where.owner}/${where.repo}`.toLowerCase() + `@${sha}#${context}`;
+
+export function forgetPublishedStatus(where: RepoRef, sha: string, context: string): void {
+  publishedStatuses.delete(publishedKey(where, sha, context));
+}
+
+export function clearPublishedStatuses(): void {
+  publishedStatuses.clear();
+}
+
 export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
+  const key = publishedKey(where, sha, d.checkName);
+  const wanted = `${d.state}\0${description}`;
+  const remembered = publishedStatuses.get(key);
+  if (remembered === wanted) return "unchanged" as const;
+  if (remembered !== undefined) {
+    await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+    publishedStatuses.set(key, wanted);
+    return "posted" as const;
+  }
   const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
   // GitHub lists newest first: the first one on our context is what branch protection sees.
   const current = existing.find((s) => s.context === d.checkName);
@@ -44,9 +71,11 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
     current.description === description &&
     current.creator?.login?.toLowerCase() === self.botLogin.toLowerCase()
   ) {
+    publishedStatuses.set(key, wanted);
     return "unchanged" as const;
   }
   await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+  publishedStatuses.set(key, wanted);
   return "posted" as const;
 }
 

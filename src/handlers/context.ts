@@ -5,9 +5,17 @@
 import type { Octokit } from "@octokit/rest";
 import type { Context } from "probot";
 import type { GateRun, Logger, PayloadHint } from "../gate.js";
+import type { GateState } from "../policy/types.js";
 import type { AppIdentity } from "../publish.js";
 
 export type WhoAmI = () => Promise<AppIdentity>;
+
+const outcomes = new WeakMap<object, (GateState | "unpublished")[]>();
+
+/** What the gate published while handling this delivery: a state per decision, or "unpublished". */
+export function outcomesOf(context: object): readonly (GateState | "unpublished")[] {
+  return outcomes.get(context) ?? [];
+}
 
 export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun> = {}): GateRun {
   // Each delivery has its own Octokit: count what this webhook costs in GitHub requests.
@@ -21,6 +29,11 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     gh: context.octokit as unknown as Octokit,
     log: context.log.child({ delivery: context.id, event: context.name }) as Logger,
     self: whoAmI,
+    onOutcome: (o) => {
+      const seen = outcomes.get(context) ?? [];
+      seen.push(o);
+      outcomes.set(context, seen);
+    },
     ...extra,
   };
 }

@@ -21,6 +21,18 @@ export const REVIEW_ACTIONS = [
   "pull_request_review.dismissed",
 ] as const;
 
+/**
+ * Whether a review event can change a decision. A comment neither approves, requests changes nor
+ * withdraws either (GitHub keeps a reviewer's approval through later comments), and editing a review
+ * changes only its text: such an event leaves every fact a decision reads as it was, so it costs no
+ * GitHub request at all.
+ */
+export function reviewCanChangeDecision(action: string, review: { state?: unknown } | undefined): boolean {
+  if (action === "dismissed") return true;
+  const state = typeof review?.state === "string" ? review.state.toLowerCase() : undefined;
+  return state !== "commented";
+}
+
 export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
   app.on([...PULL_REQUEST_ACTIONS], async (context) => {
     const pr = context.payload.pull_request;
@@ -32,6 +44,10 @@ export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
     await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
   app.on([...REVIEW_ACTIONS], async (context) => {
+    if (!reviewCanChangeDecision(context.payload.action, context.payload.review as { state?: unknown })) {
+      context.log.debug({ delivery: context.id, event: context.name }, "a comment review cannot change the decision: skipped");
+      return;
+    }
     const pr = context.payload.pull_request;
     const hints = hintsFor([pr.number], pr.head.sha, pr.base.ref);
     const reviewId = (context.payload.review as { id?: unknown } | undefined)?.id;

@@ -6,6 +6,7 @@ import { defaultPolicy } from "../config/schema.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { answerForgedStatus } from "../gate.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { forgetPublishedStatus } from "../publish.js";
 
 /**
  * CI systems post many statuses; reading the policy for each to learn our context name would cost
@@ -41,6 +42,8 @@ export function onStatus(app: Probot, whoAmI: WhoAmI): void {
     const self = await whoAmI();
     if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return; // our own write coming back
     const where = repoOf(p);
+    // Someone else wrote on this commit: what agentgate posted there may no longer be the latest.
+    forgetPublishedStatus(where, p.sha, p.context);
     const gh = context.octokit as unknown as Octokit;
     const watched = [await checkNameOf(gh, where, p.repository.default_branch), defaultPolicy().check_name];
     await answerForgedStatus(gateRun(context, whoAmI), where, { sha: p.sha, context: p.context, forger: p.sender.login, state: p.state }, watched);

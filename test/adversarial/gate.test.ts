@@ -44,7 +44,7 @@ describe("c5: shared head SHAs", () => {
     expect(statusOf(sim, approved)?.state).toBe("pending");
     sim.failNext({ method: "GET", pathPattern: new RegExp(`/pulls/${twin}$`) }, 502, 20);
     // An event on the approved PR: it is judged success, its twin cannot be read.
-    await sim.submitReview(REPO, approved, { reviewer: people.platform.login, event: "COMMENT" });
+    await sim.addLabel(REPO, approved, "ready", people.platform.login);
     sim.clearFaults();
     const status = sim.latestStatus(REPO, sha, "agentgate");
     expect(status?.state).toBe("error");
