@@ -3,6 +3,7 @@
  * facts, decide, publish. It fails closed: any exception becomes a published `error` with the reason.
  */
 import type { Octokit } from "@octokit/rest";
+import { performance } from "node:perf_hooks";
 import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
@@ -171,6 +172,15 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
   }
 }
 
+async function timed<T>(run: GateRun, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    run.onEvaluated?.(performance.now() - started);
+  }
+}
+
 const STRICTNESS: Record<GateState, number> = { success: 0, pending: 1, error: 2, failure: 3 };
 
 /** Statuses attach to commits, not PRs: of several PRs on one SHA, the strictest decision is shown. */
@@ -192,6 +202,8 @@ export interface GateRun {
   payloadHints?: ReadonlyMap<number, PayloadHint>;
   /** Told of every decision published (its state), and of each PR nothing could be published for. */
   onOutcome?: (outcome: GateState | "unpublished") => void;
+  /** Told how long each pull request's evaluation (reading its facts and deciding) took. */
+  onEvaluated?: (ms: number) => void;
 }
 
 /**
@@ -233,7 +245,7 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run }));
+    evaluated.set(number, await timed(run, () => evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run })));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
@@ -243,7 +255,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
-        const other = evaluated.get(n) ?? (await evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run }));
+        const other = evaluated.get(n) ?? (await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run })));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
       }
@@ -359,7 +371,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   }
   const evaluations: Evaluation[] = [];
   for (const m of members) {
-    const ev = await evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, { memory: run });
+    const ev = await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, { memory: run }));
     // The PR moved on since it was queued: its current decision is not about what the group merges.
     evaluations.push(
       ev.headSha && ev.headSha !== m.headSha

@@ -8,7 +8,7 @@ import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
-import { outcomesOf } from "./handlers/context.js";
+import { observeDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -19,6 +19,8 @@ import { onStatus } from "./handlers/status.js";
 export type AgentgateOptions = Partial<typeof deadlines> & {
   /** Conditional requests' copies, shared by every delivery of this process (made once per app). */
   conditional?: ConditionalCache;
+  /** Told of every decision and evaluation (the server's metrics). */
+  observer?: GateObserver;
 };
 
 /**
@@ -27,7 +29,7 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
  */
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
-function withGuardedOctokits(app: Probot, conditional: ConditionalCache): Probot {
+function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
   // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
@@ -42,6 +44,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache): Probot
         return;
       }
       guardRequests(context.octokit);
+      if (observer) observeDelivery(context, observer);
       // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
       useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
       await handler(context);
@@ -55,7 +58,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache): Probot
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, ...limits } = options;
+    const { conditional, observer, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -78,7 +81,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache());
+    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer);
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

@@ -12,6 +12,17 @@ export type WhoAmI = () => Promise<AppIdentity>;
 
 const outcomes = new WeakMap<object, (GateState | "unpublished")[]>();
 
+/** Who wants to know what the gate did (the server's metrics): set per delivery by the app. */
+export interface GateObserver {
+  decision(state: GateState): void;
+  evaluated(ms: number): void;
+}
+const observers = new WeakMap<object, GateObserver>();
+
+export function observeDelivery(context: object, observer: GateObserver): void {
+  observers.set(context, observer);
+}
+
 /** What the gate published while handling this delivery: a state per decision, or "unpublished". */
 export function outcomesOf(context: object): readonly (GateState | "unpublished")[] {
   return outcomes.get(context) ?? [];
@@ -33,7 +44,9 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
       const seen = outcomes.get(context) ?? [];
       seen.push(o);
       outcomes.set(context, seen);
+      if (o !== "unpublished") observers.get(context)?.decision(o);
     },
+    onEvaluated: (ms) => observers.get(context)?.evaluated(ms),
     ...extra,
   };
 }

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
-import agentgate from "../index.js";
+import agentgate, { createAgentgate } from "../index.js";
 import { createAppServer, InFlight, type Middleware } from "./http.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -79,7 +79,13 @@ export async function serve(settings: ServerSettings) {
   const address = await server.listen(settings.port, settings.host);
   log.info({ host: address.address, port: address.port, webhookPath: settings.webhookPath }, "agentgate is listening");
   // Listening first: while Probot waits for Redis, /readyz can say so and deliveries get 503.
-  createNodeMiddleware(tracked(agentgate, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
+  const app = createAgentgate({
+    observer: {
+      decision: (state) => metrics.decisions.inc({ state }),
+      evaluated: (ms) => metrics.evaluationSeconds.observe(ms / 1000),
+    },
+  });
+  createNodeMiddleware(tracked(app, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
     (m) => {
       middleware = m;
       log.info("ready for deliveries");

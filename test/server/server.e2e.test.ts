@@ -144,7 +144,7 @@ describe("a running server", () => {
     expect(body.checks.find((c) => c.name === "redis")).toMatchObject({ ok: false, reason: expect.stringContaining("Redis is unreachable") });
   });
 
-  it("counts webhooks, GitHub requests and the rate limit in /metrics", async () => {
+  it("counts webhooks, decisions, evaluations, GitHub requests and the rate limit in /metrics", async () => {
     const { sim: s, server } = await againstSimulator();
     seedRepo(s);
     await copilotPullRequest(s, { "src/app.ts": "export const answer = 42;\n" });
@@ -153,6 +153,8 @@ describe("a running server", () => {
     expect(metrics).toMatch(/^agentgate_github_requests_total\{installation="\d+",method="GET",outcome="2xx"\} [1-9]\d*$/m);
     expect(metrics).toMatch(/^agentgate_webhook_duration_seconds_count\{event="pull_request"\} 1$/m);
     expect(metrics).toContain("agentgate_github_rate_limit_remaining");
+    expect(metrics).toMatch(/^agentgate_decisions_total\{state="pending"\} 1$/m);
+    expect(metrics).toMatch(/^agentgate_evaluation_duration_seconds_count [1-9]\d*$/m);
   });
 
   it("logs a webhook with a bad signature as one warning line with its delivery id", async () => {
