@@ -79,6 +79,7 @@ async function perEvent() {
     const pushed = await sim.push(REPO, "copilot/one", { files: { "src/a.ts": "export const a = 42;\n" }, message: "Tweak a", author: COPILOT });
     lines.push(row("push to the agent's branch (push + synchronize)", costOf(pushed), performance.now() - t0));
     const sync = pushed.filter((d) => d.event === "pull_request");
+    if (process.argv.includes("--trace")) for (const r of sync.flatMap((d) => d.requests)) console.log(`  sync ${r.status} ${r.method} ${r.path}`);
     lines.push(row("  of which pull_request.synchronize", costOf(sync)));
   } finally {
     await stack.stop();
@@ -135,7 +136,7 @@ async function throughput(count: number) {
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
     return [
       `${count} review deliveries one after another: ${(count / seconds).toFixed(0)} webhooks/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, ${lost} not answered 2xx`,
-      `heap ${(heapBefore / 1e6).toFixed(1)} MB before, ${(heapAfter / 1e6).toFixed(1)} MB after${global.gc ? "" : " (run with node --expose-gc for settled figures)"}`,
+      `heap ${(heapBefore / 1e6).toFixed(1)} MB before, ${(heapAfter / 1e6).toFixed(1)} MB after${global.gc ? "" : " (NODE_OPTIONS=--expose-gc settles them)"}`,
     ];
   } finally {
     await stack.stop();
