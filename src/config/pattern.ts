@@ -35,6 +35,39 @@ export function patternProblem(pattern: string): string | undefined {
   }
 }
 
+/**
+ * Linear is not free: 50 patterns over 250 commit messages of 16 KiB each is 200 MB of matching,
+ * seconds on the event loop that every repository's deliveries share. Each synchronous pass that
+ * runs policy patterns (one detection, one infra analysis) may read at most this many characters
+ * with them; more is PatternBudgetError, which the gate publishes as an error: never a success.
+ */
+export const PATTERN_BUDGET_CHARS = 4 * 1024 * 1024;
+
+export class PatternBudgetError extends Error {
+  override name = "PatternBudgetError";
+  constructor(readonly budget: number) {
+    super(`the policy's patterns would read more than ${budget} characters of this pull request; agentgate stops there`);
+  }
+}
+
+let budgetLeft = Number.POSITIVE_INFINITY;
+
+/** Run `pass` (synchronous) with a fresh budget for policy patterns; nested passes share the outer one. */
+export function withPatternBudget<T>(pass: () => T, chars: number = PATTERN_BUDGET_CHARS): T {
+  if (Number.isFinite(budgetLeft)) return pass();
+  budgetLeft = chars;
+  try {
+    return pass();
+  } finally {
+    budgetLeft = Number.POSITIVE_INFINITY;
+  }
+}
+
+function charge(chars: number): void {
+  budgetLeft -= chars;
+  if (budgetLeft < 0) throw new PatternBudgetError(PATTERN_BUDGET_CHARS);
+}
+
 export interface UserPattern {
   /** Index of the first match in `text` cut by boundedText, or -1. Callers index the cut text. */
   search(text: string): number;
@@ -61,11 +94,15 @@ export function compileUserPattern(pattern: string, where: string, options: { mu
   const r = re;
   return {
     search(text) {
-      const m = r.matcher(boundedText(text, MAX_PATTERN_INPUT));
+      const input = boundedText(text, MAX_PATTERN_INPUT);
+      charge(input.length);
+      const m = r.matcher(input);
       return m.find() ? m.start() : -1;
     },
     testWhole(text) {
-      return text.length <= MAX_PATTERN_INPUT && r.matcher(text).find();
+      if (text.length > MAX_PATTERN_INPUT) return false;
+      charge(text.length);
+      return r.matcher(text).find();
     },
   };
 }

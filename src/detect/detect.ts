@@ -6,7 +6,7 @@
  * what an agent looks like is data (catalog.ts, or the policy).
  */
 import { minimatch } from "minimatch";
-import { boundedText, compileUserPattern, MAX_PATTERN_INPUT } from "../config/pattern.js";
+import { boundedText, compileUserPattern, MAX_PATTERN_INPUT, withPatternBudget } from "../config/pattern.js";
 import type { AgentsPolicy } from "../config/schema.js";
 import type { CommitFacts, GitIdentity } from "../facts/types.js";
 import { CATALOG, type AgentSpec, type MarkerSource, type MarkerSpec } from "./catalog.js";
@@ -495,6 +495,10 @@ class HumanList {
 
 /** Which agents wrote a pull request and its commits, the evidence, and the humans who steered them. */
 export function detectAgents(input: DetectInput, detector: Detector): Detection {
+  return withPatternBudget(() => detectAgentsNow(input, detector));
+}
+
+function detectAgentsNow(input: DetectInput, detector: Detector): Detection {
   const pr = input.pr ? scanPullRequest(input.pr, detector) : [];
   const scans = (input.commits ?? []).map((c) => scanCommit(c, detector));
 

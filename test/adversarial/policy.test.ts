@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect } from "@jest/globals";
 import { createHash } from "node:crypto";
 import { clearPolicyCache, loadPolicy, type LoadedPolicy, type PolicyFile, type PolicyReader } from "../../src/config/load.js";
 import { formatProblem } from "../../src/config/parse.js";
+import { PatternBudgetError } from "../../src/config/pattern.js";
 import { decide } from "../../src/decide.js";
 import type { Decision } from "../../src/policy/types.js";
 import { commit, facts, file, review } from "../helpers/facts.js";
@@ -178,6 +179,30 @@ describe("c10: a policy cannot stall the App", () => {
     );
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(d.state).not.toBe("error");
+  });
+
+  /** Fifty policy markers on commit messages: linear each, but together they could read 200 MB. */
+  async function manyMarkers() {
+    const markers = Array.from({ length: 50 }, (_, i) => `    - agent: x${i}\n      source: commit-message\n      pattern: 'zz${i}[0-9]+q'\n`).join("");
+    const reader = new MemoryReader({ "acme/app@copilot/x:.agentgate.yml": `agents:\n  markers:\n${markers}` });
+    const loaded = await loadPolicy(reader, { ...where, ref: "copilot/x" });
+    expect(loaded.problems).toEqual([]);
+    return loaded;
+  }
+  const dana = { name: "Dana", email: "dana@acme.example", login: "dana" };
+
+  attack("c10", "fifty policy markers over 250 commit messages of 16 KiB stop at the pattern budget: an error, not seconds of matching", async () => {
+    const loaded = await manyMarkers();
+    const long = "word ".repeat(16 * 1024 / 5);
+    const commits = Array.from({ length: 250 }, (_, i) => commit(String(i), `Change ${i}\n\n${long}`, dana));
+    expect(() => decide(facts({ commits, commitCount: commits.length }), loaded)).toThrow(PatternBudgetError);
+  });
+
+  control("c10", "the same fifty markers over an ordinary pull request decide as usual", async () => {
+    const loaded = await manyMarkers();
+    const commits = Array.from({ length: 20 }, (_, i) => commit(String(i), `Change ${i}\n\nFix the thing.`, dana));
+    const d = decide(facts({ commits, commitCount: commits.length, reviews: approvedBoth }), loaded);
+    expect(d.state).toBe("success");
   });
 
   attack("c10", "a policy pattern with a backreference or lookahead is refused with its key and line", async () => {

@@ -2,6 +2,7 @@
  * Infra rules: what a PR's diff does to infrastructure, databases, CI and clusters.
  * Pure functions over FileFacts; the caller fetches whole files when `contextNeeded` asks.
  */
+import { withPatternBudget } from "../../config/pattern.js";
 import type { InfraPolicy } from "../../config/schema.js";
 import type { FileFacts } from "../../facts/types.js";
 import { SEVERITY_RANK, type Finding } from "../types.js";
@@ -117,6 +118,10 @@ function guarded(files: readonly ParsedFile[], run: () => RawFinding[]): RawFind
 
 /** Findings of every infra rule on a PR's files, after the policy (severity, scopes, allow, caps, teams). */
 export function analyzeInfra(files: FileFacts[], infra: InfraPolicy): Finding[] {
+  return withPatternBudget(() => analyzeInfraNow(files, infra));
+}
+
+function analyzeInfraNow(files: FileFacts[], infra: InfraPolicy): Finding[] {
   if (!infra.enabled) return [];
   const raw: RawFinding[] = [];
   if (files.length >= GITHUB_FILE_LIST_CAP) {
