@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, type PolicyProblem } from "../config/parse.js";
+import { PatternBudgetError } from "../config/pattern.js";
 import type { LoadedPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
 import type { PullRequestFacts } from "../facts/types.js";
@@ -206,6 +207,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof UserError) {
       io.stderr(`agentgate: ${e.message}\n`);
       return e.exitCode;
+    }
+    // The App publishes this as an error; on the command line it is the same: no decision, exit 2.
+    if (e instanceof PatternBudgetError) {
+      io.stderr(`agentgate: cannot decide: ${e.message}\n`);
+      return EXIT.usage;
     }
     throw e;
   }
