@@ -20,6 +20,7 @@
  * monotonic: merging only adds. It never makes anything human; it can only make a PR agent-written.
  */
 import { z } from "zod";
+import { markerSource } from "../config/schema.js";
 import type { AgentKind, EvidenceSource, SteeringHuman } from "../detect/types.js";
 
 export const MEMORY_VERSION = 1;
@@ -78,18 +79,7 @@ const SUFFIX = " -->";
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
 const id = z.string().min(1).max(LIMITS.id);
 const text = z.string().max(LIMITS.text);
-const evidenceSource = z.enum([
-  "pr-author",
-  "pr-branch",
-  "pr-label",
-  "pr-title",
-  "pr-body",
-  "commit-author",
-  "commit-committer",
-  "commit-trailer",
-  "commit-message",
-  "remembered",
-]);
+const evidenceSource = z.enum([...markerSource.options, "remembered"]);
 
 const recordSchema = z.strictObject({
   v: z.literal(MEMORY_VERSION),

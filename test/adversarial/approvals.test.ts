@@ -4,21 +4,12 @@
  * pushes, retargets its PR and dismisses reviews. Each attack asserts what a user sees (the status
  * and the check run); each control shows the legitimate path still reaches success.
  */
-import { afterEach, beforeEach, describe, expect } from "@jest/globals";
-import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { describe, expect } from "@jest/globals";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
-const TF_CHANGE = {
-  "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.medium"\n}\n',
-};
 
 /** A third eligible human, so two approvals remain possible while maria requests changes. */
 const mona = { login: "mona", name: "Mona Maintainer", email: "mona@acme.example" };

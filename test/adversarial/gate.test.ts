@@ -3,21 +3,12 @@
  * and merge groups (c11). End to end over the simulator: the real Probot server, signed webhooks.
  * Each attack passes when what a user sees (status, check run) is not success without the approvals.
  */
-import { afterAll, afterEach, beforeEach, describe, expect } from "@jest/globals";
+import { afterAll, describe, expect } from "@jest/globals";
 import { attack, control } from "./suite.js";
-import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
-const TF_CHANGE = {
-  "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.medium"\n}\n',
-};
 
 async function approveTwice(number: number) {
   await stack.sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });

@@ -3,18 +3,12 @@
  * attacker rewrites what detection reads (the PR body, the commits, the PR itself), agentgate's own
  * check runs remember. Each attack asserts what a user sees: the status and the check-run summary.
  */
-import { afterEach, beforeEach, describe, expect } from "@jest/globals";
+import { describe, expect } from "@jest/globals";
 import { decodeMemory, encodeMemory, emptyRecord } from "../../src/memory/record.js";
-import { checkRunOf, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { checkRunOf, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
 const CHANGE = { "src/app.ts": "export const answer = 42;\n" };
 const dana = { name: people.requester.name, email: people.requester.email };

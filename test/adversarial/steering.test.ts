@@ -4,18 +4,12 @@
  * when the gate held (the status is not success and the check run says why); beside each, a control
  * that must still reach success.
  */
-import { afterEach, beforeEach, describe, expect } from "@jest/globals";
+import { describe, expect } from "@jest/globals";
 import { attack, control } from "./suite.js";
-import { checkRunOf, copilot, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { checkRunOf, copilot, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import type { GitHubSimulator } from "../../src/simulator/index.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
 const CHANGE = { "src/app.ts": "export const answer = 42;\n" };
 

@@ -2,16 +2,10 @@
  * What webhooks cost GitHub, end to end: requests the event cannot need are not made. Each test
  * also checks that the decision a user sees is still right.
  */
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "./harness.js";
+import { describe, expect, it } from "@jest/globals";
+import { copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "./harness.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
 const CHANGE = { "src/app.ts": "export const answer = 42;\n" };
 const rateLimited = (d: { requests: { status: number }[] }) => d.requests.filter((r) => r.status !== 304).length;

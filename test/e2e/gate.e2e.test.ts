@@ -2,31 +2,11 @@
  * The gate end to end: the real Probot server over HTTP, signed webhooks, the local GitHub simulator.
  * Every assertion is on what GitHub would show: the commit status and the check run.
  */
-import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import {
-  checkRunOf,
-  copilot,
-  copilotPullRequest,
-  headOf,
-  people,
-  REPO,
-  seedRepo,
-  startStack,
-  statusOf,
-  type Stack,
-} from "./harness.js";
+import { describe, expect, it } from "@jest/globals";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "./harness.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
-const TF_CHANGE = {
-  "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.medium"\n}\n',
-};
 
 async function approve(number: number, login: string) {
   return stack.sim.submitReview(REPO, number, { reviewer: login, event: "APPROVE" });

@@ -2,6 +2,7 @@
  * End-to-end helpers: people, a seeded repository and agent pull requests on the simulator.
  * The stack itself (simulator + real Probot server over HTTP) is src/demo/stack.ts.
  */
+import { afterEach, beforeEach } from "@jest/globals";
 import type { GitHubSimulator } from "../../src/simulator/index.js";
 import { startStack as start, type Stack } from "../../src/demo/stack.js";
 
@@ -10,6 +11,39 @@ export const SECRET = "e2e-webhook-secret";
 export const REPO = "acme/app";
 
 export const startStack = (): Promise<Stack> => start({ webhookSecret: SECRET });
+
+/**
+ * A new stack for each test of the calling file, stopped after it. Call once at the top of a file:
+ * `const stack = stackPerTest();`, then `stack.sim` inside a test is that test's simulator.
+ */
+export function stackPerTest(): Stack {
+  let current: Stack | undefined;
+  beforeEach(async () => {
+    current = await startStack();
+  });
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  const now = (): Stack => {
+    if (!current) throw new Error("the stack exists only inside a test");
+    return current;
+  };
+  return {
+    get sim() {
+      return now().sim;
+    },
+    get logs() {
+      return now().logs;
+    },
+    stop: () => now().stop(),
+  };
+}
+
+/** An agent's change to the Terraform the seeded repository holds: resizes the web instance. */
+export const TF_CHANGE = {
+  "infra/main.tf": 'resource "aws_instance" "web" {\n  ami           = "ami-123"\n  instance_type = "t3.medium"\n}\n',
+};
 
 export const people = {
   /** The developer who asked the agent for the change. */
