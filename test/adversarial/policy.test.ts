@@ -177,7 +177,8 @@ describe("c10: a policy cannot stall the App", () => {
       }),
       loaded,
     );
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // A stall guard, not a speed test: backtracking on this input takes hours.
+    expect(performance.now() - t0).toBeLessThan(3000);
     expect(d.state).not.toBe("error");
   });
 

@@ -15,7 +15,8 @@ describe("policy patterns run on RE2", () => {
     expect(re.search("a".repeat(40) + "!")).toBe(-1);
     expect(re.search("a".repeat(10_000) + "!")).toBe(-1);
     expect(re.search("a".repeat(40))).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(200);
+    // A stall guard, not a speed test: backtracking takes hours here, RE2 microseconds.
+    expect(performance.now() - t0).toBeLessThan(2000);
   });
 
   it("matches like a case-insensitive regex: index of the first match, ^ and $ at line ends when multiline", () => {

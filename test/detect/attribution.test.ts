@@ -168,6 +168,7 @@ describe("the patterns stay linear", () => {
     ];
     const start = performance.now();
     for (const line of lines) detectCommit(withTrailer(line), detector);
-    expect(performance.now() - start).toBeLessThan(1000);
+    // A stall guard, not a speed test: a quadratic reading takes minutes on this input.
+    expect(performance.now() - start).toBeLessThan(3000);
   });
 });

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "@jest/globals";
-import { compileDetector, detectCommit } from "../../src/detect/detect.js";
-import { parseCorpus, rowToCommit, scoreCorpus } from "../../src/detect/score.js";
+import { compileDetector } from "../../src/detect/detect.js";
+import { parseCorpus, scoreCorpus } from "../../src/detect/score.js";
 
 const rows = parseCorpus(readFileSync(new URL("../fixtures/agent-commits.jsonl", import.meta.url), "utf8"));
 const detector = compileDetector();
@@ -74,15 +74,5 @@ describe("corpus", () => {
     const merges = score.unknown.filter((r) => !["454c2f4d0ee2", "935832028a98", "99bf23c5ff0f", "9584a7f29658", "cd95ce55bbb5", "abd199ef9ee2"].includes(r.sha.slice(0, 12)));
     expect(merges.length).toBe(18);
     for (const r of merges) expect(r.got).toEqual([]);
-  });
-
-  it("scans 10,000 commits well under a second", () => {
-    const commits = Array.from({ length: 10_000 }, (_, i) => rowToCommit(rows[i % rows.length]!));
-    const fresh = compileDetector();
-    for (const c of commits.slice(0, 500)) detectCommit(c, fresh);
-    const start = performance.now();
-    for (const c of commits) detectCommit(c, fresh);
-    // The bench measures about a quarter of a second; a shared 2-core machine gets slack.
-    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

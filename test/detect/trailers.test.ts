@@ -52,6 +52,7 @@ describe("trailerLines", () => {
   it("reads a 1 MB line of spaces in linear time", () => {
     const start = performance.now();
     read(`Fix\n\nAssisted-by: a${" ".repeat(1_000_000)}b\n${" x".repeat(100_000)}`);
-    expect(performance.now() - start).toBeLessThan(1000);
+    // A stall guard, not a speed test: a quadratic reading takes minutes on this input.
+    expect(performance.now() - start).toBeLessThan(3000);
   });
 });
