@@ -38,6 +38,12 @@ export function formatProblem(p: PolicyProblem | PolicyWarning): string {
   return `${where}: ${p.key ? `${p.key}: ` : ""}${p.message}`;
 }
 
+/** `file:line:column: warning: key: message`, as compilers print warnings. */
+export function formatWarning(w: PolicyWarning): string {
+  const where = [w.file, w.line, w.line !== undefined ? w.column : undefined].filter((x) => x !== undefined).join(":");
+  return `${where}: warning: ${w.key ? `${w.key}: ` : ""}${w.message}`;
+}
+
 type PathSegment = string | number;
 
 export function keyPathToString(path: readonly PropertyKey[]): string {
