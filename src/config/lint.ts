@@ -44,7 +44,7 @@ export function isKnownRuleId(id: string): boolean {
 /** The message for a rule id that is not in the catalog, with the nearest id when it is a near miss. */
 export function unknownRuleMessage(id: unknown): string {
   const near = typeof id === "string" ? closestKey(id, [...INFRA_RULE_IDS]) : undefined;
-  return `unknown rule id${near ? ` (did you mean ${near}?)` : ""}; the rule catalog is in ${RULE_CATALOG_DOC}`;
+  return `unknown rule id${near ? ` (did you mean ${near}?)` : ""}; the rule catalog is agentgate's ${RULE_CATALOG_DOC}`;
 }
 
 type Segment = string | number;

@@ -259,8 +259,10 @@ function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCoun
       return [base(safeKeyPath(path), at.offset, message)];
     }
     case "invalid_key": {
-      const inner = issue.issues[0]?.message ?? issue.message;
-      return [base(safeKeyPath(path), at.offset, `invalid key: ${inner}`)];
+      const first = issue.issues[0];
+      const inner = first?.message ?? issue.message;
+      // A refinement's message says what is wrong with the key already (an unknown rule id).
+      return [base(safeKeyPath(path), at.offset, first?.code === "custom" ? inner : `invalid key: ${inner}`)];
     }
     case "custom": {
       let message = issue.message;

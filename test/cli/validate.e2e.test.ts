@@ -68,8 +68,8 @@ describe("agentgate validate", () => {
     expect(r.code).toBe(1);
     expect(r.stdout.trim().split("\n")).toEqual([
       `${path}:3:13: paths[0].paths[0]: a leading / matches nothing: paths are relative to the repository root; write \`infra/**\``,
-      `${path}:7:5: infra.rules.TF-1: invalid key: unknown rule id (did you mean TF-01?); the rule catalog is in docs/rules.md`,
-      `${path}:9:7: infra.allow[0].rule: unknown rule id (did you mean TF-09?); the rule catalog is in docs/rules.md`,
+      `${path}:7:5: infra.rules.TF-1: unknown rule id (did you mean TF-01?); the rule catalog is agentgate's docs/rules.md`,
+      `${path}:9:7: infra.allow[0].rule: unknown rule id (did you mean TF-09?); the rule catalog is agentgate's docs/rules.md`,
     ]);
   });
 

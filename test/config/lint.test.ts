@@ -83,14 +83,14 @@ describe("policy mistakes: unknown rule ids are errors", () => {
         line: 3,
         column: 5,
         key: "infra.rules.TF-1",
-        message: "invalid key: unknown rule id (did you mean TF-01?); the rule catalog is in docs/rules.md",
+        message: "unknown rule id (did you mean TF-01?); the rule catalog is agentgate's docs/rules.md",
       },
     ]);
   });
 
   it("an id that is no near miss gets no suggestion", () => {
     const [p] = problemsOf("infra:\n  rules:\n    ZZZZ-999:\n      enabled: false\n");
-    expect(p).toMatchObject({ line: 3, key: "infra.rules.ZZZZ-999", message: "invalid key: unknown rule id; the rule catalog is in docs/rules.md" });
+    expect(p).toMatchObject({ line: 3, key: "infra.rules.ZZZZ-999", message: "unknown rule id; the rule catalog is agentgate's docs/rules.md" });
   });
 
   it("TF-99 is well-formed but not in the catalog", () => {
@@ -102,8 +102,8 @@ describe("policy mistakes: unknown rule ids are errors", () => {
   it("in infra.allow[].rule, without quoting the value", () => {
     const problems = problemsOf("infra:\n  allow:\n    - rule: '*'\n      reason: ok\n    - rule: db-02\n      reason: legacy\n    - rule: hunter2\n      reason: x\n");
     expect(problems).toEqual([
-      { kind: "invalid", file: FILE, line: 5, column: 7, key: "infra.allow[1].rule", message: "unknown rule id (did you mean DB-02?); the rule catalog is in docs/rules.md" },
-      { kind: "invalid", file: FILE, line: 7, column: 7, key: "infra.allow[2].rule", message: "unknown rule id; the rule catalog is in docs/rules.md" },
+      { kind: "invalid", file: FILE, line: 5, column: 7, key: "infra.allow[1].rule", message: "unknown rule id (did you mean DB-02?); the rule catalog is agentgate's docs/rules.md" },
+      { kind: "invalid", file: FILE, line: 7, column: 7, key: "infra.allow[2].rule", message: "unknown rule id; the rule catalog is agentgate's docs/rules.md" },
     ]);
   });
 
