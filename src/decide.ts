@@ -4,7 +4,7 @@
  */
 import { defaultPolicy, type Policy } from "./config/schema.js";
 import type { LoadedPolicy } from "./config/load.js";
-import { formatProblem } from "./config/parse.js";
+import { formatProblem, formatWarning } from "./config/parse.js";
 import { compileDetector, detectAgents, isMachineIdentity, type Detector } from "./detect/detect.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
@@ -126,6 +126,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     changesRequestedBy: verdict.changesRequestedBy,
     missing,
     problems: [...unreadable, ...facts.incomplete, ...invalid],
+    ...(loaded.warnings?.length ? { policyWarnings: loaded.warnings.map(formatWarning) } : {}),
     ...(facts.memory ? { memory: { record: memoryRecordOf(facts, current, detection) } } : {}),
   };
   return { ...decision, headline: headlineOf(decision) };

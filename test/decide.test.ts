@@ -82,3 +82,32 @@ describe("decide", () => {
     expect(d.headline).toBe("error: GitHub listed 2900 of the 3000 changed files");
   });
 });
+
+describe("decide: policy warnings", () => {
+  const text = "paths:\n  - name: infra\n    paths: [infra/**, '!infra/docs/**']\n    block: true\n";
+  const parsed = parsePolicy(text, ".agentgate.yml");
+  if (!parsed.ok) throw new Error("expected a valid policy");
+  const warned: LoadedPolicy = { policy: parsed.policy, problems: [], sources: [".agentgate.yml"], warnings: parsed.warnings };
+  const clean: LoadedPolicy = { ...warned, warnings: [] };
+
+  it("shows them in the check run's Policy section and never changes the state", async () => {
+    const { renderSummary } = await import("../src/report/markdown.js");
+    for (const input of [
+      { commits: [humanCommit] },
+      { author: { login: "dana", type: "User" }, commits: [claudeCommit], files: [dbRemoved] },
+      { author: { login: "dana", type: "User" }, commits: [claudeCommit], files: [file("src/app.ts")], reviews: [review("maria", "APPROVED"), review("max", "APPROVED")] },
+    ]) {
+      const d = decide(facts(input), warned);
+      const plain = decide(facts(input), clean);
+      expect(d.state).toBe(plain.state);
+      expect(d.missing).toEqual(plain.missing);
+      expect(d.policyWarnings).toEqual([
+        ".agentgate.yml:3:23: warning: paths[0].paths[1]: a leading ! is not a negation here: it matches names that start with !; list what to match instead",
+      ]);
+      const summary = renderSummary(d);
+      expect(summary).toContain("### Policy\n");
+      expect(summary).toContain(`- ${d.policyWarnings![0]}`);
+      expect(renderSummary(plain)).not.toContain("### Policy\n");
+    }
+  });
+});

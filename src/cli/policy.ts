@@ -23,6 +23,7 @@ export async function readPolicyFile(path: string): Promise<string> {
 export function policyFromText(text: string, label: string): LoadedPolicy {
   const parsed = parsePolicy(text, label);
   if (!parsed.ok) return { policy: null, problems: parsed.problems, sources: [label] };
+  const warnings = parsed.warnings.length ? { warnings: parsed.warnings } : {};
   if (typeof parsed.input._extends === "string") {
     return {
       policy: null,
@@ -35,9 +36,10 @@ export function policyFromText(text: string, label: string): LoadedPolicy {
         },
       ],
       sources: [label],
+      ...warnings,
     };
   }
-  return { policy: parsed.policy, problems: [], sources: [label] };
+  return { policy: parsed.policy, problems: [], sources: [label], ...warnings };
 }
 
 export function defaultsLoaded(): LoadedPolicy {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { formatProblem, type PolicyProblem } from "../config/parse.js";
+import { formatProblem, formatWarning, type PolicyProblem } from "../config/parse.js";
 import { PatternBudgetError } from "../config/pattern.js";
 import type { LoadedPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
@@ -27,11 +27,18 @@ export interface CliIo {
 /** Exit codes, documented in docs/cli.md. */
 export const EXIT = { ok: 0, rejected: 1, usage: 2 } as const;
 
-/** `validate --format json`, version 1: one entry per file, every problem with its place. */
+/** `validate --format json`, version 1: one entry per file, every problem with its place.
+ *  `warnings` (same shape as problems) was added in version 1: they never make a file invalid. */
 interface ValidationJson {
   version: 1;
   valid: boolean;
-  files: { file: string; valid: boolean; problems: Omit<PolicyProblem, "kind" | "file">[]; notes: string[] }[];
+  files: {
+    file: string;
+    valid: boolean;
+    problems: Omit<PolicyProblem, "kind" | "file">[];
+    notes: string[];
+    warnings: Omit<PolicyProblem, "kind" | "file">[];
+  }[];
 }
 
 async function validateCommand(files: string[], opts: { format: "text" | "json" }, io: CliIo): Promise<number> {
@@ -53,10 +60,21 @@ async function validateCommand(files: string[], opts: { format: "text" | "json" 
     const problems = loaded.problems.filter((p) => p.kind === "invalid");
     const notes = loaded.problems.length > problems.length ? ["its _extends base is checked when the App loads it"] : [];
     report.valid &&= problems.length === 0;
-    report.files.push({ file, valid: problems.length === 0, problems: problems.map(({ kind: _k, file: _f, ...where }) => where), notes });
+    const warnings = loaded.warnings ?? [];
+    report.files.push({
+      file,
+      valid: problems.length === 0,
+      problems: problems.map(({ kind: _k, file: _f, ...where }) => where),
+      notes,
+      warnings: warnings.map(({ file: _f, ...where }) => where),
+    });
     if (opts.format === "text") {
       if (problems.length) for (const p of problems) io.stdout(`${formatProblem(p)}\n`);
-      else io.stdout(`${file}: valid${notes.length ? ` (${notes.join("; ")})` : ""}\n`);
+      else {
+        const counted = warnings.length ? `${warnings.length} warning${warnings.length === 1 ? "" : "s"}` : "";
+        io.stdout(`${file}: valid${notes.length || counted ? ` (${[...notes, counted].filter(Boolean).join("; ")})` : ""}\n`);
+      }
+      for (const w of warnings) io.stdout(`${formatWarning(w)}\n`);
     }
   }
   if (opts.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -51,5 +51,6 @@ export function renderText(json: DecisionJson, messages: ReadonlyMap<string, str
     if (json.missing?.length) lines.push("missing:", ...json.missing.map((m) => `  - ${m}`));
   }
   if (json.problems.length) lines.push("", "problems:", ...json.problems.map((p) => `  - ${p}`));
+  if (json.policyWarnings?.length) lines.push("", "policy warnings:", ...json.policyWarnings.map((w) => `  - ${w}`));
   return `${lines.join("\n")}\n`;
 }

@@ -7,7 +7,7 @@
  */
 import { LRUCache } from "lru-cache";
 import { defaultPolicy, POLICY_PATHS, policySchema, type Policy } from "./schema.js";
-import { keyPathToString, parsePolicy, type ParseResult, type PolicyProblem } from "./parse.js";
+import { keyPathToString, parsePolicy, type ParseResult, type PolicyProblem, type PolicyWarning } from "./parse.js";
 
 export interface PolicyFile {
   text: string;
@@ -30,6 +30,8 @@ export interface LoadedPolicy {
   /** Paths of the repository under review that the policy was read from (the governing file and
    *  its `_extends` bases there): protected like the policy file. Absent = none. */
   extendsPaths?: string[];
+  /** Probable mistakes of a valid policy's files (in chain order): shown, never change a decision. Absent = none. */
+  warnings?: PolicyWarning[];
 }
 
 export interface LoadTarget {
@@ -187,6 +189,7 @@ interface Chain {
   /** The governing file first. */
   files: { found: Found; input: Record<string, unknown> }[];
   problems: PolicyProblem[];
+  warnings: PolicyWarning[];
   /** Every file read, valid or not. */
   labels: string[];
   /** Where each of `labels` is. */
@@ -205,7 +208,8 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
   const labels: string[] = [];
   const located: Located[] = [];
   const seen = new Set<string>();
-  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, labels, located });
+  const warnings: PolicyWarning[] = [];
+  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, warnings, labels, located });
   let current: Found | null = first;
   while (current) {
     const label = sourceLabel(current.at);
@@ -214,6 +218,7 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
     const parsed = parseCached(current.file, label);
     if (!parsed.ok) return fail(parsed.problems);
     files.push({ found: current, input: parsed.input });
+    warnings.push(...parsed.warnings);
     seen.add(`${current.at.owner}/${current.at.repo}:${current.at.path}`.toLowerCase());
 
     const spec = parsed.input._extends;
@@ -245,7 +250,7 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
     }
     current = next;
   }
-  return { files, problems: [], labels, located };
+  return { files, problems: [], warnings, labels, located };
 }
 
 /** The chain's files that live in the repository under review (any branch): what an agent's PR could edit. */
@@ -290,7 +295,7 @@ export async function loadPolicy(reader: PolicyReader, where: LoadTarget): Promi
     if (chain.problems.length) return { policy: null, problems: chain.problems, sources, extendsPaths };
     const result = policyOfChain(chain.files);
     if ("problem" in result) return { policy: null, problems: [result.problem], sources, extendsPaths };
-    return { policy: result.policy, problems: [], sources, extendsPaths };
+    return { policy: result.policy, problems: [], sources, extendsPaths, ...(chain.warnings.length ? { warnings: chain.warnings } : {}) };
   } catch (e) {
     if (e instanceof Unreadable) {
       return { policy: null, problems: [{ kind: "unreadable", file: e.label, message: e.reason }], sources: [] };

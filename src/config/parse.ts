@@ -3,8 +3,12 @@
  * file, line, column and key where it is, so that a user can fix them all in one go.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type ErrorCode, type Node } from "yaml";
+import { globWarning, pathGlobsOf } from "./lint.js";
 import { patternProblem } from "./pattern.js";
+import { closestKey } from "./suggest.js";
 import { z } from "zod";
+
+export { closestKey };
 import { policySchema, type Policy } from "./schema.js";
 
 export interface PolicyProblem {
@@ -18,17 +22,26 @@ export interface PolicyProblem {
   message: string;
 }
 
+/** Something in a valid file that is probably not what was meant: shown, never changes a decision. */
+export type PolicyWarning = Omit<PolicyProblem, "kind">;
+
 export type ParseResult =
   /** `input` is the file as written (before defaults): what `_extends` merges. */
-  | { ok: true; policy: Policy; input: Record<string, unknown> }
+  | { ok: true; policy: Policy; input: Record<string, unknown>; warnings: PolicyWarning[] }
   | { ok: false; problems: PolicyProblem[] };
 
 /** GitHub's contents API serves files up to 1 MB; a policy is a few hundred bytes. */
 export const MAX_POLICY_BYTES = 512 * 1024;
 
-export function formatProblem(p: PolicyProblem): string {
+export function formatProblem(p: PolicyProblem | PolicyWarning): string {
   const where = [p.file, p.line, p.line !== undefined ? p.column : undefined].filter((x) => x !== undefined).join(":");
   return `${where}: ${p.key ? `${p.key}: ` : ""}${p.message}`;
+}
+
+/** `file:line:column: warning: key: message`, as compilers print warnings. */
+export function formatWarning(w: PolicyWarning): string {
+  const where = [w.file, w.line, w.line !== undefined ? w.column : undefined].filter((x) => x !== undefined).join(":");
+  return `${where}: warning: ${w.key ? `${w.key}: ` : ""}${w.message}`;
 }
 
 type PathSegment = string | number;
@@ -124,31 +137,6 @@ function positionOf(lines: LineCounter, offset: number | undefined): Position | 
   if (offset === undefined) return undefined;
   const { line, col } = lines.linePos(offset);
   return { line, column: col };
-}
-
-/** Levenshtein distance, small inputs only: used to suggest the key the user probably meant. */
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function closestKey(unknown: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(unknown.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(unknown.length / 3)) ? best : undefined;
 }
 
 type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; additionalProperties?: JsonSchema | boolean };
@@ -271,8 +259,10 @@ function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCoun
       return [base(safeKeyPath(path), at.offset, message)];
     }
     case "invalid_key": {
-      const inner = issue.issues[0]?.message ?? issue.message;
-      return [base(safeKeyPath(path), at.offset, `invalid key: ${inner}`)];
+      const first = issue.issues[0];
+      const inner = first?.message ?? issue.message;
+      // A refinement's message says what is wrong with the key already (an unknown rule id).
+      return [base(safeKeyPath(path), at.offset, first?.code === "custom" ? inner : `invalid key: ${inner}`)];
     }
     case "custom": {
       let message = issue.message;
@@ -288,6 +278,18 @@ function problemsOfIssue(issue: z.core.$ZodIssue, doc: Document, lines: LineCoun
     default:
       return [base(safeKeyPath(path), at.offset, issue.message)];
   }
+}
+
+/** The warnings of a valid file, each at the glob it is about. */
+function warningsOf(input: Record<string, unknown>, doc: Document, lines: LineCounter, file: string): PolicyWarning[] {
+  const out: PolicyWarning[] = [];
+  for (const { path, glob, kind } of pathGlobsOf(input)) {
+    const message = globWarning(glob, kind);
+    if (!message) continue;
+    const key = safeKeyPath(path);
+    out.push({ file, ...positionOf(lines, locate(doc, path).offset), ...(key ? { key } : {}), message });
+  }
+  return out.sort((a, b) => byPosition({ kind: "invalid", ...a }, { kind: "invalid", ...b }));
 }
 
 /** In file order; problems without a line (about the whole file) last. */
@@ -376,5 +378,6 @@ export function parsePolicy(text: string, file: string): ParseResult {
   }
   if (problems.length) return { ok: false, problems: problems.sort(byPosition) };
   if (!parsed.success) throw new Error("unreachable");
-  return { ok: true, policy: parsed.data, input: input as Record<string, unknown> };
+  const written = input as Record<string, unknown>;
+  return { ok: true, policy: parsed.data, input: written, warnings: warningsOf(written, doc, lines, file) };
 }

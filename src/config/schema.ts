@@ -8,6 +8,7 @@
  * Every object is strict: an unknown key is an error, never silently ignored.
  */
 import { z } from "zod";
+import { globError, isKnownRuleId, unknownRuleMessage, type GlobKind } from "./lint.js";
 import { patternProblem } from "./pattern.js";
 
 export const POLICY_VERSION = 1;
@@ -19,7 +20,20 @@ const confidence = z.enum(["high", "medium", "low"]);
 const team = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "a team is written org/team-slug");
-const glob = z.string().min(1);
+/** A minimatch glob. A leading `/` (CODEOWNERS-style) is refused by the JSON Schema too, so editors flag it. */
+const globOf = (kind: GlobKind) =>
+  z
+    .string()
+    .min(1)
+    .regex(/^(?!\/)/, { error: () => globError("/", kind) })
+    .refine((s) => s.startsWith("/") || globError(s, kind) === undefined, { error: (iss) => globError(String(iss.input), kind) });
+const glob = globOf("path");
+/** A rule id of the catalog (src/rules/infra/catalog.ts, docs/rules.md). */
+const RULE_ID = /^[A-Z0-9]+-[0-9]+$/;
+const ruleId = z
+  .string()
+  .regex(RULE_ID, "a rule id looks like TF-01")
+  .refine((s) => !RULE_ID.test(s) || isKnownRuleId(s), { error: (iss) => unknownRuleMessage(iss.input) });
 const approvals = z.number().int().min(0).max(20);
 
 /** Matching is linear in pattern size times text size: both are bounded, and so is the number of
@@ -70,7 +84,7 @@ const agentsSection = z
     /** Regular expressions matched on co-author and other trailer lines. */
     trailers: z.array(pattern).max(MAX_POLICY_PATTERNS).default([]),
     /** Head-branch globs (minimatch), e.g. `ai/**`. */
-    branches: z.array(glob).default([]),
+    branches: z.array(globOf("branch")).default([]),
     /** PR labels that mark an agent PR. */
     labels: z.array(z.string().min(1)).default([]),
     /** Markers with full control of source, kind and confidence. */
@@ -144,7 +158,10 @@ const infraRuleSettings = z.strictObject({
 
 const allowEntry = z.strictObject({
   /** Rule id, e.g. `DB-01`, or `*`. */
-  rule: z.string().min(1),
+  rule: z
+    .string()
+    .min(1)
+    .refine((s) => s === "*" || isKnownRuleId(s), { error: (iss) => unknownRuleMessage(iss.input) }),
   /** Regular expression matched on the evidence line. */
   pattern: pattern.optional(),
   /** Globs of files it applies to. */
@@ -157,7 +174,7 @@ const infraSection = z
   .strictObject({
     enabled: z.boolean().default(true),
     /** Per-rule settings keyed by rule id (`TF-01`, ...). */
-    rules: z.record(z.string().regex(/^[A-Z0-9]+-[0-9]+$/, "a rule id looks like TF-01"), infraRuleSettings).default({}),
+    rules: z.record(ruleId, infraRuleSettings).default({}),
     /** Known-safe patterns, each with a reason. */
     allow: z.array(allowEntry).max(4 * MAX_POLICY_PATTERNS).default([]),
     /** Paths that are not deployed: findings there are capped at `note`. Replaces the defaults when set. */

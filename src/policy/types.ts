@@ -77,6 +77,8 @@ export interface Decision {
   problems: string[];
   /** Context added when publishing (e.g. other PRs sharing the head SHA, a forged status). */
   notes?: string[];
+  /** Probable mistakes in a valid policy (`file:line:column: warning: key: message`): shown, never change `state`. */
+  policyWarnings?: string[];
   /** What the check run on this head will remember (src/memory/), and the run found there before deciding. */
   memory?: DecisionMemory;
 }

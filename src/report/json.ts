@@ -19,6 +19,8 @@ export interface DecisionJson {
   findings: { rule: string; severity: string; file: string; line: number | null; message: string; evidence?: string; teams?: string[] }[];
   requirement: { applies: boolean; approvals: number; teams: string[]; blocked: boolean; reasons: string[] };
   problems: string[];
+  /** Probable mistakes in the (valid) policy; absent when none. They never change the decision. */
+  policyWarnings?: string[];
   /** explain only. */
   state?: string;
   headline?: string;
@@ -68,6 +70,7 @@ export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: 
       reasons: decision.requirement.reasons,
     },
     problems: decision.problems,
+    ...(decision.policyWarnings?.length ? { policyWarnings: decision.policyWarnings } : {}),
   };
   if (kind === "explain") {
     out.state = decision.state;

@@ -141,6 +141,9 @@ export function renderSummary(d: Decision): string {
     d.problems.length ? section("Problems", d.problems.map((p) => `- ${p}`)) : "",
     d.missing.length ? section("Still needed", d.missing.map((m) => `- ${m}`)) : "",
     d.requirement.blocked ? section("Blocked", d.requirement.reasons.filter((r) => r.includes("blocks")).map((r) => `- ${r}`)) : "",
+    d.policyWarnings?.length
+      ? section("Policy", ["The policy is valid, but these are probably not what was meant (they do not change the result):", "", ...d.policyWarnings.map((w) => `- ${w}`)])
+      : "",
     agentsSection(d),
     findingsSection(d),
     approvalsSection(d),

@@ -47,12 +47,52 @@ describe("agentgate validate", () => {
       version: 1,
       valid: false,
       files: [
-        { file: good, valid: true, problems: [], notes: [] },
+        { file: good, valid: true, problems: [], notes: [], warnings: [] },
         {
           file: bad,
           valid: false,
           problems: [{ line: 2, column: 3, key: "approvals.requird", message: 'unknown key "requird" (did you mean "required"?)' }],
           notes: [],
+          warnings: [],
+        },
+      ],
+    });
+  });
+
+  it("a CODEOWNERS-style leading / and unknown rule ids are errors with a hint: exit 1", () => {
+    const path = file(
+      "mistakes.yml",
+      "paths:\n  - name: infra\n    paths: [/infra/**]\n    block: true\ninfra:\n  rules:\n    TF-1: { severity: block }\n  allow:\n    - rule: TF-99\n      reason: known\n",
+    );
+    const r = agentgate(["validate", path]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `${path}:3:13: paths[0].paths[0]: a leading / matches nothing: paths are relative to the repository root; write \`infra/**\``,
+      `${path}:7:5: infra.rules.TF-1: unknown rule id (did you mean TF-01?); the rule catalog is agentgate's docs/rules.md`,
+      `${path}:9:7: infra.allow[0].rule: unknown rule id (did you mean TF-09?); the rule catalog is agentgate's docs/rules.md`,
+    ]);
+  });
+
+  it("prints warnings of a valid policy, which stays valid: exit 0, in text and in JSON", () => {
+    const path = file("warned.yml", "paths:\n  - name: infra\n    paths: [infra/**, '!infra/docs/**']\n    block: true\n");
+    const r = agentgate(["validate", path]);
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.stdout.trim().split("\n")).toEqual([
+      `${path}: valid (1 warning)`,
+      `${path}:3:23: warning: paths[0].paths[1]: a leading ! is not a negation here: it matches names that start with !; list what to match instead`,
+    ]);
+    const j = agentgate(["validate", "--format", "json", path]);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.stdout)).toEqual({
+      version: 1,
+      valid: true,
+      files: [
+        {
+          file: path,
+          valid: true,
+          problems: [],
+          notes: [],
+          warnings: [{ line: 3, column: 23, key: "paths[0].paths[1]", message: expect.stringContaining("not a negation") }],
         },
       ],
     });

@@ -312,3 +312,29 @@ describe("mergePolicyInputs and parseExtends", () => {
     expect(parseExtends("a b", { owner: "acme" })).toBeNull();
   });
 });
+
+describe("loadPolicy: policy mistakes and warnings", () => {
+  it("collects the warnings of every file of the _extends chain, each naming its file; they do not make it invalid", async () => {
+    const reader = new MemoryReader({
+      "acme/app@main:.agentgate.yml": "_extends: .github\nagents:\n  branches: ['!main']\n",
+      "acme/.github@:.agentgate.yml": "paths:\n  - name: infra\n    paths: ['infra\\\\*.tf']\n    block: true\n",
+    });
+    const loaded = await loadPolicy(reader, where);
+    expect(loaded.problems).toEqual([]);
+    expect(loaded.policy?.paths.map((p) => p.name)).toEqual(["infra"]);
+    expect(loaded.warnings?.map((w) => `${w.file}:${w.line} ${w.key}`)).toEqual([
+      "acme/app@main:.agentgate.yml:3 agents.branches[0]",
+      "acme/.github:.agentgate.yml:3 paths[0].paths[0]",
+    ]);
+  });
+
+  it("a leading / in a base is an error that names the base", async () => {
+    const reader = new MemoryReader({
+      "acme/app@main:.agentgate.yml": "_extends: .github\n",
+      "acme/.github@:.agentgate.yml": "paths:\n  - name: infra\n    paths: [/infra/**]\n    block: true\n",
+    });
+    const loaded = await loadPolicy(reader, where);
+    expect(loaded.policy).toBeNull();
+    expect(loaded.problems).toEqual([expect.objectContaining({ kind: "invalid", file: "acme/.github:.agentgate.yml", line: 3, key: "paths[0].paths[0]" })]);
+  });
+});

@@ -139,6 +139,28 @@ describe("the policy", () => {
     expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain("acme/app@main:.agentgate.yml:3:3: approvals: unknown key (allowed: required,");
   });
 
+  it("a CODEOWNERS-style leading / fails closed with the hint: the rule would have protected nothing", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "paths:\n  - name: terraform\n    paths: [/infra/**]\n    block: true\n" });
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    expect(statusOf(sim, number)?.state).toBe("failure");
+    expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain(
+      "acme/app@main:.agentgate.yml:3:13: paths[0].paths[0]: a leading / matches nothing: paths are relative to the repository root; write `infra/**`",
+    );
+  });
+
+  it("shows a policy warning in the check run's Policy section, and the gate decides as without it", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "approvals:\n  required: 1\ninfra:\n  docs_paths: ['!notes/**']\n" });
+    const { number } = await copilotPullRequest(sim, { "src/app.ts": "export const x = 1;\n" });
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    const summary = checkRunOf(sim, headOf(sim, number))?.output.summary ?? "";
+    expect(summary).toContain("### Policy");
+    expect(summary).toContain("acme/app@main:.agentgate.yml:4:16: warning: infra.docs_paths[0]: a leading ! is not a negation here");
+    await approve(number, people.maintainerA.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+  });
+
   it("requires an active member of a team for a protected path; a pending invitation does not count", async () => {
     const { sim } = stack;
     seedRepo(sim, {
