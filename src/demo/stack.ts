@@ -14,6 +14,8 @@ import { freePort } from "./net.js";
 
 export interface Stack {
   sim: GitHubSimulator;
+  /** Where the simulator sends webhooks to reach the app. */
+  webhookUrl: string;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
   stop(): Promise<void>;
@@ -55,9 +57,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   });
   await server.load(createAgentgate(opts.deadlines));
   const http = await server.start();
-  sim.setWebhookTarget(`http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`);
+  const webhookUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`;
+  sim.setWebhookTarget(webhookUrl);
   return {
     sim,
+    webhookUrl,
     logs,
     async stop() {
       await server.stop();

@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
 import agentgate, { createAgentgate } from "../index.js";
 import { createAppServer, InFlight, type Middleware } from "./http.js";
+import { catchUpFailedDeliveries } from "./catchup.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -89,6 +90,7 @@ export async function serve(settings: ServerSettings) {
     (m) => {
       middleware = m;
       log.info("ready for deliveries");
+      startCatchUp();
     },
     (e: unknown) => {
       log.error({ err: e }, "agentgate could not start Probot; exiting");
@@ -96,9 +98,26 @@ export async function serve(settings: ServerSettings) {
     },
   );
 
+  // Deliveries that failed (a restart, a crash, a network fault) are asked for again, once each.
+  const asked = new Set<string>();
+  let catchUpTimer: NodeJS.Timeout | undefined;
+  const catchUp = () =>
+    probot
+      .auth()
+      .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log }))
+      .catch((e: unknown) => log.warn({ err: e }, "could not list the App's failed deliveries"));
+  const startCatchUp = () => {
+    void catchUp();
+    if (settings.catchUpIntervalMs > 0) {
+      catchUpTimer = setInterval(() => void catchUp(), settings.catchUpIntervalMs);
+      catchUpTimer.unref();
+    }
+  };
+
   let stopping: Promise<void> | undefined;
   const stop = (signal: string) => {
     stopping ??= (async () => {
+      clearInterval(catchUpTimer);
       log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
       const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
       if (finished) log.info("every delivery in flight finished; exiting");

@@ -21,6 +21,8 @@ export interface ServerSettings {
   redisUrl?: string;
   /** How long SIGTERM waits for deliveries in flight before exiting. */
   shutdownGraceMs: number;
+  /** How often failed deliveries are asked for again (0: only at start). */
+  catchUpIntervalMs: number;
 }
 
 export type StartMode =
@@ -91,6 +93,8 @@ export function startMode(env: Env, readFile: (path: string) => string): StartMo
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push("PORT is not a port number");
   const grace = env.SHUTDOWN_GRACE_MS ? Number(env.SHUTDOWN_GRACE_MS) : 25_000;
   if (!Number.isFinite(grace) || grace < 0) problems.push("SHUTDOWN_GRACE_MS is not a number of milliseconds");
+  const catchUp = env.CATCHUP_INTERVAL_MS ? Number(env.CATCHUP_INTERVAL_MS) : 10 * 60_000;
+  if (!Number.isFinite(catchUp) || catchUp < 0) problems.push("CATCHUP_INTERVAL_MS is not a number of milliseconds");
   if (problems.length) return { mode: "refuse", problems };
 
   return {
@@ -106,6 +110,7 @@ export function startMode(env: Env, readFile: (path: string) => string): StartMo
       logLevel: env.LOG_LEVEL || "info",
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       shutdownGraceMs: grace,
+      catchUpIntervalMs: catchUp,
     },
   };
 }

@@ -138,6 +138,9 @@ export class GitHubSimulator {
     this.state = state;
     this.webhookUrl = opts.webhookUrl;
     this.api = new ApiServer(state, (s) => this.served(s));
+    state.redeliverAttempt = (attempt) => {
+      this.requestedRedeliveries.push(this.enqueue(() => this.post(attempt.guid, attempt.event, attempt.action ?? undefined, attempt.payload, true)));
+    };
     server.on("request", (req, res) => {
       this.api.handle(req, res).catch((e: unknown) => {
         res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
@@ -723,7 +726,15 @@ export class GitHubSimulator {
 
   /** The same delivery again: same id, same body (GitHub's "Redeliver"). */
   redeliver(delivery: Delivery): Promise<Delivery> {
-    return this.enqueue(() => this.post(delivery.id, delivery.event, delivery.action, delivery.payload));
+    return this.enqueue(() => this.post(delivery.id, delivery.event, delivery.action, delivery.payload, true));
+  }
+
+  /** Redeliveries asked for through `POST /app/hook/deliveries/{id}/attempts`, until they are done. */
+  private readonly requestedRedeliveries: Promise<Delivery>[] = [];
+
+  /** Wait for the redeliveries the app asked for (they run after GitHub's 202 answer). */
+  async settleRedeliveries(): Promise<Delivery[]> {
+    return Promise.all(this.requestedRedeliveries.splice(0));
   }
 
   deliver(event: string, payload: object): Promise<Delivery> {
@@ -847,7 +858,8 @@ export class GitHubSimulator {
     return next;
   }
 
-  private async post(id: string, event: string, action: string | undefined, body: string): Promise<Delivery> {
+  private async post(id: string, event: string, action: string | undefined, body: string, redelivery = false): Promise<Delivery> {
+    const started = Date.now();
     const requests: RequestLogEntry[] = [];
     const delivery: Delivery = { id, event, ...(action ? { action } : {}), status: 0, body: "", requests, payload: body };
     this.collecting = requests;
@@ -874,8 +886,32 @@ export class GitHubSimulator {
       this.collecting = undefined;
     }
     this.deliveries.push(delivery);
+    this.recordAttempt(delivery, body, redelivery, Date.now() - started);
     this.events.emit("delivery", delivery);
     return delivery;
+  }
+
+  private recordAttempt(delivery: Delivery, payload: string, redelivery: boolean, durationMs: number): void {
+    let parsed: { installation?: { id?: number }; repository?: { id?: number } } = {};
+    try {
+      parsed = JSON.parse(payload) as typeof parsed;
+    } catch {
+      // a payload a test hand-crafted: no installation or repository to name
+    }
+    const attempts = this.state.hookDeliveries;
+    attempts.push({
+      id: 90_000_001 + attempts.length,
+      guid: delivery.id,
+      deliveredAt: this.state.now(),
+      redelivery,
+      durationMs,
+      statusCode: delivery.status,
+      event: delivery.event,
+      action: delivery.action ?? null,
+      installationId: parsed.installation?.id ?? null,
+      repositoryId: parsed.repository?.id ?? null,
+      payload,
+    });
   }
 }
 

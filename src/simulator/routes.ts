@@ -152,6 +152,38 @@ function pullsOf(state: SimState, repo: SimRepo, filter: (p: PullState) => boole
 
 route("GET", "/app", "jwt", (state) => ok({ ...appJson(state.app, state.urls), installations_count: state.installations.size }));
 
+// The App's webhook deliveries, newest first; `cursor` is the id to continue below (GitHub's own
+// cursor is opaque; the app only passes back what the Link header gives it).
+route("GET", "/app/hook/deliveries", "jwt", (state, req) => {
+  const perPage = Math.min(Number(req.query.get("per_page") ?? 30) || 30, 100);
+  const cursor = Number(req.query.get("cursor") ?? Number.POSITIVE_INFINITY);
+  const newestFirst = [...state.hookDeliveries].reverse().filter((d) => d.id < cursor);
+  const page = newestFirst.slice(0, perPage);
+  const body = page.map((d) => ({
+    id: d.id,
+    guid: d.guid,
+    delivered_at: d.deliveredAt,
+    redelivery: d.redelivery,
+    duration: d.durationMs / 1000,
+    status: d.statusCode >= 200 && d.statusCode < 300 ? "OK" : d.statusCode === 0 ? "Couldn't connect" : "Invalid HTTP Response: " + d.statusCode,
+    status_code: d.statusCode,
+    event: d.event,
+    action: d.action,
+    installation_id: d.installationId,
+    repository_id: d.repositoryId,
+  }));
+  const more = newestFirst.length > page.length;
+  const next = `${state.urls.api}/app/hook/deliveries?per_page=${perPage}&cursor=${page[page.length - 1]?.id ?? 0}`;
+  return { status: 200, body, ...(more ? { headers: { link: `<${next}>; rel="next"` } } : {}) };
+});
+
+route("POST", "/app/hook/deliveries/{delivery_id}/attempts", "jwt", (state, _req, p) => {
+  const attempt = state.hookDeliveries.find((d) => d.id === Number(p.delivery_id));
+  if (!attempt) throw notFound("https://docs.github.com/rest/apps/webhooks#redeliver-a-delivery-for-an-app-webhook");
+  state.redeliverAttempt(attempt);
+  return { status: 202, body: {} };
+});
+
 route("GET", "/app/installations", "jwt", (state, req) =>
   paginated(req, state.urls.api, [...state.installations.values()].map((i) => installationJson(state, i))),
 );

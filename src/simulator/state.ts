@@ -34,6 +34,21 @@ export interface IssuedToken {
   expiresAt: number;
 }
 
+/** One attempt to deliver a webhook; a redelivery is a new attempt with the same guid. */
+export interface HookDeliveryState {
+  id: number;
+  guid: string;
+  deliveredAt: string;
+  redelivery: boolean;
+  durationMs: number;
+  statusCode: number;
+  event: string;
+  action: string | null;
+  installationId: number | null;
+  repositoryId: number | null;
+  payload: string;
+}
+
 export class SimState {
   readonly users = new Map<string, SimUser>(); // by lower-case login
   readonly repos = new Map<string, SimRepo>(); // by lower-case full name
@@ -46,6 +61,10 @@ export class SimState {
   /** Other GitHub Apps installed on the repositories (they post check runs of their own). */
   readonly otherApps = new Map<number, AppInfo>();
   readonly botUser: SimUser;
+  /** Every attempt to deliver a webhook, oldest first, as `GET /app/hook/deliveries` lists them. */
+  readonly hookDeliveries: HookDeliveryState[] = [];
+  /** Set by the simulator: deliver the attempt with this id again (GitHub's "Redeliver"). */
+  redeliverAttempt: (attempt: HookDeliveryState) => void = () => undefined;
   maxPatchBytes: number;
   private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001, event: 11000001 };
 

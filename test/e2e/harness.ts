@@ -36,6 +36,9 @@ export function stackPerTest(): Stack {
     get logs() {
       return now().logs;
     },
+    get webhookUrl() {
+      return now().webhookUrl;
+    },
     stop: () => now().stop(),
   };
 }

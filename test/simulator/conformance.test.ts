@@ -132,6 +132,9 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/nope`);
 
   await sim.rerequestCheckRun(REPO, runId, "maria");
+  const deliveries = await client.call("GET", "/app/hook/deliveries?per_page=2", undefined, { auth: `Bearer ${fakeJwt(1)}` });
+  await client.call("POST", `/app/hook/deliveries/${(deliveries.body as { id: number }[])[0]!.id}/attempts`, undefined, { auth: `Bearer ${fakeJwt(1)}` });
+  await sim.settleRedeliveries();
   await sim.rerequestCheckSuite(REPO, head, "maria");
   await sim.enqueueMergeGroup(REPO, [number]);
   await sim.closePullRequest(REPO, draft.number, "maria");
@@ -164,6 +167,8 @@ describe("REST answers match GitHub's OpenAPI description", () => {
     for (const t of [
       "GET /app",
       "GET /app/installations",
+      "GET /app/hook/deliveries",
+      "POST /app/hook/deliveries/{delivery_id}/attempts",
       "POST /app/installations/{installation_id}/access_tokens",
       "GET /repos/{owner}/{repo}/installation",
       "GET /installation/repositories",

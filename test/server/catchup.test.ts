@@ -1,0 +1,53 @@
+/**
+ * Catching up on failed deliveries, against the simulator's `GET /app/hook/deliveries` and
+ * `POST .../attempts`: a delivery the app never got is redelivered once, and then judged.
+ */
+import { describe, expect, it } from "@jest/globals";
+import { Octokit } from "@octokit/rest";
+import { catchUpFailedDeliveries, failedDeliveries, type DeliveryAttempt } from "../../src/server/catchup.js";
+import { freePort } from "../../src/demo/net.js";
+import { copilotPullRequest, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
+
+const attempt = (id: number, guid: string, status: number, redelivery = false): DeliveryAttempt => ({ id, guid, status_code: status, redelivery, event: "pull_request" });
+
+describe("which deliveries are redelivered", () => {
+  it("a delivery whose newest attempt failed, once; never one that succeeded later or was asked for already", () => {
+    const newestFirst = [attempt(5, "b", 200, true), attempt(4, "c", 502), attempt(3, "b", 0), attempt(2, "a", 500), attempt(1, "d", 200)];
+    expect(failedDeliveries(newestFirst, new Set()).map((a) => a.guid)).toEqual(["c", "a"]);
+    expect(failedDeliveries(newestFirst, new Set(["a"])).map((a) => a.guid)).toEqual(["c"]);
+  });
+});
+
+/** The App's JWT as the simulator reads it (it checks the issuer, not the signature). */
+function appJwt(appId: number): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const now = Math.floor(Date.now() / 1000);
+  return `${part({ alg: "RS256", typ: "JWT" })}.${part({ iss: appId, iat: now - 30, exp: now + 540 })}.c2ln`;
+}
+
+const stack = stackPerTest();
+
+describe("catching up", () => {
+  it("redelivers a pull_request the app never got, and the PR gets its status", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const reachable = stack.webhookUrl;
+    sim.setWebhookTarget(`http://127.0.0.1:${await freePort()}/api/github/webhooks`); // nobody listens
+    const { number } = await copilotPullRequest(sim, { "src/app.ts": "export const answer = 42;\n" });
+    expect(statusOf(sim, number)).toBeUndefined();
+
+    sim.setWebhookTarget(reachable);
+    const gh = new Octokit({ baseUrl: `${sim.url}/api/v3`, auth: appJwt(1) });
+    const asked = new Set<string>();
+    const first = await catchUpFailedDeliveries(gh, asked);
+    expect(first.redelivered.length).toBeGreaterThan(0);
+    await sim.settleRedeliveries();
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+
+    // Nothing is asked twice, and what succeeded since is not failed any more.
+    const second = await catchUpFailedDeliveries(gh, asked);
+    expect(second.redelivered).toEqual([]);
+    await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
+    expect(statusOf(sim, number)?.description).toBe("1/2 approvals · agent: copilot");
+  });
+});
