@@ -20,6 +20,7 @@ import { detectorFor, detectPullRequest } from "./decide.js";
 import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
+import type { RepositoryOrder } from "./runtime/order.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -204,6 +205,8 @@ export interface GateRun {
   onOutcome?: (outcome: GateState | "unpublished") => void;
   /** Told how long each pull request's evaluation (reading its facts and deciding) took. */
   onEvaluated?: (ms: number) => void;
+  /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
+  order?: RepositoryOrder;
 }
 
 /**
@@ -228,6 +231,12 @@ export function oneAtATime<T>(key: string, fn: () => Promise<T>, limitMs?: numbe
 
 const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase();
 
+/** A repository's turn: in this process, and across replicas when the run has a shared order. */
+function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<T> {
+  const key = queueKey(where);
+  return oneAtATime(key, () => (run.order ? run.order.run(key, fn) : fn()));
+}
+
 /** Open PRs whose head is this SHA (they share its status). */
 export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: string): Promise<number[]> {
   const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
@@ -239,7 +248,7 @@ export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: strin
  * evaluated too, so the status on the commit is the strictest of them all.
  */
 export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
-  return oneAtATime(queueKey(where), () => gatePullRequestsNow(run, where, numbers));
+  return inTurn(run, where, () => gatePullRequestsNow(run, where, numbers));
 }
 
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
@@ -348,7 +357,7 @@ export function queueBranchPullRequest(headRef: string): number | undefined {
  * strictest result is published; a group whose PRs cannot all be determined is an error.
  */
 export function gateMergeGroup(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
-  return oneAtATime(queueKey(where), () => gateMergeGroupNow(run, where, group));
+  return inTurn(run, where, () => gateMergeGroupNow(run, where, group));
 }
 
 async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
@@ -503,7 +512,7 @@ export function answerForgedStatus(
   forged: { sha: string; context: string; forger: string; state: string },
   watched: readonly string[],
 ): Promise<void> {
-  return oneAtATime(queueKey(where), () => answerForgedStatusNow(run, where, forged, watched));
+  return inTurn(run, where, () => answerForgedStatusNow(run, where, forged, watched));
 }
 
 async function answerForgedStatusNow(

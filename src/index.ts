@@ -8,7 +8,8 @@ import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
-import { observeDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import { observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import type { RepositoryOrder } from "./runtime/order.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -21,6 +22,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   conditional?: ConditionalCache;
   /** Told of every decision and evaluation (the server's metrics). */
   observer?: GateObserver;
+  /** The per-repository order shared with other replicas (Redis); absent: this process alone. */
+  order?: RepositoryOrder;
 };
 
 /**
@@ -29,7 +32,7 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
  */
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
-function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined): Probot {
+function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined, order: RepositoryOrder | undefined): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
   // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
@@ -45,6 +48,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
       }
       guardRequests(context.octokit);
       if (observer) observeDelivery(context, observer);
+      if (order) orderDelivery(context, order);
       // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
       useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
       await handler(context);
@@ -58,7 +62,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, ...limits } = options;
+    const { conditional, observer, order, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -81,7 +85,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer);
+    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer, order);
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

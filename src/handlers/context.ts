@@ -6,6 +6,7 @@ import type { Octokit } from "@octokit/rest";
 import type { Context } from "probot";
 import type { GateRun, Logger, PayloadHint } from "../gate.js";
 import type { GateState } from "../policy/types.js";
+import type { RepositoryOrder } from "../runtime/order.js";
 import type { AppIdentity } from "../publish.js";
 
 export type WhoAmI = () => Promise<AppIdentity>;
@@ -18,9 +19,15 @@ export interface GateObserver {
   evaluated(ms: number): void;
 }
 const observers = new WeakMap<object, GateObserver>();
+const orders = new WeakMap<object, RepositoryOrder>();
 
 export function observeDelivery(context: object, observer: GateObserver): void {
   observers.set(context, observer);
+}
+
+/** The order replicas share (Redis), for this delivery's gate runs. */
+export function orderDelivery(context: object, order: RepositoryOrder): void {
+  orders.set(context, order);
 }
 
 /** What the gate published while handling this delivery: a state per decision, or "unpublished". */
@@ -47,6 +54,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
       if (o !== "unpublished") observers.get(context)?.decision(o);
     },
     onEvaluated: (ms) => observers.get(context)?.evaluated(ms),
+    ...(orders.has(context) ? { order: orders.get(context)! } : {}),
     ...extra,
   };
 }

@@ -9,6 +9,9 @@ import { pino } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
 import agentgate, { createAgentgate } from "../index.js";
 import { createAppServer, InFlight, type Middleware } from "./http.js";
+import { Redis } from "ioredis";
+import { deadlines } from "../deadlines.js";
+import { RedisOrder } from "../runtime/order.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -80,7 +83,12 @@ export async function serve(settings: ServerSettings) {
   const address = await server.listen(settings.port, settings.host);
   log.info({ host: address.address, port: address.port, webhookPath: settings.webhookPath }, "agentgate is listening");
   // Listening first: while Probot waits for Redis, /readyz can say so and deliveries get 503.
+  // With Redis, replicas share each repository's turn: an older evaluation never publishes after a
+  // newer one on any replica. The lease outlives a turn (deadlines.turnLimitMs fences overruns).
+  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
+  redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const app = createAgentgate({
+    ...(redis ? { order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }) } : {}),
     observer: {
       decision: (state) => metrics.decisions.inc({ state }),
       evaluated: (ms) => metrics.evaluationSeconds.observe(ms / 1000),
@@ -120,6 +128,7 @@ export async function serve(settings: ServerSettings) {
       clearInterval(catchUpTimer);
       log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
       const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
+      redis?.disconnect();
       if (finished) log.info("every delivery in flight finished; exiting");
       else log.warn({ abandoned }, "deliveries still running at the end of the grace period; GitHub shows them as failed, redeliver them");
       process.exit(0);

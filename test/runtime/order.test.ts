@@ -1,0 +1,99 @@
+/**
+ * The per-repository order shared by replicas, against a real redis-server (the Debian package;
+ * .ci/run installs it when missing): two "replicas" with their own clients never run one
+ * repository's turns at once, other repositories are not held up, and a dead holder's lease ends.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { Redis } from "ioredis";
+import { freePort } from "../../src/demo/net.js";
+import { RedisOrder, TurnUnavailableError } from "../../src/runtime/order.js";
+
+let server: ChildProcess;
+let port: number;
+const clients: Redis[] = [];
+const client = () => {
+  const c = new Redis({ port, host: "127.0.0.1", lazyConnect: false, maxRetriesPerRequest: 1 });
+  clients.push(c);
+  return c;
+};
+
+beforeAll(async () => {
+  if (spawnSync("redis-server", ["--version"]).status !== 0) throw new Error("redis-server is not installed (Debian package redis-server; .ci/run installs it)");
+  port = await freePort();
+  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  for (let i = 0; i < 50; i++) {
+    const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      return;
+    } catch {
+      probe.disconnect();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error("redis-server did not start");
+}, 20_000);
+
+afterAll(() => {
+  for (const c of clients) c.disconnect();
+  server?.kill();
+});
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("the order replicas share through Redis", () => {
+  it("never runs two turns of one repository at once, across replicas", async () => {
+    const a = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 10_000, pollMs: 5 });
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 10_000, pollMs: 5 });
+    let inside = 0;
+    let most = 0;
+    const log: string[] = [];
+    const turn = (order: RedisOrder, name: string) =>
+      order.run("acme/app", async () => {
+        inside++;
+        most = Math.max(most, inside);
+        log.push(`${name} in`);
+        await tick(20);
+        log.push(`${name} out`);
+        inside--;
+      });
+    await Promise.all([turn(a, "a1"), turn(b, "b1"), turn(a, "a2"), turn(b, "b2")]);
+    expect(most).toBe(1);
+    for (let i = 0; i < log.length; i += 2) expect(log[i + 1]).toBe(log[i]!.replace("in", "out"));
+  });
+
+  it("does not hold another repository back", async () => {
+    const a = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 10_000, pollMs: 5 });
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 10_000, pollMs: 5 });
+    let release!: () => void;
+    const held = a.run("acme/one", () => new Promise<void>((r) => (release = r)));
+    const other = await b.run("acme/two", async () => "done");
+    expect(other).toBe("done");
+    release();
+    await held;
+  });
+
+  it("gives the turn back when a delivery fails, and ends a dead replica's lease", async () => {
+    const a = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 2_000, pollMs: 5 });
+    await expect(a.run("acme/fails", async () => Promise.reject(new Error("GitHub is down")))).rejects.toThrow("GitHub is down");
+    expect(await a.run("acme/fails", async () => "again")).toBe("again");
+
+    // A replica that took the turn and died: its lease ends, then the others go on.
+    const dead = client();
+    await dead.set("agentgate:turn:acme/dead", "someone", "PX", 300, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 5_000, pollMs: 20 });
+    expect(await b.run("acme/dead", async () => "after the lease")).toBe("after the lease");
+  });
+
+  it("fails a delivery that cannot get the turn in time, rather than running it without", async () => {
+    const holder = client();
+    await holder.set("agentgate:turn:acme/busy", "someone", "PX", 5_000, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 200, pollMs: 20 });
+    let ran = false;
+    await expect(b.run("acme/busy", async () => void (ran = true))).rejects.toBeInstanceOf(TurnUnavailableError);
+    expect(ran).toBe(false);
+  });
+});
