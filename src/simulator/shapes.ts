@@ -367,7 +367,8 @@ export const APP_EVENTS = [
   "pull_request_review",
   "push",
   "status",
-  "deployment_protection_rule",
+  // Also `deployment_protection_rule` (app.yml): left out here because GitHub's webhook schemas
+  // (@octokit/webhooks-schemas) do not list it among an installation's events yet.
 ];
 
 export const APP_PERMISSIONS: Record<string, string> = {
