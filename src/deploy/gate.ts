@@ -11,7 +11,7 @@ import { formatProblem } from "../config/parse.js";
 import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
 import { githubPolicyReader } from "../facts/github.js";
-import { commitRoutes, deploymentRange, lastSuccessfulDeployment, reasonOf } from "../facts/deployment.js";
+import { commitRoutes, deployRecordName, deploymentRange, lastSuccessfulDeployment, reasonOf } from "../facts/deployment.js";
 import { defaultEnvironmentRule, deploymentComment, environmentRuleFor, judgeDeployment, type DeploymentJudgment } from "./judge.js";
 
 export interface DeploymentRequest {
@@ -47,7 +47,7 @@ export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest
   const rule = environmentRuleFor(policy, req.environment) ?? defaultEnvironmentRule();
   try {
     if (!/^[0-9a-f]{40}$/i.test(req.sha)) throw new Error("the deployment names no commit SHA");
-    const since = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId);
+    const since = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId, appId);
     const range = await deploymentRange(gh, where, req.sha, since, rule.max_commits);
     const routes = range.problems.length ? {} : await commitRoutes(gh, where, range.commits, appId);
     return judgeDeployment({ ...facts, commits: range.commits, routes, problems: range.problems, ...(range.since ? { since: range.since } : {}) }, policy, detector);
@@ -65,5 +65,23 @@ export async function answerDeployment(gh: Octokit, req: DeploymentRequest, j: D
     environment_name: req.environment,
     state: j.state,
     comment: deploymentComment(j),
+  });
+}
+
+/**
+ * After an approval: agentgate's own check run on the deployed commit, so the next deployment's range
+ * starts here (see deployRecordName). Best effort: without it the next range is longer, never shorter.
+ */
+export async function recordApproval(gh: Octokit, req: DeploymentRequest, j: DeploymentJudgment): Promise<void> {
+  if (j.state !== "approved") return;
+  await gh.rest.checks.create({
+    owner: req.owner,
+    repo: req.repo,
+    name: deployRecordName(req.environment),
+    head_sha: req.sha,
+    status: "completed",
+    conclusion: "success",
+    external_id: `deployment:${req.deploymentId}`,
+    output: { title: `Deployment to ${req.environment} approved`.slice(0, 255), summary: deploymentComment(j) },
   });
 }

@@ -20,6 +20,16 @@ import type { CommitFacts } from "./types.js";
 /** Earlier deployments whose statuses are read to find the last successful one. */
 export const DEPLOYMENTS_READ = 10;
 
+/**
+ * The check run agentgate leaves on a commit it approved a deployment of. Deployment statuses can be
+ * posted by anyone with deployments: write (an agent too), so a "success" alone does not start the
+ * range: only a deployment agentgate approved, which only this App's check run can tell.
+ */
+const DEPLOY_RECORD_PREFIX = "agentgate deploy: ";
+export function deployRecordName(environment: string): string {
+  return `${DEPLOY_RECORD_PREFIX}${environment}`.slice(0, 100);
+}
+
 interface Where {
   owner: string;
   repo: string;
@@ -39,17 +49,20 @@ export function reasonOf(e: unknown): string {
 const SHA = /^[0-9a-f]{40}$/i;
 
 /**
- * The SHA of the environment's newest earlier deployment that succeeded (undefined: none among the
- * latest DEPLOYMENTS_READ, so the whole history is judged, which is stricter). Throws when GitHub fails.
+ * The SHA of the environment's newest earlier deployment that succeeded and that agentgate approved
+ * (undefined: none among the latest DEPLOYMENTS_READ, so the whole history is judged, which is
+ * stricter). Throws when GitHub fails.
  */
-export async function lastSuccessfulDeployment(gh: Octokit, where: Where, environment: string, currentId: number): Promise<string | undefined> {
+export async function lastSuccessfulDeployment(gh: Octokit, where: Where, environment: string, currentId: number, appId: number): Promise<string | undefined> {
   const { data } = await gh.rest.repos.listDeployments({ ...where, environment, per_page: 30 });
   if (!Array.isArray(data)) throw new Error("GitHub's list of deployments is malformed");
   const earlier = data.filter((d) => d.id !== currentId && d.environment === environment).slice(0, DEPLOYMENTS_READ);
   for (const d of earlier) {
     const { data: statuses } = await gh.rest.repos.listDeploymentStatuses({ ...where, deployment_id: d.id, per_page: 100 });
     if (!Array.isArray(statuses)) throw new Error(`GitHub's statuses of deployment ${d.id} are malformed`);
-    if (statuses.some((s) => s.state === "success") && typeof d.sha === "string" && SHA.test(d.sha)) return d.sha.toLowerCase();
+    if (!statuses.some((s) => s.state === "success") || typeof d.sha !== "string" || !SHA.test(d.sha)) continue;
+    const runs = await ownCheckRuns(gh, where, d.sha, appId);
+    if (runs.some((r) => r.name === deployRecordName(environment) && r.status === "completed" && r.conclusion === "success")) return d.sha.toLowerCase();
   }
   return undefined;
 }
@@ -141,7 +154,8 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
         const merged = !!p.merged_at;
         if (!SHA.test(headSha)) throw new Error(`GitHub names no head commit for #${p.number}`);
         // Only a merged PR can have brought the commit: an open one's runs are not read.
-        const runs = merged ? await ownCheckRuns(gh, where, headSha, appId) : [];
+        // The deploy gate's own records say nothing about the pull request.
+        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX)) : [];
         return {
           number: p.number,
           merged,

@@ -3,7 +3,7 @@
  * rule of an environment, whether a deployment may go ahead (see src/deploy/).
  */
 import type { Probot } from "probot";
-import { answerDeployment, judgeDeploymentRequest, runIdOf, type DeploymentRequest } from "../deploy/gate.js";
+import { answerDeployment, judgeDeploymentRequest, recordApproval, runIdOf, type DeploymentRequest } from "../deploy/gate.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
 
 interface RequestedPayload {
@@ -40,6 +40,9 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
     const judgment = await judgeDeploymentRequest(run.gh, req, self.appId);
     await answerDeployment(run.gh, req, judgment);
     run.onOutcome?.(judgment.state === "approved" ? "success" : "failure");
+    await recordApproval(run.gh, req, judgment).catch((e: unknown) =>
+      run.log.warn({ err: e, sha: req.sha }, "could not record the approval: the next deployment judges from further back"),
+    );
     run.log.info(
       {
         repo: `${where.owner}/${where.repo}`,

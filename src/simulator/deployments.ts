@@ -59,6 +59,7 @@ export interface RepoDeployments {
   answers: ProtectionAnswer[];
 }
 
+const ACTIONS_BOT = "github-actions[bot]";
 const byRepo = new WeakMap<SimRepo, RepoDeployments>();
 let nextIds = { deployment: 12000001, status: 13000001, run: 14000001, environment: 15000001 };
 
@@ -199,11 +200,12 @@ route("POST", "/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection
     at: state.now(),
   });
   // The job goes ahead (and deploys) or fails; the workflow's token posts these statuses.
+  if (!state.user(ACTIONS_BOT)) state.addUser({ login: ACTIONS_BOT, type: "Bot" });
   if (body.state === "approved") {
-    addDeploymentStatus(state, d, "in_progress", "github-actions[bot]");
-    addDeploymentStatus(state, d, "success", "github-actions[bot]");
+    addDeploymentStatus(state, d, "in_progress", ACTIONS_BOT);
+    addDeploymentStatus(state, d, "success", ACTIONS_BOT);
   } else if (body.state === "rejected") {
-    addDeploymentStatus(state, d, "failure", "github-actions[bot]", "rejected by a deployment protection rule");
+    addDeploymentStatus(state, d, "failure", ACTIONS_BOT, "rejected by a deployment protection rule");
   }
   return ok(undefined, 204);
 });

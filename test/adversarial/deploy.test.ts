@@ -116,26 +116,40 @@ describe("the deploy gate", () => {
   attack("c14", "an agent commit pushed after the last successful deployment is judged", async () => {
     const { sim } = stack;
     seedRepo(sim);
-    sim.addDeployment(REPO, { environment: "production", ref: "main", creator: people.maintainerA.login });
+    expect((await deploy()).answer?.state).toBe("approved");
     await sim.push(REPO, "main", { files: SRC_CHANGE, message: "Bump the answer", author: copilot.commitIdentity });
     const { answer } = await deploy();
     expect(answer?.state).toBe("rejected");
     expect(answer?.comment).toContain(`${sim.branchHead(REPO, "main")!.slice(0, 7)} (copilot): pushed straight to main`);
   });
 
-  control("c14", "what the last successful deployment shipped is not judged again", async () => {
+  control("c14", "what the last deployment agentgate approved shipped is not judged again", async () => {
     const { sim } = stack;
     seedRepo(sim);
-    await sim.push(REPO, "main", { files: SRC_CHANGE, message: "Bump the answer", author: copilot.commitIdentity });
+    const number = await approvedAgentPullRequest();
+    await sim.mergePullRequest(REPO, number, { by: people.maintainerA.login });
+    expect((await deploy()).answer?.state).toBe("approved");
     const shipped = sim.branchHead(REPO, "main")!;
-    // Deployed before agentgate guarded the environment; a failed attempt since does not move the baseline.
-    sim.addDeployment(REPO, { environment: "production", sha: shipped, creator: people.maintainerA.login });
     await sim.push(REPO, "main", { files: { "README.md": "# app!\n" }, message: "Docs", author: people.maintainerB });
+    // A failed attempt since does not move the start of the range.
     sim.addDeployment(REPO, { environment: "production", ref: "main", creator: people.maintainerA.login, state: "failure" });
 
     const { answer } = await deploy();
     expect(answer?.state).toBe("approved");
     expect(answer?.comment).toContain(`1 commit(s) since the last successful deployment (${shipped.slice(0, 7)})`);
+    expect(sim.checkRuns(REPO, shipped).find((r) => r.name === "agentgate deploy: production")).toMatchObject({ conclusion: "success" });
+  });
+
+  attack("c14", "a deployment status of success that agentgate did not approve does not move the range", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    await sim.push(REPO, "main", { files: SRC_CHANGE, message: "Bump the answer", author: copilot.commitIdentity });
+    const pushed = sim.branchHead(REPO, "main")!;
+    // Anyone with deployments: write (an agent's token) can create a deployment and mark it a success.
+    sim.addDeployment(REPO, { environment: "production", sha: pushed, creator: copilot.login });
+    const { answer } = await deploy();
+    expect(answer?.state).toBe("rejected");
+    expect(answer?.comment).toContain(`${pushed.slice(0, 7)} (copilot): pushed straight to main`);
   });
 
   attack("c14", "more commits than max_commits are rejected unread", async () => {
