@@ -200,7 +200,7 @@ route("POST", "/repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection
     at: state.now(),
   });
   // The job goes ahead (and deploys) or fails; the workflow's token posts these statuses.
-  if (!state.user(ACTIONS_BOT)) state.addUser({ login: ACTIONS_BOT, type: "Bot" });
+  if (!state.user(ACTIONS_BOT)) state.addUser({ login: ACTIONS_BOT, type: "Bot", htmlUrl: `${state.urls.html}/apps/github-actions` });
   if (body.state === "approved") {
     addDeploymentStatus(state, d, "in_progress", ACTIONS_BOT);
     addDeploymentStatus(state, d, "success", ACTIONS_BOT);
