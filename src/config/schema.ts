@@ -189,6 +189,8 @@ const environmentRule = z.strictObject({
   allow_agent_deployers: z.boolean().default(false),
   /** Reject (fail closed) when a deployment brings more commits than this since the last successful one. */
   max_commits: z.number().int().min(1).max(DEPLOY_MAX_COMMITS_CAP).default(DEPLOY_MAX_COMMITS_DEFAULT),
+  /** Until agentgate has approved a deployment there, judge only the commits after this one (a full SHA). */
+  since: z.string().regex(/^[0-9a-f]{40}$/i, "a full 40-character commit SHA").optional(),
 });
 
 export const policySchema = z.strictObject({

@@ -47,10 +47,17 @@ export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest
   const rule = environmentRuleFor(policy, req.environment) ?? defaultEnvironmentRule();
   try {
     if (!/^[0-9a-f]{40}$/i.test(req.sha)) throw new Error("the deployment names no commit SHA");
-    const since = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId, appId);
+    // Without a deployment agentgate approved, the policy may name where judging starts (adoption).
+    const approved = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId, appId);
+    const since = approved ?? rule.since?.toLowerCase();
     const range = await deploymentRange(gh, where, req.sha, since, rule.max_commits);
     const routes = range.problems.length ? {} : await commitRoutes(gh, where, range.commits, appId);
-    return judgeDeployment({ ...facts, commits: range.commits, routes, problems: range.problems, ...(range.since ? { since: range.since } : {}) }, policy, detector);
+    const sinceFrom = approved ? ("deployment" as const) : ("policy" as const);
+    return judgeDeployment(
+      { ...facts, commits: range.commits, routes, problems: range.problems, ...(range.since ? { since: range.since, sinceFrom } : {}) },
+      policy,
+      detector,
+    );
   } catch (e) {
     return judgeDeployment({ ...facts, problems: [`could not read what the deployment brings: ${reasonOf(e)}`] }, policy, detector);
   }

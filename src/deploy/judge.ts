@@ -48,6 +48,8 @@ export interface DeploymentFacts {
   sender: { login: string; type: string };
   /** The last successful deployment's SHA the range starts after; absent: the whole history. */
   since?: string;
+  /** Where `since` came from: a deployment agentgate approved (default), or the policy's `since`. */
+  sinceFrom?: "deployment" | "policy";
   /** The commits the deployment brings, newest first or any order. */
   commits: readonly CommitFacts[];
   /** By commit SHA. A commit without an entry was not looked up: it rejects. */
@@ -74,6 +76,7 @@ export interface DeploymentJudgment {
   passedCommits: { sha: string; pr: number }[];
   commitCount: number;
   since?: string;
+  sinceFrom?: "deployment" | "policy";
 }
 
 /** The defaults apply to an environment no rule names. */
@@ -148,7 +151,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     rejectedCommits,
     passedCommits,
     commitCount: facts.commits.length,
-    ...(facts.since ? { since: facts.since } : {}),
+    ...(facts.since ? { since: facts.since, sinceFrom: facts.sinceFrom ?? "deployment" } : {}),
   };
 }
 
@@ -156,7 +159,11 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
 export const DEPLOY_COMMENT_MAX = 1024;
 
 export function deploymentComment(j: DeploymentJudgment): string {
-  const range = j.since ? `${j.commitCount} commit(s) since the last successful deployment (${short(j.since)})` : `${j.commitCount} commit(s) (no successful deployment before)`;
+  const range = !j.since
+    ? `${j.commitCount} commit(s) (no deployment agentgate approved before)`
+    : j.sinceFrom === "policy"
+      ? `${j.commitCount} commit(s) since ${short(j.since)} (the policy's \`since\`)`
+      : `${j.commitCount} commit(s) since the last successful deployment (${short(j.since)})`;
   if (j.state === "approved") {
     const prs = [...new Set(j.passedCommits.map((p) => p.pr))].sort((a, b) => a - b);
     const agentLine = prs.length

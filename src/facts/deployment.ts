@@ -2,11 +2,12 @@
  * What the deploy gate reads from GitHub (see deploy/judge.ts for what it decides from it).
  *
  * Costs per deployment answer (REST requests): 1 list of the environment's deployments + 1 status
- * list per earlier deployment until a successful one (at most DEPLOYMENTS_READ) + ⌈n/100⌉ pages of
+ * list per earlier deployment until one agentgate approved (at most DEPLOYMENTS_READ), + 1 check-run
+ * list for each of them that succeeded + ⌈n/100⌉ pages of
  * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
  * 1 per commit (the pull requests that brought it) + 1 per distinct merged pull request (agentgate's
  * own check runs on its head) + the policy on the default branch (cached a minute) + 1 write (the
- * answer).
+ * answer) + 1 write on an approval (the record, see deployRecordName).
  *
  * Fails closed: a failed read becomes a problem or an `unread` route, which rejects.
  */
@@ -16,6 +17,9 @@ import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/
 import { commitFromRest, type RestCommit } from "./rest.js";
 import { ownCheckRuns } from "./memory.js";
 import type { CommitFacts } from "./types.js";
+
+/** Commits whose pull requests are looked up at once. */
+export const LOOKUP_CONCURRENCY = 4;
 
 /** Earlier deployments whose statuses are read to find the last successful one. */
 export const DEPLOYMENTS_READ = 10;
@@ -76,7 +80,7 @@ export interface Range {
 /** The commits `sha` brings since `since` (compare), or its whole history; at most `max`, else a problem. */
 export async function deploymentRange(gh: Octokit, where: Where, sha: string, since: string | undefined, max: number): Promise<Range> {
   const tooMany = (n: number | string) =>
-    `the deployment brings ${n} commits${since ? ` since ${since.slice(0, 7)}` : " (no successful deployment before)"}; agentgate judges at most ${max} (environments[].max_commits)`;
+    `the deployment brings ${n} commits${since ? ` since ${since.slice(0, 7)}` : " (no deployment agentgate approved before)"}; agentgate judges at most ${max} (environments[].max_commits, or environments[].since to start later)`;
   if (since) {
     try {
       const commits: RestCommit[] = [];
@@ -176,7 +180,7 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
     }
     return known;
   };
-  for (const c of commits) {
+  const lookUp = async (c: CommitFacts) => {
     try {
       const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: c.sha, per_page: 100 });
       if (!Array.isArray(data)) throw new Error(`GitHub's pull requests of ${c.sha.slice(0, 7)} are malformed`);
@@ -186,6 +190,13 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
     } catch (e) {
       routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
     }
-  }
+  };
+  // A few at a time: hundreds of commits answer in seconds, far below GitHub's 100 concurrent requests.
+  const queue = [...commits];
+  await Promise.all(
+    Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) await lookUp(c);
+    }),
+  );
   return routes;
 }

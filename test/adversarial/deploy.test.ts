@@ -158,6 +158,21 @@ describe("the deploy gate", () => {
     for (let i = 0; i < 3; i++) await sim.push(REPO, "main", { files: { [`n${i}.txt`]: `${i}\n` }, message: `n${i}`, author: people.maintainerA });
     const { answer } = await deploy();
     expect(answer?.state).toBe("rejected");
-    expect(answer?.comment).toContain("agentgate judges at most 3 (environments[].max_commits)");
+    expect(answer?.comment).toContain("agentgate judges at most 3 (environments[].max_commits, or environments[].since to start later)");
+  });
+
+  control("c14", "a long history before agentgate guarded the environment: the policy's since starts the range", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    for (let i = 0; i < 3; i++) await sim.push(REPO, "main", { files: { [`n${i}.txt`]: `${i}\n` }, message: `n${i}`, author: people.maintainerA });
+    const start = sim.branchHead(REPO, "main")!;
+    await sim.push(REPO, "main", {
+      files: { ".agentgate.yml": `environments:\n  - name: production\n    max_commits: 3\n    since: "${start}"\n` },
+      message: "Guard production",
+      author: people.maintainerA,
+    });
+    const { answer } = await deploy();
+    expect(answer?.state).toBe("approved");
+    expect(answer?.comment).toContain(`1 commit(s) since ${start.slice(0, 7)} (the policy's \`since\`)`);
   });
 });
