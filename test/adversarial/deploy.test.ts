@@ -152,6 +152,14 @@ describe("the deploy gate", () => {
     expect(answer?.comment).toContain(`${pushed.slice(0, 7)} (copilot): pushed straight to main`);
   });
 
+  attack("c14", "a policy on the default branch that cannot be used rejects, naming the problem", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "environments:\n  - name: production\n    allow_agent_deployer: true\n" });
+    const { answer } = await deploy("production", copilot.login);
+    expect(answer?.state).toBe("rejected");
+    expect(answer?.comment).toMatch(/the policy on main cannot be used: .*allow_agent_deployer/);
+  });
+
   attack("c14", "more commits than max_commits are rejected unread", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": 'environments:\n  - name: production\n    max_commits: 3\n' });
