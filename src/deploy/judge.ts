@@ -38,8 +38,12 @@ export interface PullRoute {
   memory: Remembered;
 }
 
-/** How one commit reached the branch, as GitHub tells. */
-export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[] } | { kind: "unread"; reason: string };
+/**
+ * How one commit reached the branch, as GitHub tells. `remembered`: no merged PR brought it, and
+ * agentgate's own check runs on the commit itself remember it agent-written (it was the head of an
+ * agent PR that was closed, or whose branch was pushed to the base by hand).
+ */
+export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean } | { kind: "unread"; reason: string };
 
 export interface DeploymentFacts {
   environment: string;
@@ -130,6 +134,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     const route = facts.routes[c.sha] ?? { kind: "unread" as const, reason: "it was not looked up" };
     const own = detectCommit(c, detector).agents;
     const viaPull = route.kind === "pulls" ? route.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
+    if (route.kind === "pulls" && route.remembered) viaPull.push("remembered by agentgate");
     const agents = [...new Set([...own, ...viaPull])];
     if (route.kind === "unread") {
       // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.

@@ -5,7 +5,8 @@
  * list per earlier deployment until one agentgate approved (at most DEPLOYMENTS_READ), + 1 check-run
  * list for each of them that succeeded + ⌈n/100⌉ pages of
  * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
- * 1 per commit (the pull requests that brought it) + 1 per distinct merged pull request (agentgate's
+ * 1 per commit (the pull requests that brought it) + 1 per commit no merged pull request brought
+ * (agentgate's memory on the commit itself) + 1 per distinct merged pull request (agentgate's
  * own check runs on its head) + the policy on the default branch (cached a minute) + 1 write (the
  * answer) + 1 write on an approval (the record, see deployRecordName).
  *
@@ -122,6 +123,14 @@ interface SimplePull {
   assignees?: { login?: string; type?: string }[] | null;
 }
 
+/** A record on the commit's own runs names it, or names an agent PR it was the head of; or cannot be read. */
+function rememberedOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>, sha: string): boolean {
+  return runs.some((r) => {
+    const d = decodeMemory(r.output.text);
+    return d.kind === "garbled" || (d.kind === "record" && (d.record.prs.length > 0 || d.record.commits.includes(sha)));
+  });
+}
+
 function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
   if (!runs.length) return { state: "none" };
   const failing = runs.find((r) => r.status !== "completed" || r.conclusion !== "success");
@@ -186,7 +195,9 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
       if (!Array.isArray(data)) throw new Error(`GitHub's pull requests of ${c.sha.slice(0, 7)} are malformed`);
       const list: PullRoute[] = [];
       for (const p of data as SimplePull[]) list.push(await routeOf(p));
-      routes[c.sha] = { kind: "pulls", pulls: list };
+      // No merged PR brought it: agentgate's memory on the commit itself may still know it (1 request).
+      const remembered = !list.some((p) => p.merged) && rememberedOn(await ownCheckRuns(gh, where, c.sha, appId), c.sha);
+      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}) };
     } catch (e) {
       routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
     }

@@ -44,6 +44,7 @@
  * - Merging: `mergePullRequest(repo, n, { by })` makes a merge commit on the base (as the merge button
  *   does, whatever the PR's checks say: an admin merge), sends `push` and `pull_request.closed`; the PR
  *   keeps its commits, and `GET /commits/{sha}/pulls` lists it for them and for its merge commit.
+ * - `fastForward(repo, branch, sha, by)`: existing commits pushed to a branch by hand (a PR's head to main).
  * - Deployments (deployments.ts): `addDeployment(repo, { environment, sha, creator, state })` is a
  *   past one (set-up); `requestDeployment(repo, { environment, ref | sha, sender })` makes a deployment
  *   waiting on a workflow run, sends `deployment_protection_rule.requested` with its callback URL and
@@ -783,6 +784,25 @@ export class GitHubSimulator {
     const deliveries = await this.announcePush(r, pull.baseRef, before, [{ commit: merge, changes: mergeChanges }], merger, { name: merger.login, email: merger.email ?? null });
     deliveries.push(await this.send("pull_request", pullRequestEvent(this.state, r, pull, "closed", merger)));
     return { mergeCommitSha: merge.sha, deliveries };
+  }
+
+  /**
+   * `git push origin <sha>:<branch>` of existing commits that descend from the branch's tip (e.g. a PR's
+   * head pushed to the base by hand, past the merge button). Sends the push.
+   */
+  async fastForward(repo: string, branch: string, sha: string, by: string): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const before = r.git.branches.get(branch);
+    if (!before) throw new Error(`unknown branch ${branch} in ${repo}`);
+    if (!r.git.ancestors(sha).has(before)) throw new Error(`${sha.slice(0, 7)} does not descend from ${branch}: not a fast-forward`);
+    const commits = r.git.commitsBetween(before, sha).map((commit) => ({
+      commit,
+      changes: diffTrees(r.git.get(commit.parents[0] ?? "")?.tree ?? new Map(), commit.tree, Infinity),
+    }));
+    r.git.branches.set(branch, sha);
+    r.pushedAt = this.state.now();
+    const sender = this.state.requireUser(by);
+    return this.announcePush(r, branch, before, commits, sender, { name: sender.login, email: sender.email ?? null });
   }
 
   /** Set-up (no webhooks): an environment (requestDeployment and addDeployment add theirs too). */

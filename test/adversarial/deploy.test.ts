@@ -55,6 +55,22 @@ describe("the deploy gate", () => {
     expect(answer?.comment).toContain(`${head.slice(0, 7)} (copilot): merged in #${number} while agentgate said pending`);
   });
 
+  attack("c14", "an agent PR's commits pushed to main by hand after it was closed: agentgate's memory still knows them", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    // Codex commits as the human who ran it: only the branch (and agentgate's memory) tells.
+    sim.createBranch(REPO, "codex/tune", "main");
+    const head = sim.commit(REPO, { branch: "codex/tune", files: SRC_CHANGE, message: "Bump the answer", author: people.requester });
+    const { number } = await sim.openPullRequest(REPO, { head: "codex/tune", title: "Bump", author: people.requester.login });
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    await sim.closePullRequest(REPO, number, people.requester.login);
+    await sim.fastForward(REPO, "main", head, people.requester.login);
+
+    const { answer } = await deploy();
+    expect(answer?.state).toBe("rejected");
+    expect(answer?.comment).toContain(`${head.slice(0, 7)} (remembered by agentgate): pushed straight to main`);
+  });
+
   control("c14", "an agent PR two maintainers approved, merged, then deployed, is approved", async () => {
     const { sim } = stack;
     seedRepo(sim);

@@ -100,6 +100,11 @@ describe("judgeDeployment", () => {
     }
   });
 
+  it("counts a human-looking commit agentgate remembers on itself as agent-written", () => {
+    const j = judgeDeployment(facts([commit(1)], { [sha(1)]: { kind: "pulls", pulls: [], remembered: true } }), policy, detector);
+    expect(deploymentComment(j)).toContain(`${sha(1).slice(0, 7)} (remembered by agentgate): pushed straight to main`);
+  });
+
   it("does not count an open PR as the way an agent commit came in", () => {
     const j = judgeDeployment(facts([commit(1, copilotId)], { [sha(1)]: { kind: "pulls", pulls: [pull({ merged: false })] } }), policy, detector);
     expect(deploymentComment(j)).toContain("pushed straight to main: no merged pull request brought it");
