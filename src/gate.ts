@@ -205,6 +205,8 @@ export interface GateRun {
   onOutcome?: (outcome: GateState | "unpublished") => void;
   /** Told how long each pull request's evaluation (reading its facts and deciding) took. */
   onEvaluated?: (ms: number) => void;
+  /** Told of each answer the deploy gate gives GitHub. */
+  onDeployAnswer?: (state: "approved" | "rejected") => void;
   /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
   order?: RepositoryOrder;
 }

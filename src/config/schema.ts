@@ -195,6 +195,21 @@ const limitsSection = z
   })
   .default({ max_files: 3000, max_commits: 250 });
 
+/** The deploy gate's bounds (src/deploy/): how far back it judges a deployment's commits. */
+export const DEPLOY_MAX_COMMITS_DEFAULT = 500;
+export const DEPLOY_MAX_COMMITS_CAP = 2000;
+
+const environmentRule = z.strictObject({
+  /** Environment name glob (minimatch, case-insensitive), e.g. `production*`. The first rule that matches wins. */
+  name: glob,
+  /** Whether an agent's account may start a deployment to it. */
+  allow_agent_deployers: z.boolean().default(false),
+  /** Reject (fail closed) when a deployment brings more commits than this since the last successful one. */
+  max_commits: z.number().int().min(1).max(DEPLOY_MAX_COMMITS_CAP).default(DEPLOY_MAX_COMMITS_DEFAULT),
+  /** Until agentgate has approved a deployment there, judge only the commits after this one (a full SHA). */
+  since: z.string().regex(/^[0-9a-f]{40}$/i, "a full 40-character commit SHA").optional(),
+});
+
 export const policySchema = z.strictObject({
   /** Schema version of this file. */
   version: z.literal(POLICY_VERSION).default(POLICY_VERSION),
@@ -212,6 +227,8 @@ export const policySchema = z.strictObject({
   /** The commit status context and check run name. */
   check_name: z.string().min(1).max(100).default("agentgate"),
   limits: limitsSection,
+  /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
+  environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),
 });
 
 /** The policy after defaults are applied. */
@@ -225,6 +242,7 @@ export type InfraPolicy = Policy["infra"];
 export type InfraRuleSettings = z.output<typeof infraRuleSettings>;
 export type AllowEntry = z.output<typeof allowEntry>;
 export type PermissionLevel = z.output<typeof permission>;
+export type EnvironmentRule = z.output<typeof environmentRule>;
 
 /** Where a repository's policy is read from (the first that exists wins), on the base branch. */
 export const POLICY_PATHS = [".agentgate.yml", ".github/agentgate.yml"];

@@ -17,6 +17,8 @@ const outcomes = new WeakMap<object, (GateState | "unpublished")[]>();
 export interface GateObserver {
   decision(state: GateState): void;
   evaluated(ms: number): void;
+  /** The deploy gate answered a deployment protection rule. */
+  deployAnswer?(state: "approved" | "rejected"): void;
 }
 const observers = new WeakMap<object, GateObserver>();
 const orders = new WeakMap<object, RepositoryOrder>();
@@ -54,6 +56,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
       if (o !== "unpublished") observers.get(context)?.decision(o);
     },
     onEvaluated: (ms) => observers.get(context)?.evaluated(ms),
+    onDeployAnswer: (state) => observers.get(context)?.deployAnswer?.(state),
     ...(orders.has(context) ? { order: orders.get(context)! } : {}),
     ...extra,
   };

@@ -92,6 +92,7 @@ export async function serve(settings: ServerSettings) {
     observer: {
       decision: (state) => metrics.decisions.inc({ state }),
       evaluated: (ms) => metrics.evaluationSeconds.observe(ms / 1000),
+      deployAnswer: (state) => metrics.deployGate.inc({ state }),
     },
   });
   createNodeMiddleware(tracked(app, inFlight), { probot, webhooksPath: settings.webhookPath }).then(

@@ -14,7 +14,7 @@ export function signature(secret: string, body: string): string {
 }
 
 /** What every event carries: the installation, the repository, its organization and the sender. */
-function envelope(state: SimState, repo: SimRepo, sender: SimUser, epochTimes = false) {
+export function envelope(state: SimState, repo: SimRepo, sender: SimUser, epochTimes = false) {
   const owner = state.requireUser(repo.owner);
   const api = `${state.urls.api}/orgs/${owner.login}`;
   return {

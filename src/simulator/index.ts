@@ -41,6 +41,14 @@
  * - Statuses: GitHub's cap of 1000 per SHA and context holds for the app's writes, `postStatus` and
  *   `addStatuses` (a flood set up without webhooks).
  * - Lists: `statuses()` newest first (as GitHub), `checkRuns()` oldest first (creation order).
+ * - Merging: `mergePullRequest(repo, n, { by })` makes a merge commit on the base (as the merge button
+ *   does, whatever the PR's checks say: an admin merge), sends `push` and `pull_request.closed`; the PR
+ *   keeps its commits, and `GET /commits/{sha}/pulls` lists it for them and for its merge commit.
+ * - `fastForward(repo, branch, sha, by)`: existing commits pushed to a branch by hand (a PR's head to main).
+ * - Deployments (deployments.ts): `addDeployment(repo, { environment, sha, creator, state })` is a
+ *   past one (set-up); `requestDeployment(repo, { environment, ref | sha, sender })` makes a deployment
+ *   waiting on a workflow run, sends `deployment_protection_rule.requested` with its callback URL and
+ *   resolves with the app's answer (`answer`, or undefined); an approval marks it deployed (`success`).
  * - `forcePush(repo, branch, commits)` rewrites a branch (push `forced: true`, `synchronize` with the
  *   old head as `before`); `addOtherAppCheckRun(repo, { app, name, headSha, ... })` stands for another
  *   GitHub App's check run (its own `app.id` and suite; agentgate cannot update it).
@@ -68,8 +76,19 @@ import { STATUS_DESCRIPTION_MAX, STATUSES_PER_CONTEXT_MAX, suiteFor } from "./ro
 import { ApiServer, type Served } from "./server.js";
 import { pullJson, statusJson, userJson, type PullJson } from "./shapes.js";
 import { SimState } from "./state.js";
+import {
+  addDeploymentStatus,
+  deploymentsOf,
+  ensureEnvironment,
+  nextDeploymentId,
+  protectionRuleEvent,
+  type DeploymentState,
+  type DeploymentStatusValue,
+  type ProtectionAnswer,
+} from "./deployments.js";
 
 export type { CommitInput } from "./git.js";
+export type { ProtectionAnswer, DeploymentStatusValue } from "./deployments.js";
 export type { Annotation, Delivery, Permission, RequestLogEntry, SimRepo, SimUser } from "./model.js";
 export { signature } from "./events.js";
 
@@ -739,6 +758,108 @@ export class GitHubSimulator {
 
   deliver(event: string, payload: object): Promise<Delivery> {
     return this.send(event, payload);
+  }
+
+  /**
+   * Merge a pull request with a merge commit, as the merge button does. Nothing is checked: this is
+   * also an admin merging past required checks.
+   */
+  async mergePullRequest(repo: string, number: number, opts: { by: string }): Promise<{ mergeCommitSha: string; deliveries: Delivery[] }> {
+    const r = this.state.requireRepo(repo);
+    const pull = this.state.requirePull(r, number);
+    if (pull.state !== "open") throw new Error(`#${number} is not open`);
+    const merger = this.state.requireUser(opts.by);
+    const baseTip = r.git.branches.get(pull.baseRef);
+    if (!baseTip) throw new Error(`unknown base branch ${pull.baseRef} in ${repo}`);
+    const commits = this.state.pullCommits(r, pull).map((c) => c.sha);
+    const mergeBase = this.state.pullMergeBase(r, pull);
+    const head = r.git.get(pull.headSha);
+    const changes = diffTrees(mergeBase?.tree ?? new Map(), head?.tree ?? new Map(), Infinity);
+    const files: Record<string, string | null> = {};
+    for (const f of changes) {
+      if (f.previousFilename) files[f.previousFilename] = null;
+      files[f.filename] = f.status === "removed" ? null : (head?.tree.get(f.filename) as string);
+    }
+    const before = baseTip;
+    const merge = this.commitOn(r, {
+      branch: pull.baseRef,
+      files,
+      message: `Merge pull request #${number} from ${r.owner}/${pull.headRef}\n\n${pull.title}`,
+      author: { name: merger.name ?? merger.login, email: `${merger.id}+${merger.login}@users.noreply.github.com` },
+      committer: WEB_FLOW,
+      parents: [baseTip, pull.headSha],
+    });
+    const now = this.state.now();
+    Object.assign(pull, { commitsAtMerge: commits, baseSha: baseTip, merged: true, state: "closed", mergedAt: now, mergeCommitSha: merge.sha, mergedBy: merger.login, closedAt: now, updatedAt: now });
+    const mergeChanges = diffTrees(r.git.get(before)?.tree ?? new Map(), merge.tree, Infinity);
+    const deliveries = await this.announcePush(r, pull.baseRef, before, [{ commit: merge, changes: mergeChanges }], merger, { name: merger.login, email: merger.email ?? null });
+    deliveries.push(await this.send("pull_request", pullRequestEvent(this.state, r, pull, "closed", merger)));
+    return { mergeCommitSha: merge.sha, deliveries };
+  }
+
+  /**
+   * `git push origin <sha>:<branch>` of existing commits that descend from the branch's tip (e.g. a PR's
+   * head pushed to the base by hand, past the merge button). Sends the push.
+   */
+  async fastForward(repo: string, branch: string, sha: string, by: string): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const before = r.git.branches.get(branch);
+    if (!before) throw new Error(`unknown branch ${branch} in ${repo}`);
+    if (!r.git.ancestors(sha).has(before)) throw new Error(`${sha.slice(0, 7)} does not descend from ${branch}: not a fast-forward`);
+    const commits = r.git.commitsBetween(before, sha).map((commit) => ({
+      commit,
+      changes: diffTrees(r.git.get(commit.parents[0] ?? "")?.tree ?? new Map(), commit.tree, Infinity),
+    }));
+    r.git.branches.set(branch, sha);
+    r.pushedAt = this.state.now();
+    const sender = this.state.requireUser(by);
+    return this.announcePush(r, branch, before, commits, sender, { name: sender.login, email: sender.email ?? null });
+  }
+
+  /** Set-up (no webhooks): an environment (requestDeployment and addDeployment add theirs too). */
+  addEnvironment(repo: string, name: string): void {
+    ensureEnvironment(this.state, this.state.requireRepo(repo), name);
+  }
+
+  /** Set-up (no webhooks): a deployment made earlier, with its latest status (default `success`). */
+  addDeployment(repo: string, d: { environment: string; sha?: string; ref?: string; creator: string; state?: DeploymentStatusValue }): number {
+    const r = this.state.requireRepo(repo);
+    const dep = this.newDeployment(r, d);
+    addDeploymentStatus(this.state, dep, d.state ?? "success", d.creator);
+    return dep.id;
+  }
+
+  /**
+   * A workflow job targets the environment, where the app is a deployment protection rule: GitHub
+   * makes the deployment, sends `deployment_protection_rule.requested` and waits for the callback.
+   */
+  async requestDeployment(
+    repo: string,
+    d: { environment: string; sha?: string; ref?: string; sender: string; event?: string },
+  ): Promise<{ deploymentId: number; runId: number; delivery: Delivery; answer: ProtectionAnswer | undefined }> {
+    const r = this.state.requireRepo(repo);
+    const dep = this.newDeployment(r, { ...d, creator: d.sender });
+    dep.runId = nextDeploymentId("run");
+    // GitHub shows a waiting job, not a status: the deployment has none until the rule answers.
+    const delivery = await this.send("deployment_protection_rule", protectionRuleEvent(this.state, r, dep, this.state.requireUser(d.sender), d.event ?? "push"));
+    const answer = deploymentsOf(r).answers.filter((a) => a.runId === dep.runId && a.state).pop();
+    return { deploymentId: dep.id, runId: dep.runId, delivery, answer };
+  }
+
+  /** Every callback answer the app posted on this repository, oldest first. */
+  deploymentAnswers(repo: string): ProtectionAnswer[] {
+    return [...deploymentsOf(this.state.requireRepo(repo)).answers];
+  }
+
+  private newDeployment(r: SimRepo, d: { environment: string; sha?: string; ref?: string; creator: string }): DeploymentState {
+    const ref = d.ref ?? r.defaultBranch;
+    const commit = r.git.resolve(d.sha ?? ref);
+    if (!commit) throw new Error(`unknown ref ${d.sha ?? ref} in ${r.fullName}`);
+    this.state.requireUser(d.creator);
+    ensureEnvironment(this.state, r, d.environment);
+    const dep: DeploymentState = { id: nextDeploymentId("deployment"), sha: commit.sha, ref, environment: d.environment, creator: d.creator, createdAt: this.state.now(), statuses: [] };
+    deploymentsOf(r).deployments.push(dep);
+    return dep;
   }
 
   // ---------------------------------------------------------------- reads

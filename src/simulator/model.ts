@@ -55,6 +55,11 @@ export interface PullState {
   assignees: string[];
   /** Oldest first. */
   events: IssueEventState[];
+  /** Set by `mergePullRequest`: when, the merge commit, who merged, and the PR's commits then. */
+  mergedAt?: string;
+  mergeCommitSha?: string;
+  mergedBy?: string;
+  commitsAtMerge?: string[];
 }
 
 /** An issue (not a pull request). Issues and pull requests share one sequence of numbers. */

@@ -60,7 +60,7 @@ interface Route {
 }
 
 const routes: Route[] = [];
-function route(method: string, path: string, auth: Route["auth"], handler: Handler): void {
+export function route(method: string, path: string, auth: Route["auth"], handler: Handler): void {
   // `{name}` matches one segment, `{+name}` the rest of the path (contents paths contain slashes).
   const source = path.replace(/\{\+(\w+)\}/g, "(?<$1>.+)").replace(/\{(\w+)\}/g, "(?<$1>[^/]+)");
   routes.push({ method, pattern: new RegExp(`^${source}/?$`), auth, handler });
@@ -91,7 +91,7 @@ export function dispatch(state: SimState, req: ApiRequest): ApiResponse {
 // ---------- helpers ----------
 
 /** The repository named in the path, if the calling installation can see it (404 otherwise, as GitHub). */
-function repoFor(state: SimState, req: ApiRequest, p: Params): SimRepo {
+export function repoFor(state: SimState, req: ApiRequest, p: Params): SimRepo {
   const repo = state.repo(`${p.owner}/${p.repo}`);
   if (!repo) throw notFound();
   if (req.credential.kind === "installation" && req.credential.installationId !== repo.installationId) throw notFound();
@@ -108,7 +108,7 @@ function noCommit(ref: string): ApiError {
   return unprocessable(`No commit found for SHA: ${ref}`, [], "https://docs.github.com/rest/commits/statuses");
 }
 
-function commitJsonFor(state: SimState, repo: SimRepo, c: SimCommit) {
+export function commitJsonFor(state: SimState, repo: SimRepo, c: SimCommit) {
   return commitJson(c, repo, state.urls, state.userForEmail(c.author.email), state.userForEmail(c.committer.email));
 }
 
@@ -431,7 +431,10 @@ route("GET", "/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "installation",
   const items = pullsOf(
     state,
     repo,
-    (pr) => pr.state === "open" && (pr.headSha === commit.sha || state.pullCommits(repo, pr).some((c) => c.sha === commit.sha)),
+    (pr) =>
+      (pr.state === "open" && (pr.headSha === commit.sha || state.pullCommits(repo, pr).some((c) => c.sha === commit.sha))) ||
+      // The merged pull request that introduced the commit (its commits, or its merge commit).
+      (!!pr.mergedAt && (pr.mergeCommitSha === commit.sha || (pr.commitsAtMerge ?? []).includes(commit.sha))),
   );
   return paginated(req, state.urls.api, items);
 });

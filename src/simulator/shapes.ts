@@ -158,6 +158,8 @@ export interface PullContext {
   commitCount: number;
   authorAssociation: string;
   assignees: SimUser[];
+  /** Who merged it (a merged PR only). */
+  mergedBy?: SimUser;
 }
 
 function branchJson(ctx: PullContext, ref: string, sha: string) {
@@ -191,8 +193,8 @@ export function simplePullJson(p: PullState, ctx: PullContext) {
     created_at: p.createdAt,
     updated_at: p.updatedAt,
     closed_at: p.closedAt,
-    merged_at: null,
-    merge_commit_sha: null,
+    merged_at: p.mergedAt ?? null,
+    merge_commit_sha: p.mergeCommitSha ?? null,
     assignee: ctx.assignees[0] ? userJson(ctx.assignees[0], ctx.urls) : null,
     assignees: ctx.assignees.map((u) => userJson(u, ctx.urls)),
     requested_reviewers: [],
@@ -233,7 +235,7 @@ export function pullJson(p: PullState, ctx: PullContext) {
     mergeable: p.state === "open" ? true : null,
     rebaseable: p.state === "open" ? true : null,
     mergeable_state: p.state === "open" ? "clean" : "unknown",
-    merged_by: null,
+    merged_by: p.mergedBy ? userJson(ctx.mergedBy ?? ctx.author, ctx.urls) : null,
     comments: 0,
     review_comments: 0,
     maintainer_can_modify: false,
@@ -365,10 +367,14 @@ export const APP_EVENTS = [
   "pull_request_review",
   "push",
   "status",
+  // Also `deployment_protection_rule` (app.yml): left out here because GitHub's webhook schemas
+  // (@octokit/webhooks-schemas) do not list it among an installation's events yet.
 ];
 
 export const APP_PERMISSIONS: Record<string, string> = {
+  actions: "read",
   checks: "write",
+  deployments: "write",
   contents: "read",
   issues: "read",
   members: "read",

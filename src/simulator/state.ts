@@ -210,12 +210,15 @@ export class SimState {
 
   /** The commit a PR's diff starts from: the merge base of its base branch and its head. */
   pullMergeBase(repo: SimRepo, p: PullState): SimCommit | undefined {
-    const baseTip = repo.git.branches.get(p.baseRef) ?? p.baseSha;
+    // A merged PR's base is the base branch's tip it was merged onto.
+    const baseTip = p.commitsAtMerge ? p.baseSha : (repo.git.branches.get(p.baseRef) ?? p.baseSha);
     const mb = repo.git.mergeBase(baseTip, p.headSha);
     return mb ? repo.git.get(mb) : undefined;
   }
 
   pullCommits(repo: SimRepo, p: PullState): SimCommit[] {
+    // A merged PR keeps the commits it had: its head is in the base branch now.
+    if (p.commitsAtMerge) return p.commitsAtMerge.map((s) => repo.git.get(s)).filter((c): c is SimCommit => !!c);
     const baseTip = repo.git.branches.get(p.baseRef) ?? p.baseSha;
     return repo.git.commitsBetween(baseTip, p.headSha);
   }
@@ -240,6 +243,7 @@ export class SimState {
       commitCount: this.pullCommits(repo, p).length,
       authorAssociation: this.association(repo, p.author),
       assignees: p.assignees.map((l) => this.requireUser(l)),
+      ...(p.mergedBy ? { mergedBy: this.requireUser(p.mergedBy) } : {}),
     };
   }
 

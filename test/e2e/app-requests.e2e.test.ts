@@ -47,6 +47,10 @@ beforeAll(async () => {
   await sim.push("acme/.github", "main", { files: { ".agentgate.yml": "approvals:\n  required: 2\n" }, message: "org defaults", author: people.maintainerA });
   sim.addRepo({ owner: "acme", name: "website", files: { "index.html": "hi\n" }, installed: false });
   await sim.installApp("acme/website", people.maintainerA.login);
+  // The deploy gate: a merge past the gate, whose deployment is rejected; a human-only one approved (and recorded).
+  await sim.mergePullRequest(REPO, number, { by: people.maintainerA.login });
+  await sim.requestDeployment(REPO, { environment: "production", ref: "main", sender: people.maintainerA.login });
+  await sim.requestDeployment("acme/website", { environment: "production", ref: "main", sender: people.maintainerA.login });
 }, 60_000);
 
 afterAll(async () => {
@@ -75,12 +79,19 @@ describe("requests agentgate makes", () => {
         "POST /repos/{owner}/{repo}/statuses/{sha}",
         "POST /repos/{owner}/{repo}/check-runs",
         "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}",
+        "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
       ]),
     );
     const errors = writes
       .filter((w) => !w.path.startsWith("/app/"))
       .flatMap((w) => checkRequestBody(checker, w.method, w.path, w.body));
     expect(errors).toEqual([]);
+  });
+
+  it("include the deploy gate's answers, one rejection and one approval", () => {
+    const { sim } = stack;
+    expect(sim.deploymentAnswers(REPO).map((a) => a.state)).toEqual(["rejected"]);
+    expect(sim.deploymentAnswers("acme/website").map((a) => a.state)).toEqual(["approved"]);
   });
 
   it("are never refused: the only 4xx are the 404s that answer a question (no such file, not a member)", () => {

@@ -139,6 +139,20 @@ async function scenario() {
   await sim.enqueueMergeGroup(REPO, [number]);
   await sim.closePullRequest(REPO, draft.number, "maria");
 
+  // The deploy gate's side: a merge, deployments and their statuses, the protection rule's callback.
+  const merged = await sim.mergePullRequest(REPO, number, { by: "maria" });
+  await client.call("GET", `/repos/${REPO}/pulls/${number}`);
+  await client.call("GET", `/repos/${REPO}/commits/${merged.mergeCommitSha}/pulls`);
+  await client.call("GET", `/repos/${REPO}/commits/${head}/pulls`);
+  const shipped = sim.addDeployment(REPO, { environment: "production", ref: "main", creator: "maria" });
+  const requested = await sim.requestDeployment(REPO, { environment: "production", ref: "main", sender: "maria" });
+  await client.call("GET", `/repos/${REPO}/deployments?environment=production&per_page=30`);
+  await client.call("GET", `/repos/${REPO}/deployments/${shipped}/statuses?per_page=100`);
+  await client.call("GET", `/repos/${REPO}/commits?sha=main&per_page=100`);
+  await client.call("POST", `/repos/${REPO}/actions/runs/${requested.runId}/deployment_protection_rule`, { environment_name: "production", state: "approved", comment: "ok" });
+  await client.call("GET", `/repos/${REPO}/deployments/${requested.deploymentId}/statuses`);
+  await client.call("POST", `/repos/${REPO}/actions/runs/999/deployment_protection_rule`, { environment_name: "production", state: "approved" });
+
   // Installing the app: on a repository of an account it is installed on, and on a new account.
   sim.addRepo({ owner: "acme", name: "later", files: { "README.md": "later\n" }, installed: false });
   await sim.installApp("acme/later", "maria");
@@ -193,6 +207,10 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/check-runs/{check_run_id}",
       "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
       "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+      "GET /repos/{owner}/{repo}/deployments",
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+      "GET /repos/{owner}/{repo}/commits",
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
     ]) {
       expect(templates).toContain(t);
     }
@@ -304,6 +322,7 @@ describe("webhook payloads match GitHub's webhook schemas", () => {
       "merge_group.checks_requested",
       "installation.created",
       "installation_repositories.added",
+      "deployment_protection_rule.requested",
     ]) {
       expect(kinds).toContain(k);
     }

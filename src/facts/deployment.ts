@@ -1,0 +1,213 @@
+/**
+ * What the deploy gate reads from GitHub (see deploy/judge.ts for what it decides from it).
+ *
+ * Costs per deployment answer (REST requests): 1 list of the environment's deployments + 1 status
+ * list per earlier deployment until one agentgate approved (at most DEPLOYMENTS_READ), + 1 check-run
+ * list for each of them that succeeded + ⌈n/100⌉ pages of
+ * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
+ * 1 per commit (the pull requests that brought it) + 1 per commit no merged pull request brought
+ * (agentgate's memory on the commit itself) + 1 per distinct merged pull request (agentgate's
+ * own check runs on its head) + the policy on the default branch (cached a minute) + 1 write (the
+ * answer) + 1 write on an approval (the record, see deployRecordName).
+ *
+ * Fails closed: a failed read becomes a problem or an `unread` route, which rejects.
+ */
+import type { Octokit } from "@octokit/rest";
+import { decodeMemory } from "../memory/record.js";
+import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
+import { commitFromRest, type RestCommit } from "./rest.js";
+import { ownCheckRuns } from "./memory.js";
+import type { CommitFacts } from "./types.js";
+
+/** Commits whose pull requests are looked up at once. */
+export const LOOKUP_CONCURRENCY = 4;
+
+/** Earlier deployments whose statuses are read to find the last successful one. */
+export const DEPLOYMENTS_READ = 10;
+
+/**
+ * The check run agentgate leaves on a commit it approved a deployment of. Deployment statuses can be
+ * posted by anyone with deployments: write (an agent too), so a "success" alone does not start the
+ * range: only a deployment agentgate approved, which only this App's check run can tell.
+ */
+const DEPLOY_RECORD_PREFIX = "agentgate deploy: ";
+export function deployRecordName(environment: string): string {
+  return `${DEPLOY_RECORD_PREFIX}${environment}`.slice(0, 100);
+}
+
+interface Where {
+  owner: string;
+  repo: string;
+}
+
+function statusOf(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
+}
+
+/** No file content can be in it: the HTTP status, or the first line of the error. */
+export function reasonOf(e: unknown): string {
+  const status = statusOf(e);
+  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0]!.slice(0, 120);
+  return status ? `${message} (HTTP ${status})` : message;
+}
+
+const SHA = /^[0-9a-f]{40}$/i;
+
+/**
+ * The SHA of the environment's newest earlier deployment that succeeded and that agentgate approved
+ * (undefined: none among the latest DEPLOYMENTS_READ, so the whole history is judged, which is
+ * stricter). Throws when GitHub fails.
+ */
+export async function lastSuccessfulDeployment(gh: Octokit, where: Where, environment: string, currentId: number, appId: number): Promise<string | undefined> {
+  const { data } = await gh.rest.repos.listDeployments({ ...where, environment, per_page: 30 });
+  if (!Array.isArray(data)) throw new Error("GitHub's list of deployments is malformed");
+  const earlier = data.filter((d) => d.id !== currentId && d.environment === environment).slice(0, DEPLOYMENTS_READ);
+  for (const d of earlier) {
+    const { data: statuses } = await gh.rest.repos.listDeploymentStatuses({ ...where, deployment_id: d.id, per_page: 100 });
+    if (!Array.isArray(statuses)) throw new Error(`GitHub's statuses of deployment ${d.id} are malformed`);
+    if (!statuses.some((s) => s.state === "success") || typeof d.sha !== "string" || !SHA.test(d.sha)) continue;
+    const runs = await ownCheckRuns(gh, where, d.sha, appId);
+    if (runs.some((r) => r.name === deployRecordName(environment) && r.status === "completed" && r.conclusion === "success")) return d.sha.toLowerCase();
+  }
+  return undefined;
+}
+
+export interface Range {
+  commits: CommitFacts[];
+  since?: string;
+  problems: string[];
+}
+
+/** The commits `sha` brings since `since` (compare), or its whole history; at most `max`, else a problem. */
+export async function deploymentRange(gh: Octokit, where: Where, sha: string, since: string | undefined, max: number): Promise<Range> {
+  const tooMany = (n: number | string) =>
+    `the deployment brings ${n} commits${since ? ` since ${since.slice(0, 7)}` : " (no deployment agentgate approved before)"}; agentgate judges at most ${max} (environments[].max_commits, or environments[].since to start later)`;
+  if (since) {
+    try {
+      const commits: RestCommit[] = [];
+      for (let page = 1; ; page++) {
+        const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...where, basehead: `${since}...${sha}`, per_page: 100, page });
+        const total = typeof data.total_commits === "number" ? data.total_commits : NaN;
+        if (!Number.isFinite(total)) throw new Error("GitHub's comparison names no total of commits");
+        if (total > max) return { commits: [], since, problems: [tooMany(total)] };
+        const got = (data.commits ?? []) as RestCommit[];
+        commits.push(...got);
+        if (commits.length >= total) break;
+        if (!got.length) return { commits: [], since, problems: [`GitHub listed ${commits.length} of the ${total} commits since ${since.slice(0, 7)}`] };
+      }
+      return { commits: commits.map(commitFromRest), since, problems: [] };
+    } catch (e) {
+      // The last deployment's commit is gone (a force push): judge the whole history instead.
+      if (statusOf(e) !== 404) throw e;
+    }
+  }
+  const commits: RestCommit[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await gh.rest.repos.listCommits({ ...where, sha, per_page: 100, page });
+    if (!Array.isArray(data)) throw new Error("GitHub's list of commits is malformed");
+    commits.push(...(data as RestCommit[]));
+    if (commits.length > max) return { commits: [], problems: [tooMany(`more than ${max}`)] };
+    if (data.length < 100) break;
+  }
+  return { commits: commits.map(commitFromRest), problems: [] };
+}
+
+interface SimplePull {
+  number: number;
+  merged_at?: string | null;
+  title?: string;
+  body?: string | null;
+  user?: { login?: string; type?: string } | null;
+  head?: { sha?: string; ref?: string };
+  labels?: { name?: string }[];
+  assignees?: { login?: string; type?: string }[] | null;
+}
+
+/** A record on the commit's own runs names it, or names an agent PR it was the head of; or cannot be read. */
+function rememberedOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>, sha: string): boolean {
+  return runs.some((r) => {
+    const d = decodeMemory(r.output.text);
+    return d.kind === "garbled" || (d.kind === "record" && (d.record.prs.length > 0 || d.record.commits.includes(sha)));
+  });
+}
+
+function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
+  if (!runs.length) return { state: "none" };
+  const failing = runs.find((r) => r.status !== "completed" || r.conclusion !== "success");
+  if (!failing) return { state: "success" };
+  return { state: "not-success", shown: failing.status === "completed" ? (failing.conclusion ?? "nothing") : failing.status === "in_progress" || failing.status === "queued" ? "pending" : failing.status };
+}
+
+function memoryOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>, number: number): Remembered {
+  const out = { pr: false, commits: [] as string[], garbled: false };
+  for (const r of runs) {
+    const d = decodeMemory(r.output.text);
+    if (d.kind === "garbled") out.garbled = true;
+    if (d.kind === "record") {
+      out.pr ||= d.record.prs.includes(number);
+      out.commits.push(...d.record.commits);
+    }
+  }
+  return out;
+}
+
+/**
+ * How each commit reached the branch: the pull requests GitHub lists for it (for a commit on the
+ * default branch, the merged one that introduced it) and, for each merged one, agentgate's own
+ * check runs on its head (their conclusion and memory record). Reads each PR's runs once.
+ */
+export async function commitRoutes(gh: Octokit, where: Where, commits: readonly CommitFacts[], appId: number): Promise<Record<string, CommitRoute>> {
+  const routes: Record<string, CommitRoute> = {};
+  const pulls = new Map<number, Promise<PullRoute>>();
+  const routeOf = (p: SimplePull): Promise<PullRoute> => {
+    let known = pulls.get(p.number);
+    if (!known) {
+      known = (async () => {
+        const headSha = p.head?.sha ?? "";
+        const merged = !!p.merged_at;
+        if (!SHA.test(headSha)) throw new Error(`GitHub names no head commit for #${p.number}`);
+        // Only a merged PR can have brought the commit: an open one's runs are not read.
+        // The deploy gate's own records say nothing about the pull request.
+        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX)) : [];
+        return {
+          number: p.number,
+          merged,
+          headSha,
+          signals: {
+            authorLogin: p.user?.login ?? "",
+            authorType: p.user?.type ?? "User",
+            headRef: p.head?.ref ?? "",
+            labels: (p.labels ?? []).map((l) => l.name ?? "").filter(Boolean),
+            title: p.title ?? "",
+            body: p.body ?? "",
+          },
+          verdict: merged ? verdictOf(runs) : { state: "none" },
+          memory: memoryOf(runs, p.number),
+        };
+      })();
+      pulls.set(p.number, known);
+    }
+    return known;
+  };
+  const lookUp = async (c: CommitFacts) => {
+    try {
+      const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: c.sha, per_page: 100 });
+      if (!Array.isArray(data)) throw new Error(`GitHub's pull requests of ${c.sha.slice(0, 7)} are malformed`);
+      const list: PullRoute[] = [];
+      for (const p of data as SimplePull[]) list.push(await routeOf(p));
+      // No merged PR brought it: agentgate's memory on the commit itself may still know it (1 request).
+      const remembered = !list.some((p) => p.merged) && rememberedOn(await ownCheckRuns(gh, where, c.sha, appId), c.sha);
+      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}) };
+    } catch (e) {
+      routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
+    }
+  };
+  // A few at a time: hundreds of commits answer in seconds, far below GitHub's 100 concurrent requests.
+  const queue = [...commits];
+  await Promise.all(
+    Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) await lookUp(c);
+    }),
+  );
+  return routes;
+}
