@@ -1,5 +1,5 @@
 /**
- * `agentgate validate | check | explain`: the App's core on a policy file, a local change or saved
+ * `agentgate validate | check | explain | doctor`: the App's core on a policy file, a local change or saved
  * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
  * prints a stack trace.
  */
@@ -130,6 +130,29 @@ async function explainCommand(target: string, opts: { apiUrl?: string; format: "
   return decision.state === "error" ? EXIT.usage : EXIT.rejected;
 }
 
+async function doctorCommand(
+  target: string,
+  opts: { apiUrl?: string; branch?: string; appId?: string; format: "text" | "json" },
+  io: CliIo,
+): Promise<number> {
+  const { doctorJson, doctorRepository, parseRepoRef } = await import("./doctor.js");
+  const { renderEnforcementText } = await import("../report/enforcement.js");
+  const where = parseRepoRef(target);
+  const appIdText = opts.appId ?? io.env.APP_ID;
+  const appId = Number(appIdText);
+  if (!appIdText || !Number.isInteger(appId) || appId < 1) {
+    throw new UserError("give --app-id ID (or APP_ID): the agentgate App's id, to check that the required check is pinned to it");
+  }
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  if (!token) io.stderr("note: no GITHUB_TOKEN or GH_TOKEN: reading without authentication\n");
+  const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
+  const report = await doctorRepository(where, { token, apiUrl, appId, ...(opts.branch ? { branch: opts.branch } : {}) });
+  const repo = `${where.owner}/${where.repo}`;
+  if (opts.format === "json") io.stdout(`${JSON.stringify(doctorJson(repo, report), null, 2)}\n`);
+  else io.stdout(renderEnforcementText(repo, report));
+  return report.verdict === "enforced" ? EXIT.ok : report.verdict === "not-enforced" ? EXIT.rejected : EXIT.usage;
+}
+
 /** The installed package's version: package.json sits two levels above this file in src/ and in lib/. */
 function packageVersion(): string {
   try {
@@ -183,6 +206,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(formatOption())
     .addHelpText("after", "\nAuth: GITHUB_TOKEN or GH_TOKEN. Exit: 0 success, 1 pending or failure, 2 error or bad input.")
     .action(async (target: string, opts: { apiUrl?: string; format: "text" | "json" }) => setExit(await explainCommand(target, opts, io)));
+
+  program
+    .command("doctor")
+    .description("whether GitHub enforces agentgate's check on a branch: required, pinned to the App, no bypass, no direct or force push")
+    .argument("<OWNER/REPO>", "the repository")
+    .option("--branch <branch>", "the branch (default: the repository's default branch)")
+    .option("--app-id <id>", "the agentgate App's id (default: $APP_ID)")
+    .option("--api-url <url>", "REST API root for GitHub Enterprise Server or a local simulator (default: $GITHUB_API_URL, else GitHub's)")
+    .addOption(formatOption())
+    .addHelpText(
+      "after",
+      "\nAuth: GITHUB_TOKEN or GH_TOKEN (classic protection needs a repository admin's token, or Administration: read).\nExit: 0 enforced, 1 not enforced (the gate is advisory), 2 unknown (something could not be read) or bad input.",
+    )
+    .action(async (target: string, opts: { apiUrl?: string; branch?: string; appId?: string; format: "text" | "json" }) =>
+      setExit(await doctorCommand(target, opts, io)),
+    );
 
   return program;
 }
