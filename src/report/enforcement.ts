@@ -33,13 +33,13 @@ export function describeEnforcementFinding(f: EnforcementFinding): string {
     case "merge-queue-without-check":
       return `The merge queue does not require \`${d.checkName}\`: it can merge a group agentgate did not pass. Require the check (the queue runs the branch's required checks).`;
     case "rules-unreadable":
-      return `The branch's rules could not be read (${d.status ?? "no answer"}: ${d.reason}); whether the check is required is unknown.`;
+      return `The branch's rules were not readable (${d.status ?? "no answer"}: ${d.reason}); whether the check is required is unknown.`;
     case "ruleset-unreadable":
-      return `Ruleset ${d.rulesetId} could not be read (${d.status ?? "no answer"}: ${d.reason}); who may bypass it is unknown.`;
+      return `Ruleset ${d.rulesetId} was not readable (${d.status ?? "no answer"}: ${d.reason}); who may bypass it is unknown.`;
     case "bypass-unreadable":
       return `Who may bypass ruleset "${d.ruleset}" (id ${d.rulesetId}) is not shown to this token: to check, ${GRANT_ADMINISTRATION}.`;
     case "protection-unreadable":
-      return `Classic branch protection could not be read (${d.status ?? "no answer"}), so agentgate cannot tell whether it requires the check, lets admins bypass, or allows force pushes: ${GRANT_ADMINISTRATION}.`;
+      return `Classic branch protection is not readable with this access (${d.status ?? "no answer"}), so agentgate cannot tell whether it requires the check, lets admins bypass, or allows force pushes: ${GRANT_ADMINISTRATION}.`;
   }
 }
 

@@ -50,7 +50,7 @@ describe("agentgate doctor against the local GitHub simulator", () => {
     sim.setBranchRules(REPO, "main", GOOD);
     const r = await doctor([]);
     expect(r.stdout).toMatch(/^acme\/app main: check `agentgate` \(app id 1\): unknown/);
-    expect(r.stdout).toMatch(/protection-unreadable: Classic branch protection could not be read \(403\).*Administration: read/);
+    expect(r.stdout).toMatch(/protection-unreadable: Classic branch protection is not readable with this access \(403\).*Administration: read/);
     expect(r.stdout).toMatch(/bypass-unreadable/);
     expect(r.code).toBe(2);
   });

@@ -142,7 +142,7 @@ describe("the enforcement doctor", () => {
     const r = diagnose(input);
     expect(r.verdict).toBe("unknown");
     expect(r.findings.map((f) => [f.code, f.severity])).toEqual([["protection-unreadable", "unknown"]]);
-    expect(describeEnforcementFinding(r.findings[0]!)).toMatch(/could not be read \(403\).*Administration: read/);
+    expect(describeEnforcementFinding(r.findings[0]!)).toMatch(/is not readable with this access \(403\).*Administration: read/);
     // Nothing in the rules: "not required" would be a guess; only what is unknown is said.
     const bare = diagnose(good({ rules: ok([]), rulesets: new Map(), classic: { ok: false, status: 403, message: "x" } }));
     expect(bare.verdict).toBe("unknown");

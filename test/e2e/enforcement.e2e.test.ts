@@ -42,7 +42,7 @@ describe("the check run's Enforcement section", () => {
     const { number } = await copilotPullRequest(sim, CHANGE);
     const summary = summaryOf(number);
     expect(summary).toMatch(/^## ⏳ pending: .*\n\n### Enforcement\n\nThe gate on `main` is \*\*unknown\*\*:/);
-    expect(summary).toMatch(/Classic branch protection could not be read \(403\).*grant the agentgate App \*Administration: read\*/);
+    expect(summary).toMatch(/Classic branch protection is not readable with this access \(403\).*grant the agentgate App \*Administration: read\*/);
     expect(statusOf(sim, number)?.state).toBe("pending");
     expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot");
   });
@@ -81,7 +81,7 @@ describe("the check run's Enforcement section", () => {
     sim.failNext({ method: "GET", pathPattern: /\/rules\/branches\// }, 502, 20);
     const { number } = await copilotPullRequest(sim, CHANGE);
     sim.clearFaults();
-    expect(summaryOf(number)).toMatch(/The branch's rules could not be read \(502/);
+    expect(summaryOf(number)).toMatch(/The branch's rules were not readable \(502/);
     expect(statusOf(sim, number)?.description).toBe("0/2 approvals · agent: copilot");
     await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
     expect(summaryOf(number)).not.toMatch(/Enforcement/);
