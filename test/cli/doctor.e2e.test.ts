@@ -95,11 +95,29 @@ describe("agentgate doctor against the local GitHub simulator", () => {
     expect(text.code).toBe(1);
   });
 
+  it("--installation sweeps every repository the App's token sees, on its default branch (exit 1 when any is advisory)", async () => {
+    sim.grantAdministration();
+    sim.setBranchRules(REPO, "main", GOOD);
+    sim.addRepo({ owner: "acme", name: "site", files: { "README.md": "# site\n" } });
+    const r = await agentgateAsync(["doctor", "--installation", "--api-url", sim.url, "--app-id", APP_ID, "--format", "json"], { env: { GITHUB_TOKEN: token } });
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ version: 1, kind: "doctor-sweep", appId: 1 });
+    expect(out.repositories.map((x: { repo: string; verdict: string }) => [x.repo, x.verdict])).toEqual([
+      ["acme/app", "enforced"],
+      ["acme/site", "not-enforced"],
+    ]);
+    expect(out.repositories[1].findings.map((f: { code: string }) => f.code)).toEqual(["check-not-required", "pull-request-not-required", "force-push-allowed", "deletion-allowed"]);
+    expect(r.code).toBe(1);
+    const text = await agentgateAsync(["doctor", "--installation", "--api-url", sim.url, "--app-id", APP_ID], { env: { GITHUB_TOKEN: token } });
+    expect(text.stdout).toMatch(/^2 repositories: 1 not enforced/m);
+  });
+
   it("a repository it cannot see, a bad argument and no app id are one line and exit 2", async () => {
     const cases: [string[], RegExp][] = [
       [["doctor", "acme/nope", "--api-url", sim.url, "--app-id", "1"], /acme\/nope not found, or the token cannot see it \(404\)/],
       [["doctor", "acme", "--app-id", "1"], /"acme" is not a repository: write OWNER\/REPO/],
       [["doctor", REPO, "--api-url", sim.url], /give --app-id ID \(or APP_ID\)/],
+      [["doctor", REPO, "--installation", "--app-id", "1"], /give OWNER\/REPO \[--branch B\], or --installation alone/],
     ];
     for (const [args, message] of cases) {
       const r = await agentgateAsync(args, { env: { GITHUB_TOKEN: token } });
