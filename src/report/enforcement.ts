@@ -7,6 +7,9 @@ import type { EnforcementFinding, EnforcementReport } from "../doctor/core.js";
 const GRANT_ADMINISTRATION =
   "grant the agentgate App *Administration: read* (App settings → Permissions → Repository → Administration: Read-only; the installation owner then accepts it), or run `agentgate doctor` with a token of a repository admin";
 
+/** A ruleset's name is whatever an admin typed: one quoted line, no markdown. */
+const name = (v: unknown) => JSON.stringify(String(v).replace(/[\r\n`|<>*_[\]]/g, " "));
+
 const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : String(v));
 
 export function describeEnforcementFinding(f: EnforcementFinding): string {
@@ -19,7 +22,7 @@ export function describeEnforcementFinding(f: EnforcementFinding): string {
     case "check-pinned-to-other-app":
       return `The check \`${d.checkName}\` is required from another app (id ${list(d.sources)}), not agentgate (app id ${d.appId}): agentgate's result does not count. Set its source to the agentgate App.`;
     case "bypass-actors":
-      return `Ruleset "${d.ruleset}" (id ${d.rulesetId}) can be bypassed by ${list(d.actors)}: they can merge past agentgate.`;
+      return `Ruleset ${name(d.ruleset)} (id ${d.rulesetId}) can be bypassed by ${list(d.actors)}: they can merge past agentgate.`;
     case "admins-not-enforced":
       return "Branch protection does not apply to administrators (*Do not allow bypassing the above settings* is off): an admin can merge past agentgate.";
     case "pull-request-not-required":
@@ -37,7 +40,7 @@ export function describeEnforcementFinding(f: EnforcementFinding): string {
     case "ruleset-unreadable":
       return `Ruleset ${d.rulesetId} was not readable (${d.status ?? "no answer"}: ${d.reason}); who may bypass it is unknown.`;
     case "bypass-unreadable":
-      return `Who may bypass ruleset "${d.ruleset}" (id ${d.rulesetId}) is not shown to this token: to check, ${GRANT_ADMINISTRATION}.`;
+      return `Who may bypass ruleset ${name(d.ruleset)} (id ${d.rulesetId}) is not shown to this token: to check, ${GRANT_ADMINISTRATION}.`;
     case "protection-unreadable":
       return `Classic branch protection is not readable with this access (${d.status ?? "no answer"}), so agentgate cannot tell whether it requires the check, lets admins bypass, or allows force pushes: ${GRANT_ADMINISTRATION}.`;
   }
