@@ -21,6 +21,8 @@ import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import { diagnose, type EnforcementReport } from "./doctor/core.js";
+import { cachedEnforcement } from "./doctor/read.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -33,6 +35,8 @@ export interface Evaluation {
   headSha: string;
   loaded: LoadedPolicy | null;
   decision: Decision;
+  /** The PR's base branch, when the PR could be read: where the enforcement doctor looks. */
+  baseRef?: string;
 }
 
 function reasonOf(e: unknown): string {
@@ -68,6 +72,7 @@ export interface ReadAndDecided {
   loaded: LoadedPolicy;
   facts: PullRequestFacts;
   decision: Decision;
+  baseRef: string;
 }
 
 /** What reading agentgate's memory needs: who agentgate is, and what the webhook says the head was. */
@@ -121,7 +126,7 @@ export async function readAndDecide(
     decision = decide(facts, loaded);
   }
   if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
-  return { headSha: pr.head.sha, loaded, facts, decision };
+  return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
 }
 
 /**
@@ -159,8 +164,8 @@ async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: stri
 export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision } = await readAndDecide(gh, ref, seen, { memory: opts.memory, expectReviewId: opts.fallback?.reviewId });
-    return { ref, headSha, loaded, decision };
+    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, { memory: opts.memory, expectReviewId: opts.fallback?.reviewId });
+    return { ref, headSha, loaded, decision, baseRef };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
     // Without the PR (and without a SHA from the webhook) there is nothing to publish on; the handler logs it.
@@ -297,7 +302,9 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     // result, or a lenient twin's earlier success would stay on its name.
     for (const checkName of checkNamesOf(group)) {
       // The run on this commit remembers what every PR on it was judged (src/memory/).
-      const named = { ...decision, checkName, memory: groupMemory(sha, group.map((g) => g.decision)) };
+      const baseRef = chosen.baseRef ?? run.payloadHints?.get(chosen.ref.number)?.baseRef;
+      const enforcement = baseRef ? await enforcementOf(run, where, baseRef, checkName, self.appId) : undefined;
+      const named = { ...decision, checkName, memory: groupMemory(sha, group.map((g) => g.decision)), ...(enforcement ? { enforcement } : {}) };
       const result = await publishOrSayWhy(run, where, sha, named, self, {
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
@@ -312,6 +319,19 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     run.log.error({ pr: `${where.owner}/${where.repo}#${ev.ref.number}`, problems: ev.decision.problems }, "could not read the pull request; nothing published");
   }
   return [...evaluated.values()];
+}
+
+/**
+ * Whether GitHub enforces `checkName` on the base branch (src/doctor/), read at most every 10 minutes
+ * per branch. Information only: it is shown first in the check run and never changes the state.
+ */
+async function enforcementOf(run: GateRun, where: RepoRef, branch: string, checkName: string, appId: number): Promise<EnforcementReport | undefined> {
+  try {
+    return diagnose({ ...(await cachedEnforcement(run.gh, where, branch)), checkName, appId });
+  } catch (e) {
+    run.log.warn({ err: e, branch }, "could not read the branch's protection");
+    return undefined;
+  }
 }
 
 /** The evaluation of a PR GitHub listed at `sha` but that could not be read: an error on that SHA. */

@@ -1,5 +1,5 @@
 /**
- * `agentgate validate | check | explain`: the App's core on a policy file, a local change or saved
+ * `agentgate validate | check | explain | doctor`: the App's core on a policy file, a local change or saved
  * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
  * prints a stack trace.
  */
@@ -149,6 +149,48 @@ async function explainCommand(target: string, opts: { apiUrl?: string; format: "
   return decision.state === "error" ? EXIT.usage : EXIT.rejected;
 }
 
+interface DoctorCliOptions {
+  apiUrl?: string;
+  branch?: string;
+  appId?: string;
+  installation?: boolean;
+  format: "text" | "json";
+}
+
+async function doctorCommand(target: string | undefined, opts: DoctorCliOptions, io: CliIo): Promise<number> {
+  const { doctorInstallation, doctorJson, doctorRepository, parseRepoRef, sweepExit } = await import("./doctor.js");
+  const { renderEnforcementText } = await import("../report/enforcement.js");
+  if (opts.installation ? target !== undefined || opts.branch !== undefined : target === undefined) {
+    throw new UserError("give OWNER/REPO [--branch B], or --installation alone");
+  }
+  const appIdText = opts.appId ?? io.env.APP_ID;
+  const appId = Number(appIdText);
+  if (!appIdText || !Number.isInteger(appId) || appId < 1) {
+    throw new UserError("give --app-id ID (or APP_ID): the agentgate App's id, to check that the required check is pinned to it");
+  }
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  if (!token) io.stderr("note: no GITHUB_TOKEN or GH_TOKEN: reading without authentication\n");
+  const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
+  if (opts.installation) {
+    const entries = await doctorInstallation({ token, apiUrl, appId });
+    if (opts.format === "json") {
+      const repositories = entries.map((e) => ("report" in e ? doctorJson(e.repo, e.report) : { repo: e.repo, error: e.error }));
+      io.stdout(`${JSON.stringify({ version: 1, kind: "doctor-sweep", appId, repositories }, null, 2)}\n`);
+    } else {
+      for (const e of entries) io.stdout("report" in e ? renderEnforcementText(e.repo, e.report) : `${e.repo}: error: ${e.error}\n`);
+      const advisory = entries.filter((e) => "report" in e && e.report.verdict === "not-enforced").length;
+      io.stdout(`${entries.length} repositories: ${advisory} not enforced, ${entries.length - advisory} enforced or unknown (see above)\n`);
+    }
+    return sweepExit(entries);
+  }
+  const where = parseRepoRef(target as string);
+  const report = await doctorRepository(where, { token, apiUrl, appId, ...(opts.branch ? { branch: opts.branch } : {}) });
+  const repo = `${where.owner}/${where.repo}`;
+  if (opts.format === "json") io.stdout(`${JSON.stringify(doctorJson(repo, report), null, 2)}\n`);
+  else io.stdout(renderEnforcementText(repo, report));
+  return report.verdict === "enforced" ? EXIT.ok : report.verdict === "not-enforced" ? EXIT.rejected : EXIT.usage;
+}
+
 /** The installed package's version: package.json sits two levels above this file in src/ and in lib/. */
 function packageVersion(): string {
   try {
@@ -202,6 +244,23 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(formatOption())
     .addHelpText("after", "\nAuth: GITHUB_TOKEN or GH_TOKEN. Exit: 0 success, 1 pending or failure, 2 error or bad input.")
     .action(async (target: string, opts: { apiUrl?: string; format: "text" | "json" }) => setExit(await explainCommand(target, opts, io)));
+
+  program
+    .command("doctor")
+    .description("whether GitHub enforces agentgate's check on a branch: required, pinned to the App, no bypass, no direct or force push")
+    .argument("[OWNER/REPO]", "the repository")
+    .option("--branch <branch>", "the branch (default: the repository's default branch)")
+    .option("--installation", "every repository an installation token of the App can see, each on its default branch")
+    .option("--app-id <id>", "the agentgate App's id (default: $APP_ID)")
+    .option("--api-url <url>", "REST API root for GitHub Enterprise Server or a local simulator (default: $GITHUB_API_URL, else GitHub's)")
+    .addOption(formatOption())
+    .addHelpText(
+      "after",
+      "\nAuth: GITHUB_TOKEN or GH_TOKEN (classic protection needs a repository admin's token, or Administration: read).\nExit: 0 enforced, 1 not enforced (the gate is advisory), 2 unknown (something could not be read) or bad input.",
+    )
+    .action(async (target: string | undefined, opts: DoctorCliOptions) =>
+      setExit(await doctorCommand(target, opts, io)),
+    );
 
   return program;
 }

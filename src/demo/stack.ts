@@ -8,6 +8,7 @@ import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../index.js";
 import { clearFactCaches } from "../facts/github.js";
 import { clearPublishedStatuses } from "../publish.js";
+import { clearEnforcementCache } from "../doctor/read.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
@@ -33,6 +34,7 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   clearFactCaches();
   clearPublishedStatuses();
+  clearEnforcementCache();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
   const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate" });
   const logs: Record<string, unknown>[] = [];

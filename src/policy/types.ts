@@ -1,3 +1,4 @@
+import type { EnforcementReport } from "../doctor/core.js";
 import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
 import type { PriorCheckRun } from "../facts/memory.js";
@@ -81,6 +82,8 @@ export interface Decision {
   policyWarnings?: string[];
   /** What the check run on this head will remember (src/memory/), and the run found there before deciding. */
   memory?: DecisionMemory;
+  /** Whether GitHub enforces the check on the base branch (src/doctor/); shown, never part of the state. */
+  enforcement?: EnforcementReport;
 }
 
 export interface DecisionMemory {

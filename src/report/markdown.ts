@@ -8,6 +8,7 @@ import type { Finding, Severity } from "../rules/types.js";
 import { kindSuffix, SOURCE_LABEL } from "./evidence.js";
 import { truncate } from "./headline.js";
 import { UNREADABLE_MARKER } from "../memory/remember.js";
+import { enforcementSection } from "./enforcement.js";
 
 /** GitHub's limit on a check run's summary and text. */
 export const CHECK_OUTPUT_LIMIT = 65535;
@@ -137,6 +138,8 @@ function approvalsSection(d: Decision): string {
 export function renderSummary(d: Decision): string {
   const parts = [
     `## ${STATE_ICON[d.state]} ${d.state}: ${d.headline}\n`,
+    // First: a gate GitHub does not enforce is the most important thing to fix.
+    enforcementSection(d.enforcement),
     d.notes?.length ? section("Notes", d.notes.map((n) => `- ${n}`)) : "",
     d.problems.length ? section("Problems", d.problems.map((p) => `- ${p}`)) : "",
     d.missing.length ? section("Still needed", d.missing.map((m) => `- ${m}`)) : "",

@@ -87,6 +87,8 @@ import {
   type ProtectionAnswer,
 } from "./deployments.js";
 
+import { protectionOf, type SimProtectionInput, type SimRulesetInput } from "./protection.js";
+export type { SimProtectionInput, SimRulesetInput } from "./protection.js";
 export type { CommitInput } from "./git.js";
 export type { ProtectionAnswer, DeploymentStatusValue } from "./deployments.js";
 export type { Annotation, Delivery, Permission, RequestLogEntry, SimRepo, SimUser } from "./model.js";
@@ -907,6 +909,24 @@ export class GitHubSimulator {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /**
+   * The rulesets that apply to a branch (replacing earlier ones for it), as the rules endpoints
+   * serve them; returns their ids. Rules of rulesets not `active` are not listed for the branch.
+   */
+  setBranchRules(repo: string, branch: string, rulesets: readonly SimRulesetInput[]): number[] {
+    return protectionOf(this.state).setBranchRules(repo, branch, rulesets);
+  }
+
+  /** Classic branch protection of a branch; `null` removes it. */
+  setBranchProtection(repo: string, branch: string, protection: SimProtectionInput | null): void {
+    protectionOf(this.state).setBranchProtection(repo, branch, protection);
+  }
+
+  /** Whether the App was granted Administration: read (classic protection, rulesets' bypass actors). */
+  grantAdministration(granted = true): void {
+    protectionOf(this.state).administration = granted;
+  }
 
   private label(r: SimRepo, name: string): LabelState {
     const key = name.toLowerCase();

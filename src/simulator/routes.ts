@@ -4,6 +4,7 @@
  */
 import { blobSha, diffTrees, type SimCommit } from "./git.js";
 import { graphql } from "./graphql.js";
+import { protectionOf } from "./protection.js";
 import {
   ApiError,
   badCredentials,
@@ -739,4 +740,21 @@ route("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs", "installation", (
   runs = [...runs].sort((a, b) => b.id - a.id);
   const page = paginated(req, state.urls.api, runs.map((r) => checkRunOut(state, repo, r)));
   return { ...page, body: { total_count: runs.length, check_runs: page.body } };
+});
+
+// ---------- branch rules, rulesets and classic protection (the enforcement doctor; protection.ts) ----------
+
+route("GET", "/repos/{owner}/{repo}/rules/branches/{branch}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  return protectionOf(state).branchRules(repo.fullName, repo.owner, p.branch as string);
+});
+
+route("GET", "/repos/{owner}/{repo}/rulesets/{ruleset_id}", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  return protectionOf(state).ruleset(repo.fullName, repo.owner, Number(p.ruleset_id), state.urls.api);
+});
+
+route("GET", "/repos/{owner}/{repo}/branches/{branch}/protection", "installation", (state, req, p) => {
+  const repo = repoFor(state, req, p);
+  return protectionOf(state).classic(repo.fullName, p.branch as string, state.urls.api);
 });

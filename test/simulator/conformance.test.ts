@@ -131,6 +131,32 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/commits/${head}/pulls`);
   await client.call("GET", `/repos/${REPO}/nope`);
 
+  // The enforcement doctor's reads: rules, a ruleset (bypass actors shown only with Administration:
+  // read), classic protection (403 without it, 404 on an unprotected branch).
+  const [rulesetId] = sim.setBranchRules(REPO, "main", [
+    {
+      name: "main",
+      bypass_actors: [{ actor_id: 5, actor_type: "RepositoryRole", bypass_mode: "pull_request" }],
+      rules: [
+        { type: "required_status_checks", parameters: { required_status_checks: [{ context: "agentgate", integration_id: 1 }, { context: "ci" }], strict_required_status_checks_policy: true } },
+        { type: "pull_request", parameters: { required_approving_review_count: 1, dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: false, required_review_thread_resolution: false } },
+        { type: "non_fast_forward" },
+        { type: "deletion" },
+      ],
+    },
+    { name: "org", source_type: "Organization", rules: [{ type: "merge_queue", parameters: { check_response_timeout_minutes: 60, grouping_strategy: "ALLGREEN", max_entries_to_build: 5, max_entries_to_merge: 5, merge_method: "SQUASH", min_entries_to_merge: 1, min_entries_to_merge_wait_minutes: 5 } }] },
+  ]);
+  sim.setBranchProtection(REPO, "main", { requiredChecks: [{ context: "agentgate", appId: 1 }, { context: "ci" }], enforceAdmins: true, requirePullRequest: true });
+  await client.call("GET", `/repos/${REPO}/rules/branches/main?per_page=100`);
+  await client.call("GET", `/repos/${REPO}/rules/branches/no-rules`);
+  await client.call("GET", `/repos/${REPO}/rulesets/${rulesetId}`);
+  await client.call("GET", `/repos/${REPO}/branches/main/protection`);
+  sim.grantAdministration();
+  await client.call("GET", `/repos/${REPO}/rulesets/${rulesetId}`);
+  await client.call("GET", `/repos/${REPO}/rulesets/999999`);
+  await client.call("GET", `/repos/${REPO}/branches/main/protection`);
+  await client.call("GET", `/repos/${REPO}/branches/release/protection`);
+
   await sim.rerequestCheckRun(REPO, runId, "maria");
   const deliveries = await client.call("GET", "/app/hook/deliveries?per_page=2", undefined, { auth: `Bearer ${fakeJwt(1)}` });
   await client.call("POST", `/app/hook/deliveries/${(deliveries.body as { id: number }[])[0]!.id}/attempts`, undefined, { auth: `Bearer ${fakeJwt(1)}` });
@@ -211,6 +237,9 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
       "GET /repos/{owner}/{repo}/commits",
       "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
+      "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}",
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection",
     ]) {
       expect(templates).toContain(t);
     }
