@@ -1,9 +1,9 @@
 /**
  * Benchmark of the gate: CPU per decision (the pure core) and, end to end over HTTP against the local
- * simulator, the latency of a webhook and the GitHub requests it costs, and the sweep of open pull
- * requests when the app is installed.
+ * simulator, the latency of a webhook and the GitHub requests it costs. The installation sweep, and
+ * the cost of each event split into rate-limited requests, 304s and writes: bench/cost.ts.
  *
- *   npx tsx bench/gate.ts [--webhooks N] [--decisions N] [--installed-pulls N]
+ *   npx tsx bench/gate.ts [--webhooks N] [--decisions N]
  *
  * Probot's one-write-a-second throttle is off here (as in the e2e tests) so that what is measured is
  * agentgate, not the throttle; with it on, each webhook that changes the result waits about a second
@@ -116,34 +116,5 @@ async function benchWebhooks(count: number) {
   }
 }
 
-/** Installing the app on a repository with open agent PRs: requests and time for the whole sweep. */
-async function benchInstallation(openPulls: number) {
-  const stack = await startStack({ logLevel: "error" });
-  const { sim } = stack;
-  try {
-    const repo = "acme/app";
-    sim.addOrg("acme");
-    sim.addUser({ login: "maria", name: "maria", email: "maria@acme.example" });
-    sim.addUser({ login: "Copilot", type: "Bot" });
-    sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n" }, installed: false });
-    for (let i = 0; i < openPulls; i++) {
-      sim.createBranch(repo, `copilot/${i}`, "main");
-      sim.commit(repo, { branch: `copilot/${i}`, files: { [`src/${i}.ts`]: `export const x = ${i};\n` }, message: "Initial plan", author: COPILOT_COMMITS });
-      await sim.openPullRequest(repo, { head: `copilot/${i}`, title: `Change ${i}`, author: "Copilot" });
-    }
-    const t0 = performance.now();
-    const delivery = await sim.installApp(repo, "maria");
-    const ms = performance.now() - t0;
-    let judged = 0;
-    for (let n = 1; n <= openPulls; n++) if (sim.latestStatus(repo, sim.pullRequest(repo, n).head.sha, "agentgate")) judged++;
-    console.log(
-      `installation with ${openPulls} open PRs: ${delivery.requests.length} GitHub requests (${(delivery.requests.length / openPulls).toFixed(1)} per PR), ${ms.toFixed(0)} ms; ${judged} PRs judged, HTTP ${delivery.status}`,
-    );
-  } finally {
-    await stack.stop();
-  }
-}
-
 benchDecide(arg("decisions", 200));
 await benchWebhooks(arg("webhooks", 60));
-await benchInstallation(arg("installed-pulls", 50));

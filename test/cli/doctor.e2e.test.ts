@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { GitHubSimulator } from "../../src/simulator/index.js";
-import { agentgateAsync } from "./helpers.js";
+import { agentgateAsync, installationToken } from "./helpers.js";
 
 const REPO = "acme/app";
 const APP_ID = "1"; // the simulator's App
 
 let sim: GitHubSimulator;
 let token: string;
-
-/** An installation token, as the App would get one (the simulator does not check the JWT's signature). */
-async function installationToken(): Promise<string> {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const jwt = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ iss: 1, iat: Math.floor(Date.now() / 1000) })}.sig`;
-  const headers = { authorization: `Bearer ${jwt}`, accept: "application/vnd.github+json" };
-  const inst = (await (await fetch(`${sim.url}/repos/${REPO}/installation`, { headers })).json()) as { id: number };
-  const res = await fetch(`${sim.url}/app/installations/${inst.id}/access_tokens`, { method: "POST", headers });
-  return ((await res.json()) as { token: string }).token;
-}
 
 const doctor = (args: string[], env: Record<string, string> = { GITHUB_TOKEN: token }) =>
   agentgateAsync(["doctor", REPO, "--api-url", sim.url, "--app-id", APP_ID, ...args], { env });
@@ -38,7 +28,7 @@ beforeAll(async () => {
   sim.addOrg("acme");
   sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n", ".agentgate.yml": "approvals:\n  required: 1\n" } });
   sim.createBranch(REPO, "release", "main");
-  token = await installationToken();
+  token = await installationToken(sim, REPO);
 });
 
 afterAll(async () => {

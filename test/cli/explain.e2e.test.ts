@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { GitHubSimulator } from "../../src/simulator/index.js";
-import { agentgateAsync } from "./helpers.js";
+import { agentgateAsync, installationToken } from "./helpers.js";
 
 const REPO = "acme/app";
 const AGENT = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
@@ -8,16 +8,6 @@ const AGENT = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.
 let sim: GitHubSimulator;
 let token: string;
 let number: number;
-
-/** An installation token, as the App would get one (the simulator does not check the JWT's signature). */
-async function installationToken(): Promise<string> {
-  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const jwt = `${b64({ alg: "RS256", typ: "JWT" })}.${b64({ iss: 1, iat: Math.floor(Date.now() / 1000) })}.sig`;
-  const headers = { authorization: `Bearer ${jwt}`, accept: "application/vnd.github+json" };
-  const inst = (await (await fetch(`${sim.url}/repos/${REPO}/installation`, { headers })).json()) as { id: number };
-  const res = await fetch(`${sim.url}/app/installations/${inst.id}/access_tokens`, { method: "POST", headers });
-  return ((await res.json()) as { token: string }).token;
-}
 
 beforeAll(async () => {
   sim = await GitHubSimulator.start({ webhookSecret: "unused" });
@@ -31,7 +21,7 @@ beforeAll(async () => {
   sim.createBranch(REPO, "copilot/fix", "main");
   sim.commit(REPO, { branch: "copilot/fix", files: { "src/a.ts": "export const a = 1;\n" }, message: "Add a", author: AGENT });
   ({ number } = await sim.openPullRequest(REPO, { head: "copilot/fix", title: "Add a", author: "Copilot" }));
-  token = await installationToken();
+  token = await installationToken(sim, REPO);
 });
 
 afterAll(async () => {

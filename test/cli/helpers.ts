@@ -8,6 +8,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import type { GitHubSimulator } from "../../src/simulator/index.js";
+import { fakeJwt } from "../simulator/helpers.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CLI = join(ROOT, "src/cli/main.ts");
@@ -98,4 +100,12 @@ export class TestRepo {
     });
     return this.git("rev-parse", "HEAD").trim();
   }
+}
+
+/** An installation token for `repo`, as the App would get one from the simulator. */
+export async function installationToken(sim: GitHubSimulator, repo: string): Promise<string> {
+  const headers = { authorization: `Bearer ${fakeJwt(1)}`, accept: "application/vnd.github+json" };
+  const inst = (await (await fetch(`${sim.url}/repos/${repo}/installation`, { headers })).json()) as { id: number };
+  const res = await fetch(`${sim.url}/app/installations/${inst.id}/access_tokens`, { method: "POST", headers });
+  return ((await res.json()) as { token: string }).token;
 }

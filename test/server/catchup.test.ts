@@ -6,6 +6,7 @@ import { describe, expect, it } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
 import { catchUpFailedDeliveries, failedDeliveries, type DeliveryAttempt } from "../../src/server/catchup.js";
 import { freePort } from "../../src/demo/net.js";
+import { fakeJwt } from "../simulator/helpers.js";
 import { copilotPullRequest, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 
 const attempt = (id: number, guid: string, status: number, redelivery = false): DeliveryAttempt => ({ id, guid, status_code: status, redelivery, event: "pull_request" });
@@ -17,13 +18,6 @@ describe("which deliveries are redelivered", () => {
     expect(failedDeliveries(newestFirst, new Set(["a"])).map((a) => a.guid)).toEqual(["c"]);
   });
 });
-
-/** The App's JWT as the simulator reads it (it checks the issuer, not the signature). */
-function appJwt(appId: number): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-  const now = Math.floor(Date.now() / 1000);
-  return `${part({ alg: "RS256", typ: "JWT" })}.${part({ iss: appId, iat: now - 30, exp: now + 540 })}.c2ln`;
-}
 
 const stack = stackPerTest();
 
@@ -37,7 +31,7 @@ describe("catching up", () => {
     expect(statusOf(sim, number)).toBeUndefined();
 
     sim.setWebhookTarget(reachable);
-    const gh = new Octokit({ baseUrl: `${sim.url}/api/v3`, auth: appJwt(1) });
+    const gh = new Octokit({ baseUrl: `${sim.url}/api/v3`, auth: fakeJwt(1) });
     const asked = new Set<string>();
     const first = await catchUpFailedDeliveries(gh, asked);
     expect(first.redelivered.length).toBeGreaterThan(0);
