@@ -12,6 +12,13 @@ export default tseslint.config(
     },
   },
   {
+    // The package ships src/ only: the simulator and the demo are development tools.
+    files: ["src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/devtools/**"], message: "src/ must not import devtools/ (it is not shipped)" }] }],
+    },
+  },
+  {
     files: ["**/*.js"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

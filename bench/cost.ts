@@ -8,8 +8,8 @@
  * Probot's write throttle is off (as in the e2e tests) so agentgate is measured, not the throttle.
  */
 import { performance } from "node:perf_hooks";
-import { startStack } from "../src/demo/stack.js";
-import type { Delivery, GitHubSimulator } from "../src/simulator/index.js";
+import { startStack } from "../devtools/demo/stack.js";
+import type { Delivery, GitHubSimulator } from "../devtools/simulator/index.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

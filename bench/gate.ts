@@ -12,7 +12,7 @@
 import { performance } from "node:perf_hooks";
 import { defaultPolicy } from "../src/config/schema.js";
 import { decide } from "../src/decide.js";
-import { startStack } from "../src/demo/stack.js";
+import { startStack } from "../devtools/demo/stack.js";
 import type { CommitFacts, FileFacts, PullRequestFacts } from "../src/facts/types.js";
 import { facts } from "../test/helpers/facts.js";
 

@@ -4,7 +4,7 @@
  * Each attack asserts what a user sees (the commit status, the check run); beside it a control.
  */
 import { afterEach, describe, expect } from "@jest/globals";
-import { startStack as start, type Stack } from "../../src/demo/stack.js";
+import { startStack as start, type Stack } from "../../devtools/demo/stack.js";
 import { checkRunOf, copilotPullRequest, headOf, people, REPO, SECRET, seedRepo, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 

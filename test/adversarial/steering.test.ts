@@ -7,7 +7,7 @@
 import { describe, expect } from "@jest/globals";
 import { attack, control } from "./suite.js";
 import { checkRunOf, copilot, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
-import type { GitHubSimulator } from "../../src/simulator/index.js";
+import type { GitHubSimulator } from "../../devtools/simulator/index.js";
 
 const stack = stackPerTest();
 

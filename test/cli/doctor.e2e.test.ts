@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { GitHubSimulator } from "../../src/simulator/index.js";
+import { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { agentgateAsync, installationToken } from "./helpers.js";
 
 const REPO = "acme/app";

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { GitHubSimulator } from "../../src/simulator/index.js";
+import type { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { fakeJwt } from "../simulator/helpers.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

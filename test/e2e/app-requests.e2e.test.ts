@@ -5,7 +5,7 @@
  * OpenAPI description.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import type { RequestLogEntry } from "../../src/simulator/index.js";
+import type { RequestLogEntry } from "../../devtools/simulator/index.js";
 import { checkRequestBody, OpenApiChecker } from "../simulator/schemas.js";
 import { copilot, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, type Stack } from "./harness.js";
 

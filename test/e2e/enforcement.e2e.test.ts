@@ -3,7 +3,7 @@
  * advisory on the base branch, the decision's state does not change, and the reads are cached.
  */
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import type { SimRulesetInput } from "../../src/simulator/index.js";
+import type { SimRulesetInput } from "../../devtools/simulator/index.js";
 import { checkRunOf, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "./harness.js";
 
 let stack: Stack;

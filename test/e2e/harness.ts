@@ -1,10 +1,10 @@
 /**
  * End-to-end helpers: people, a seeded repository and agent pull requests on the simulator.
- * The stack itself (simulator + real Probot server over HTTP) is src/demo/stack.ts.
+ * The stack itself (simulator + real Probot server over HTTP) is devtools/demo/stack.ts.
  */
 import { afterEach, beforeEach } from "@jest/globals";
-import type { GitHubSimulator } from "../../src/simulator/index.js";
-import { startStack as start, type Stack } from "../../src/demo/stack.js";
+import type { GitHubSimulator } from "../../devtools/simulator/index.js";
+import { startStack as start, type Stack } from "../../devtools/demo/stack.js";
 
 export type { Stack };
 export const SECRET = "e2e-webhook-secret";

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { createRequire } from "node:module";
-import type { SimRepo } from "../../src/simulator/index.js";
+import type { SimRepo } from "../../devtools/simulator/index.js";
 import { copilot, people, startStack, type Stack } from "./harness.js";
 
 interface Example {

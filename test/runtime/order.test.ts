@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
-import { freePort } from "../../src/demo/net.js";
+import { freePort } from "../../devtools/demo/net.js";
 import { RedisOrder, TurnUnavailableError } from "../../src/runtime/order.js";
 
 let server: ChildProcess;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
 import { catchUpFailedDeliveries, failedDeliveries, type DeliveryAttempt } from "../../src/server/catchup.js";
-import { freePort } from "../../src/demo/net.js";
+import { freePort } from "../../devtools/demo/net.js";
 import { fakeJwt } from "../simulator/helpers.js";
 import { copilotPullRequest, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 

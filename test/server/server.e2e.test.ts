@@ -7,9 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/glob
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { newPrivateKey } from "../../src/demo/keys.js";
-import { freePort } from "../../src/demo/net.js";
-import { GitHubSimulator, signature } from "../../src/simulator/index.js";
+import { newPrivateKey } from "../../devtools/demo/keys.js";
+import { freePort } from "../../devtools/demo/net.js";
+import { GitHubSimulator, signature } from "../../devtools/simulator/index.js";
 import { buildScratchPackage } from "../helpers/built.js";
 import { copilotPullRequest, seedRepo } from "../e2e/harness.js";
 

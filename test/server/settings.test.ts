@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@jest/globals";
-import { newPrivateKey } from "../../src/demo/keys.js";
+import { newPrivateKey } from "../../devtools/demo/keys.js";
 import { InFlight } from "../../src/server/http.js";
 import { readinessProbe } from "../../src/server/readiness.js";
 import { isProductionStart, startMode } from "../../src/server/settings.js";

@@ -1,12 +1,12 @@
 /** What a client of the simulator notices: signatures, caching, pagination, limits, rebases, faults. */
-import { freePort } from "../../src/demo/net.js";
+import { freePort } from "../../devtools/demo/net.js";
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
 import { Octokit } from "@octokit/rest";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { pino } from "pino";
-import { GitHubSimulator } from "../../src/simulator/index.js";
+import { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { Client, startReceiver, type Receiver } from "./helpers.js";
 
 const SECRET = "behaviour-secret";

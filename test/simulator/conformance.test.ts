@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { schema as githubGraphql } from "@octokit/graphql-schema";
 import { buildSchema, execute, parse } from "graphql";
 import { COMMIT_ACTORS_QUERY } from "../../src/facts/graphql.js";
-import { GitHubSimulator } from "../../src/simulator/index.js";
+import { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { Client, fakeJwt, startReceiver, type Answer, type Receiver } from "./helpers.js";
 import { OpenApiChecker, WebhookChecker } from "./schemas.js";
 

@@ -1,6 +1,6 @@
 /** What a client of the simulator notices about merges, deployments and the protection rule's callback. */
 import { afterEach, beforeEach, describe, expect, it } from "@jest/globals";
-import { GitHubSimulator } from "../../src/simulator/index.js";
+import { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { Client, startReceiver, type Receiver } from "./helpers.js";
 
 const REPO = "acme/app";

@@ -1,7 +1,7 @@
 /** A stand-in app for the simulator's tests: receives webhooks and calls the REST API with a token. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GitHubSimulator } from "../../src/simulator/index.js";
+import type { GitHubSimulator } from "../../devtools/simulator/index.js";
 
 export interface Received {
   headers: Record<string, string | string[] | undefined>;

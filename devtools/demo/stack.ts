@@ -5,10 +5,10 @@
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
-import { createAgentgate, type AgentgateOptions } from "../index.js";
-import { clearFactCaches } from "../facts/github.js";
-import { clearPublishedStatuses } from "../publish.js";
-import { clearEnforcementCache } from "../doctor/read.js";
+import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
+import { clearFactCaches } from "../../src/facts/github.js";
+import { clearPublishedStatuses } from "../../src/publish.js";
+import { clearEnforcementCache } from "../../src/doctor/read.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
