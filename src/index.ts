@@ -14,6 +14,7 @@ import type { RepositoryOrder } from "./runtime/order.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onPeopleChange } from "./handlers/people.js";
 import { onPush } from "./handlers/push.js";
 import { onRerequest } from "./handlers/rerequest.js";
 import { onStatus } from "./handlers/status.js";
@@ -92,6 +93,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
     onMergeGroup(guarded, whoAmI);
     onPush(guarded, whoAmI);
     onStatus(guarded, whoAmI);
+    onPeopleChange(guarded, whoAmI);
     onInstallation(guarded, whoAmI);
     onDeploymentProtectionRule(guarded, whoAmI);
 

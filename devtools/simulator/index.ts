@@ -88,6 +88,7 @@ import {
 } from "./deployments.js";
 
 import { protectionOf, type SimProtectionInput, type SimRulesetInput } from "./protection.js";
+import { memberEvent, memberRemovedEvent, membershipEvent, teamAccessEvent } from "./people.js";
 export type { SimProtectionInput, SimRulesetInput } from "./protection.js";
 export type { CommitInput } from "./git.js";
 export type { ProtectionAnswer, DeploymentStatusValue } from "./deployments.js";
@@ -275,6 +276,55 @@ export class GitHubSimulator {
       slug,
       members: new Map(members.map((m) => [m.login.toLowerCase(), m.state ?? "active"])),
     });
+  }
+
+  /** A collaborator's permission changes (`none` removes them): GitHub sends `member`. */
+  async changePermission(repo: string, login: string, p: Permission | "none", by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const member = this.state.requireUser(login);
+    const from = r.permissions.get(login.toLowerCase()) ?? "none";
+    if (p === "none") r.permissions.delete(login.toLowerCase());
+    else r.permissions.set(login.toLowerCase(), p);
+    return this.send("member", memberEvent(this.state, r, member, from, p, this.state.requireUser(by)));
+  }
+
+  /** Someone joins or leaves a team (an active membership): GitHub sends `membership`. */
+  async changeTeamMembership(org: string, slug: string, login: string, action: "added" | "removed", by: string): Promise<Delivery> {
+    const team = this.requireTeam(org, slug);
+    const member = this.state.requireUser(login);
+    if (action === "added") team.members.set(login.toLowerCase(), "active");
+    else team.members.delete(login.toLowerCase());
+    return this.send("membership", membershipEvent(this.state, team, member, action, this.state.requireUser(by)));
+  }
+
+  /** Someone leaves the organization: off its teams, no access to its repositories; GitHub sends `organization.member_removed`. */
+  async removeFromOrganization(org: string, login: string, by: string): Promise<Delivery> {
+    const owner = this.state.requireUser(org);
+    const member = this.state.requireUser(login);
+    for (const t of this.state.teams.values()) if (t.org.toLowerCase() === org.toLowerCase()) t.members.delete(login.toLowerCase());
+    for (const r of this.state.repos.values()) if (r.owner.toLowerCase() === org.toLowerCase()) r.permissions.delete(login.toLowerCase());
+    return this.send("organization", memberRemovedEvent(this.state, owner, member, this.state.requireUser(by)));
+  }
+
+  /**
+   * A team gets (or loses, with null) access to a repository. Modelled as its active members' own
+   * permission there (the simulator keeps one permission per person); GitHub sends `team`.
+   */
+  async setTeamAccess(repo: string, org: string, slug: string, p: Permission | null, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const team = this.requireTeam(org, slug);
+    for (const [login, state] of team.members) {
+      if (state !== "active") continue;
+      if (p) r.permissions.set(login, p);
+      else r.permissions.delete(login);
+    }
+    return this.send("team", teamAccessEvent(this.state, team, r, p, this.state.requireUser(by)));
+  }
+
+  private requireTeam(org: string, slug: string) {
+    const team = this.state.teams.get(`${org}/${slug}`.toLowerCase());
+    if (!team) throw new Error(`${org} has no team ${slug}`);
+    return team;
   }
 
   /** Another verified email of an account: GitHub then links commits and co-author trailers that name it. */

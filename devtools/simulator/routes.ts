@@ -453,6 +453,41 @@ route("GET", "/repos/{owner}/{repo}/issues/{issue_number}", "installation", (sta
   throw notFound("https://docs.github.com/rest/issues/issues#get-an-issue");
 });
 
+// ---------- search ----------
+
+/**
+ * GET /search/issues, for the one query agentgate asks: the open pull requests someone reviewed, in a
+ * repository or an organization. Other qualifiers answer 422, as an unsupported query would.
+ */
+route("GET", "/search/issues", "installation", (state, req) => {
+  const terms = (req.query.get("q") ?? "").split(/\s+/).filter(Boolean);
+  const want: { reviewer?: string; repo?: string; org?: string } = {};
+  for (const t of terms) {
+    const [key, value] = t.includes(":") ? [t.slice(0, t.indexOf(":")), t.slice(t.indexOf(":") + 1)] : [t, ""];
+    if (key === "is" && (value === "pr" || value === "open")) continue;
+    if (key === "reviewed-by" && value) want.reviewer = value.toLowerCase();
+    else if (key === "repo" && value) want.repo = value.toLowerCase();
+    else if (key === "org" && value) want.org = value.toLowerCase();
+    else throw unprocessable("Validation Failed", [{ message: `the simulator does not search for ${key}`, resource: "Search", field: "q", code: "invalid" }], "https://docs.github.com/v3/search/");
+  }
+  if (!terms.includes("is:pr") || !terms.includes("is:open") || !want.reviewer) {
+    throw unprocessable("Validation Failed", [{ message: "the simulator answers is:pr is:open reviewed-by: only", resource: "Search", field: "q", code: "invalid" }], "https://docs.github.com/v3/search/");
+  }
+  const id = req.credential.kind === "installation" ? req.credential.installationId : 0;
+  const items = [];
+  for (const repo of state.repos.values()) {
+    if (repo.installationId !== id) continue; // an installation token finds only what it can read
+    if (want.repo && repo.fullName.toLowerCase() !== want.repo) continue;
+    if (want.org && repo.owner.toLowerCase() !== want.org) continue;
+    for (const pull of repo.pulls.values()) {
+      if (pull.state !== "open" || !pull.reviews.some((r) => r.login.toLowerCase() === want.reviewer)) continue;
+      items.push({ ...issueJson(pull, state.issueContext(repo, pull.author, pull.assignees), pull), score: 1 });
+    }
+  }
+  const page = paginated(req, state.urls.api, items);
+  return { ...page, body: { total_count: items.length, incomplete_results: false, items: page.body, search_type: "lexical" } };
+});
+
 // ---------- GraphQL ----------
 
 route("POST", "/api/graphql", "installation", graphql);

@@ -362,11 +362,15 @@ export interface AppInfo {
 export const APP_EVENTS = [
   "check_run",
   "check_suite",
+  "member",
+  "membership",
   "merge_group",
+  "organization",
   "pull_request",
   "pull_request_review",
   "push",
   "status",
+  "team",
   // Also `deployment_protection_rule` (app.yml): left out here because GitHub's webhook schemas
   // (@octokit/webhooks-schemas) do not list it among an installation's events yet.
 ];

@@ -83,6 +83,34 @@ export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
   for (const key of [...defaultBranchPolicies.keys()]) if (key.startsWith(prefix)) defaultBranchPolicies.delete(key);
 }
 
+/**
+ * Who may approve changed (a `member`, `membership`, `team` or `organization` webhook): the cached
+ * answers it makes stale are forgotten, so the next judgment reads them.
+ */
+export const forgetPermissions = {
+  /** One collaborator's permission on one repository. */
+  of(owner: string, repo: string, login: string): void {
+    permissionCache.delete(`${owner}/${repo}:${login}`.toLowerCase());
+  },
+  /** Everything about one account: its permission everywhere (a team can grant it) and its memberships. */
+  account(login: string): void {
+    const suffix = `:${login}`.toLowerCase();
+    for (const key of [...permissionCache.keys()]) if (key.endsWith(suffix)) permissionCache.delete(key);
+    for (const key of [...membershipCache.keys()]) if (key.endsWith(suffix)) membershipCache.delete(key);
+  },
+  /** Every collaborator's permission on a repository (a team's access to it changed). */
+  repository(owner: string, repo: string): void {
+    const prefix = `${owner}/${repo}:`.toLowerCase();
+    for (const key of [...permissionCache.keys()]) if (key.startsWith(prefix)) permissionCache.delete(key);
+  },
+  /** A team's memberships, and every permission (the team may have granted some). */
+  team(team: string): void {
+    const prefix = `${team}:`.toLowerCase();
+    for (const key of [...membershipCache.keys()]) if (key.startsWith(prefix)) membershipCache.delete(key);
+    permissionCache.clear();
+  },
+};
+
 export function clearFactCaches(): void {
   policyFilesAtCommit.clear();
   localActionsAtCommit.clear();

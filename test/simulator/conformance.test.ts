@@ -179,6 +179,21 @@ async function scenario() {
   await client.call("GET", `/repos/${REPO}/deployments/${requested.deploymentId}/statuses`);
   await client.call("POST", `/repos/${REPO}/actions/runs/999/deployment_protection_rule`, { environment_name: "production", state: "approved" });
 
+  // Who may approve changes: a collaborator's permission, a team's members, the organization's members,
+  // a team's access; and the search for the open PRs someone reviewed.
+  await client.call("GET", `/search/issues?q=${encodeURIComponent("is:pr is:open reviewed-by:maria repo:acme/app")}&per_page=100&page=1`);
+  await client.call("GET", `/search/issues?q=${encodeURIComponent("is:pr is:open reviewed-by:maria org:acme")}&per_page=100`);
+  await client.call("GET", `/search/issues?q=${encodeURIComponent("is:issue label:bug")}`);
+  sim.addUser({ login: "temp", email: "temp@example.com" });
+  await sim.changePermission(REPO, "temp", "write", "maria");
+  await sim.changePermission(REPO, "temp", "triage", "maria");
+  await sim.changePermission(REPO, "temp", "none", "maria");
+  await sim.changeTeamMembership("acme", "platform", "temp", "added", "maria");
+  await sim.setTeamAccess(REPO, "acme", "platform", "write", "maria");
+  await sim.setTeamAccess(REPO, "acme", "platform", null, "maria");
+  await sim.changeTeamMembership("acme", "platform", "temp", "removed", "maria");
+  await sim.removeFromOrganization("acme", "temp", "maria");
+
   // Installing the app: on a repository of an account it is installed on, and on a new account.
   sim.addRepo({ owner: "acme", name: "later", files: { "README.md": "later\n" }, installed: false });
   await sim.installApp("acme/later", "maria");
@@ -237,6 +252,7 @@ describe("REST answers match GitHub's OpenAPI description", () => {
       "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
       "GET /repos/{owner}/{repo}/commits",
       "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule",
+      "GET /search/issues",
       "GET /repos/{owner}/{repo}/rules/branches/{branch}",
       "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}",
       "GET /repos/{owner}/{repo}/branches/{branch}/protection",
@@ -352,6 +368,14 @@ describe("webhook payloads match GitHub's webhook schemas", () => {
       "installation.created",
       "installation_repositories.added",
       "deployment_protection_rule.requested",
+      "member.added",
+      "member.edited",
+      "member.removed",
+      "membership.added",
+      "membership.removed",
+      "organization.member_removed",
+      "team.added_to_repository",
+      "team.removed_from_repository",
     ]) {
       expect(kinds).toContain(k);
     }
