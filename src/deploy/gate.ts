@@ -36,7 +36,7 @@ export function runIdOf(callbackUrl: string | undefined | null): number | undefi
 /** Read and judge; never throws: what cannot be read rejects, with the reason. */
 export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest, appId: number): Promise<DeploymentJudgment> {
   const where = { owner: req.owner, repo: req.repo };
-  const facts = { environment: req.environment, sha: req.sha, ref: req.ref, sender: req.sender, commits: [], routes: {}, problems: [] as string[] };
+  const facts = { environment: req.environment, sha: req.sha, ref: req.ref, defaultBranch: req.defaultBranch, sender: req.sender, commits: [], routes: {}, problems: [] as string[] };
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: req.defaultBranch });
   if (!loaded.policy) {
     const problems = loaded.problems.map((p) => `the policy on ${req.defaultBranch} cannot be used: ${formatProblem(p)}`);

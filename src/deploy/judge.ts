@@ -32,6 +32,8 @@ export interface Remembered {
 export interface PullRoute {
   number: number;
   merged: boolean;
+  /** The branch it was merged into. Only the deployed branch or the default branch count: a PR into any other branch was judged by that branch's policy, which whoever can push there wrote. */
+  baseRef: string;
   headSha: string;
   signals: PullRequestSignals;
   verdict: GateVerdict;
@@ -49,6 +51,8 @@ export interface DeploymentFacts {
   environment: string;
   sha: string;
   ref: string;
+  /** The repository's default branch: its policy is the one the deploy gate applies. */
+  defaultBranch?: string;
   sender: { login: string; type: string };
   /** The last successful deployment's SHA the range starts after; absent: the whole history. */
   since?: string;
@@ -109,11 +113,16 @@ function pullAgents(commitSha: string, pull: PullRoute, detector: Detector): str
 }
 
 /** Why an agent-written commit's route does not pass, or undefined when one merged PR agentgate passed brought it. */
-function routeProblem(route: CommitRoute, branch: string): { why: string } | { pr: number } {
+function routeProblem(route: CommitRoute, branch: string, bases: ReadonlySet<string>): { why: string } | { pr: number } {
   if (route.kind === "unread") return { why: `could not tell how it reached ${branch}: ${route.reason}` };
-  const merged = route.pulls.filter((p) => p.merged);
+  const mergedAnywhere = route.pulls.filter((p) => p.merged);
+  const merged = mergedAnywhere.filter((p) => bases.has(p.baseRef));
   const passed = merged.find((p) => p.verdict.state === "success");
   if (passed) return { pr: passed.number };
+  if (!merged.length && mergedAnywhere.length) {
+    const elsewhere = mergedAnywhere[0]!;
+    return { why: `merged in #${elsewhere.number} into ${elsewhere.baseRef || "another branch"}, not through a pull request into ${[...bases].join(" or ")}` };
+  }
   if (!merged.length) return { why: `pushed straight to ${branch}: no merged pull request brought it` };
   const p = merged[0]!;
   if (p.verdict.state === "none") return { why: `merged in #${p.number}, which agentgate never judged` };
@@ -128,6 +137,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     problems.push(`@${facts.sender.login} is an agent, and the policy does not let agents deploy to ${facts.environment}`);
   }
   const branch = facts.ref.replace(/^refs\/heads\//, "") || "the branch";
+  const bases = new Set([branch, ...(facts.defaultBranch ? [facts.defaultBranch] : [])]);
   const rejectedCommits: CommitFinding[] = [];
   const passedCommits: { sha: string; pr: number }[] = [];
   for (const c of facts.commits) {
@@ -142,7 +152,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
       continue;
     }
     if (!agents.length) continue;
-    const r = routeProblem(route, branch);
+    const r = routeProblem(route, branch, bases);
     if ("pr" in r) passedCommits.push({ sha: c.sha, pr: r.pr });
     else rejectedCommits.push({ sha: c.sha, agents, why: r.why });
   }

@@ -119,6 +119,7 @@ interface SimplePull {
   body?: string | null;
   user?: { login?: string; type?: string } | null;
   head?: { sha?: string; ref?: string };
+  base?: { ref?: string };
   labels?: { name?: string }[];
   assignees?: { login?: string; type?: string }[] | null;
 }
@@ -172,6 +173,7 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
         return {
           number: p.number,
           merged,
+          baseRef: p.base?.ref ?? "",
           headSha,
           signals: {
             authorLogin: p.user?.login ?? "",

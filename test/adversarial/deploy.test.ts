@@ -71,6 +71,24 @@ describe("the deploy gate", () => {
     expect(answer?.comment).toContain(`${head.slice(0, 7)} (remembered by agentgate): pushed straight to main`);
   });
 
+  attack("c14", "an agent PR passed into a side branch whose policy the agent wrote, then fast-forwarded into main, is rejected", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    // Anyone who can push may create a branch, with a policy of their own on it.
+    sim.createBranch(REPO, "lax", "main");
+    sim.commit(REPO, { branch: "lax", files: { ".agentgate.yml": "approvals:\n  required: 0\n" }, message: "Relax", author: people.requester });
+    sim.createBranch(REPO, "copilot/tune-instance", "lax");
+    const head = sim.commit(REPO, { branch: "copilot/tune-instance", files: SRC_CHANGE, message: "Bump the answer", author: copilot.commitIdentity });
+    const { number } = await sim.openPullRequest(REPO, { head: "copilot/tune-instance", base: "lax", title: "Bump", author: copilot.login });
+    expect(statusOf(sim, number)?.state).toBe("success"); // judged by lax's own policy
+    await sim.mergePullRequest(REPO, number, { by: people.requester.login });
+    await sim.fastForward(REPO, "main", sim.branchHead(REPO, "lax")!, people.requester.login);
+
+    const { answer } = await deploy();
+    expect(answer?.state).toBe("rejected");
+    expect(answer?.comment).toContain(`${head.slice(0, 7)} (copilot): merged in #${number} into lax, not through a pull request into main`);
+  });
+
   control("c14", "an agent PR two maintainers approved, merged, then deployed, is approved", async () => {
     const { sim } = stack;
     seedRepo(sim);

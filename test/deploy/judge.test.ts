@@ -28,6 +28,7 @@ function pull(over: Partial<PullRoute> = {}): PullRoute {
   return {
     number: 7,
     merged: true,
+    baseRef: "main",
     headSha: sha(99),
     signals: { authorLogin: "maria", authorType: "User", headRef: "fix", labels: [], title: "Fix", body: "" },
     verdict: { state: "success" },
@@ -74,6 +75,18 @@ describe("judgeDeployment", () => {
     );
     expect(j.state).toBe("approved");
     expect(deploymentComment(j)).toContain("1 agent-written, each through a pull request agentgate passed (#7)");
+  });
+
+  it("counts only pull requests into the deployed branch or the default branch", () => {
+    const agentCommit = [commit(2, copilotId)];
+    const via = (baseRef: string, over: Partial<DeploymentFacts> = {}) =>
+      judgeDeployment(facts(agentCommit, { [sha(2)]: { kind: "pulls", pulls: [pull({ baseRef })] } }, over), policy, detector);
+    expect(via("main").state).toBe("approved");
+    expect(via("release", { ref: "refs/heads/release", defaultBranch: "main" }).state).toBe("approved");
+    expect(via("main", { ref: "refs/heads/release", defaultBranch: "main" }).state).toBe("approved");
+    const side = via("lax", { defaultBranch: "main" });
+    expect(side.state).toBe("rejected");
+    expect(side.rejectedCommits[0]?.why).toBe("merged in #7 into lax, not through a pull request into main");
   });
 
   it("rejects a commit whose pull requests could not be read, even a human-looking one", () => {
