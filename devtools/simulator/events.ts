@@ -5,7 +5,7 @@ import { createHmac } from "node:crypto";
 import type { FileChange, SimCommit } from "./git.js";
 import type { CheckRunState, CheckSuiteState, LabelState, PullState, ReviewState, SimInstallation, SimRepo, SimUser, StatusState } from "./model.js";
 import { checkRunOut, installationJson, openPullsAt } from "./routes.js";
-import { appJson, checkRunPullRequestJson, commitJson, labelJson, nodeId, pullJson, repoJson, reviewJson, simplePullJson, userJson } from "./shapes.js";
+import { appJson, checkRunPullRequestJson, commitJson, labelJson, nodeId, organizationJson, pullJson, repoJson, reviewJson, simplePullJson, userJson } from "./shapes.js";
 import type { SimState } from "./state.js";
 
 /** `x-hub-signature-256`: HMAC-SHA256 of the exact body bytes, hex, prefixed with `sha256=`. */
@@ -16,27 +16,9 @@ export function signature(secret: string, body: string): string {
 /** What every event carries: the installation, the repository, its organization and the sender. */
 export function envelope(state: SimState, repo: SimRepo, sender: SimUser, epochTimes = false) {
   const owner = state.requireUser(repo.owner);
-  const api = `${state.urls.api}/orgs/${owner.login}`;
   return {
     repository: repoJson(repo, owner, state.urls, epochTimes),
-    ...(owner.type === "Organization"
-      ? {
-          organization: {
-            login: owner.login,
-            id: owner.id,
-            node_id: nodeId("O", owner.id),
-            url: api,
-            repos_url: `${api}/repos`,
-            events_url: `${api}/events`,
-            hooks_url: `${api}/hooks`,
-            issues_url: `${api}/issues`,
-            members_url: `${api}/members{/member}`,
-            public_members_url: `${api}/public_members{/member}`,
-            avatar_url: `https://avatars.githubusercontent.com/u/${owner.id}?v=4`,
-            description: null,
-          },
-        }
-      : {}),
+    ...(owner.type === "Organization" ? { organization: organizationJson(state, owner) } : {}),
     sender: userJson(sender, state.urls),
     installation: { id: repo.installationId, node_id: nodeId("MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9u", repo.installationId) },
   };

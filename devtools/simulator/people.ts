@@ -6,26 +6,8 @@
 import type { Permission } from "./model.js";
 import type { SimRepo, SimTeam, SimUser } from "./model.js";
 import { envelope } from "./events.js";
-import { nodeId, userJson } from "./shapes.js";
+import { nodeId, organizationJson, userJson } from "./shapes.js";
 import type { SimState } from "./state.js";
-
-function organizationJson(state: SimState, org: SimUser) {
-  const api = `${state.urls.api}/orgs/${org.login}`;
-  return {
-    login: org.login,
-    id: org.id,
-    node_id: nodeId("O", org.id),
-    url: api,
-    repos_url: `${api}/repos`,
-    events_url: `${api}/events`,
-    hooks_url: `${api}/hooks`,
-    issues_url: `${api}/issues`,
-    members_url: `${api}/members{/member}`,
-    public_members_url: `${api}/public_members{/member}`,
-    avatar_url: `https://avatars.githubusercontent.com/u/${org.id}?v=4`,
-    description: null,
-  };
-}
 
 function teamJson(state: SimState, team: SimTeam, permission = "pull") {
   const api = `${state.urls.api}/organizations/${state.requireUser(team.org).id}/team/${team.id}`;

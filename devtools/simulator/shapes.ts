@@ -506,3 +506,22 @@ export function issueJson(i: Pick<IssueState, "number" | "id" | "title" | "body"
     author_association: ctx.authorAssociation,
   };
 }
+
+/** An organization as webhooks carry it. */
+export function organizationJson(state: { urls: Urls }, org: SimUser) {
+  const api = `${state.urls.api}/orgs/${org.login}`;
+  return {
+    login: org.login,
+    id: org.id,
+    node_id: nodeId("O", org.id),
+    url: api,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events`,
+    hooks_url: `${api}/hooks`,
+    issues_url: `${api}/issues`,
+    members_url: `${api}/members{/member}`,
+    public_members_url: `${api}/public_members{/member}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${org.id}?v=4`,
+    description: null,
+  };
+}
