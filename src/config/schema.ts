@@ -241,7 +241,12 @@ export const policySchema = z.strictObject({
   protect_defaults: z.boolean().default(true),
   infra: infraSection,
   /** The commit status context and check run name. */
-  check_name: z.string().min(1).max(100).default("agentgate"),
+  check_name: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((s) => s !== "agentgate bypass" && !s.startsWith("agentgate deploy: "), "this name is agentgate's own (its bypass and deploy records)")
+    .default("agentgate"),
   limits: limitsSection,
   /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
   environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),

@@ -7,12 +7,14 @@
  * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
  * 1 per commit (the pull requests that brought it) + 1 per commit no merged pull request brought
  * (agentgate's memory on the commit itself) + 1 per distinct merged pull request (agentgate's
- * own check runs on its head) + the policy on the default branch (cached a minute) + 1 write (the
+ * own check runs on its head) + 1 per merged pull request agentgate did not pass (its bypass run on
+ * the merge commit, which may be accepted) + the policy on the default branch (cached a minute) + 1 write (the
  * answer) + 1 write on an approval (the record, see deployRecordName).
  *
  * Fails closed: a failed read becomes a problem or an `unread` route, which rejects.
  */
 import type { Octokit } from "@octokit/rest";
+import { acceptedOn, isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
 import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
@@ -119,6 +121,7 @@ interface SimplePull {
   body?: string | null;
   user?: { login?: string; type?: string } | null;
   head?: { sha?: string; ref?: string };
+  merge_commit_sha?: string | null;
   labels?: { name?: string }[];
   assignees?: { login?: string; type?: string }[] | null;
 }
@@ -126,6 +129,8 @@ interface SimplePull {
 /** A record on the commit's own runs names it, or names an agent PR it was the head of; or cannot be read. */
 function rememberedOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>, sha: string): boolean {
   return runs.some((r) => {
+    // A bypass run is on a commit agentgate already judged agent-written: it says so itself.
+    if (isBypassRun(r)) return true;
     const d = decodeMemory(r.output.text);
     return d.kind === "garbled" || (d.kind === "record" && (d.record.prs.length > 0 || d.record.commits.includes(sha)));
   });
@@ -168,7 +173,15 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
         if (!SHA.test(headSha)) throw new Error(`GitHub names no head commit for #${p.number}`);
         // Only a merged PR can have brought the commit: an open one's runs are not read.
         // The deploy gate's own records say nothing about the pull request.
-        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX)) : [];
+        // Nor do bypass runs: an accepted one is success, and must never read as the gate's verdict.
+        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX) && !isBypassRun(r)) : [];
+        const verdict: GateVerdict = merged ? verdictOf(runs) : { state: "none" };
+        // Merged while agentgate did not pass it: its bypass run on the merge commit may be accepted (1 request).
+        const mergeSha = p.merge_commit_sha ?? "";
+        const accepted =
+          merged && verdict.state !== "success" && SHA.test(mergeSha)
+            ? acceptedOn(await ownCheckRuns(gh, where, mergeSha, appId), { sha: mergeSha, pr: p.number })
+            : undefined;
         return {
           number: p.number,
           merged,
@@ -181,8 +194,9 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
             title: p.title ?? "",
             body: p.body ?? "",
           },
-          verdict: merged ? verdictOf(runs) : { state: "none" },
+          verdict,
           memory: memoryOf(runs, p.number),
+          ...(accepted ? { accepted } : {}),
         };
       })();
       pulls.set(p.number, known);
@@ -196,8 +210,11 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
       const list: PullRoute[] = [];
       for (const p of data as SimplePull[]) list.push(await routeOf(p));
       // No merged PR brought it: agentgate's memory on the commit itself may still know it (1 request).
-      const remembered = !list.some((p) => p.merged) && rememberedOn(await ownCheckRuns(gh, where, c.sha, appId), c.sha);
-      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}) };
+      // The same runs say whether its bypass was accepted.
+      const own = list.some((p) => p.merged) ? [] : await ownCheckRuns(gh, where, c.sha, appId);
+      const remembered = rememberedOn(own, c.sha);
+      const accepted = acceptedOn(own, { sha: c.sha });
+      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}), ...(accepted ? { accepted } : {}), ...(own.some(isBypassRun) ? { reported: true } : {}) };
     } catch (e) {
       routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
     }
