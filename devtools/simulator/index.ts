@@ -331,6 +331,7 @@ export class GitHubSimulator {
       status?: "queued" | "in_progress" | "completed";
       conclusion?: string;
       output?: { title?: string; summary?: string; text?: string };
+      actions?: { label: string; description: string; identifier: string }[];
     },
   ): number {
     const r = this.state.requireRepo(repo);
@@ -356,6 +357,7 @@ export class GitHubSimulator {
       annotations: [],
       appId: run.app.id,
       suiteId: suiteFor(this.state, r, run.headSha, run.app.id).id,
+      ...(run.actions ? { actions: run.actions } : {}),
     });
     return id;
   }
