@@ -44,9 +44,10 @@ export interface PullRoute {
  * How one commit reached the branch, as GitHub tells. `remembered`: no merged PR brought it, and
  * agentgate's own check runs on the commit itself remember it agent-written (it was the head of an
  * agent PR that was closed, or whose branch was pushed to the base by hand). `accepted`: its bypass
- * run says a named person accepted it; `reported`: a bypass run is on it (accepted or not).
+ * run says a named person accepted it; `reported`: a bypass run is on it (accepted or not), and
+ * `bypassAgents` the agents its record names (a bypass run is only put on an agent-written commit).
  */
-export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean; accepted?: Acceptance; reported?: boolean } | { kind: "unread"; reason: string };
+export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean; accepted?: Acceptance; reported?: boolean; bypassAgents?: readonly string[] } | { kind: "unread"; reason: string };
 
 export interface DeploymentFacts {
   environment: string;
@@ -144,6 +145,7 @@ export function judgeCommit(c: CommitFacts, route: CommitRoute | undefined, dete
   const own = detectCommit(c, detector).agents;
   const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
   if (r.kind === "pulls" && r.remembered) viaPull.push("remembered by agentgate");
+  if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
   const agents = [...new Set([...own, ...viaPull])];
   // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.
   if (r.kind === "unread") return { sha: c.sha, agents, outcome: { kind: "unread", why: `could not tell how it reached ${branch}: ${r.reason}` } };

@@ -14,7 +14,7 @@
  * Fails closed: a failed read becomes a problem or an `unread` route, which rejects.
  */
 import type { Octokit } from "@octokit/rest";
-import { acceptedOn, isBypassRun } from "../bypass/record.js";
+import { acceptedOn, decodeBypass, isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
 import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
@@ -129,11 +129,26 @@ interface SimplePull {
 /** A record on the commit's own runs names it, or names an agent PR it was the head of; or cannot be read. */
 function rememberedOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>, sha: string): boolean {
   return runs.some((r) => {
-    // A bypass run is on a commit agentgate already judged agent-written: it says so itself.
-    if (isBypassRun(r)) return true;
+    if (isBypassRun(r)) return false; // its agents are read by bypassAgentsOn
     const d = decodeMemory(r.output.text);
     return d.kind === "garbled" || (d.kind === "record" && (d.record.prs.length > 0 || d.record.commits.includes(sha)));
   });
+}
+
+/** The agents agentgate's bypass runs on the commit name (a bypass run is only on an agent-written commit). */
+function bypassAgentsOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>): string[] | undefined {
+  const bypass = runs.filter(isBypassRun);
+  if (!bypass.length) return undefined;
+  const agents = bypass.flatMap((r) => {
+    const d = decodeBypass(r.output.text);
+    return d.kind === "record" ? d.record.agents : [];
+  });
+  return agents.length ? [...new Set(agents)] : ["remembered by agentgate"];
+}
+
+function bypassed(own: Awaited<ReturnType<typeof ownCheckRuns>>): { reported?: true; bypassAgents?: string[] } {
+  const agents = bypassAgentsOn(own);
+  return agents ? { reported: true, bypassAgents: agents } : {};
 }
 
 function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
@@ -214,7 +229,7 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
       const own = list.some((p) => p.merged) ? [] : await ownCheckRuns(gh, where, c.sha, appId);
       const remembered = rememberedOn(own, c.sha);
       const accepted = acceptedOn(own, { sha: c.sha });
-      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}), ...(accepted ? { accepted } : {}), ...(own.some(isBypassRun) ? { reported: true } : {}) };
+      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}), ...(accepted ? { accepted } : {}), ...bypassed(own) };
     } catch (e) {
       routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
     }
