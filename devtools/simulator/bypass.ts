@@ -95,7 +95,8 @@ export function checkRunActionEvent(state: SimState, repo: SimRepo, run: CheckRu
   const { latest_check_runs_count: _a, check_runs_url: _b, head_commit: _c, ...suiteInRun } = suiteJson(state, repo, suite);
   return {
     action: "requested_action",
-    check_run: { ...checkRunOut(state, repo, run), check_suite: suiteInRun },
+    // This event's schema has `external_id` a string: GitHub sends "" for a run without one.
+    check_run: { ...checkRunOut(state, repo, run), external_id: run.externalId ?? "", check_suite: suiteInRun },
     requested_action: { identifier },
     ...envelope(state, repo, sender),
   };
