@@ -76,8 +76,9 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const defaultBranch = p.repository.default_branch ?? "main";
     const where = repoOf(context.payload);
     const run = gateRun(context, whoAmI);
-    // Before the push when it may change the policy (cached by commit); else the default branch's, cached a minute.
-    const at = branch === defaultBranch && mayChangePolicy(p) && !ZERO.test(p.before) ? p.before : undefined;
+    // On the default branch: the policy before the push when the push may change it; else the same
+    // files at `after` (read by commit: no branch lookup, and what the gate reads next for PRs into it).
+    const at = branch !== defaultBranch ? undefined : mayChangePolicy(p) && !ZERO.test(p.before) ? p.before : p.after;
     const loaded = await bypassPolicy(run.gh, where, at, defaultBranch);
     if ("problem" in loaded) {
       // Which branches are watched is the policy's: unreadable, only the default branch is known.
