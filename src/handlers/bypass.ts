@@ -12,11 +12,12 @@ import { detectorFor } from "../decide.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { acceptBypass } from "../bypass/accept.js";
 import { findMergeBypass, findPushBypasses, isWatchedBranch, type PayloadCommit } from "../bypass/find.js";
-import { notifyBypasses, postBypass, postUnchecked } from "../bypass/publish.js";
-import { ACCEPT_ACTION, BYPASS_CHECK_NAME, isBypassRun, recordBypass, type BypassRecord } from "../bypass/record.js";
+import { bypassContext, notifyBypasses, postBypass, postBypassStatus, postUnchecked } from "../bypass/publish.js";
+import { ACCEPT_ACTION, BYPASS_CHECK_NAME, decodeBypass, isBypassRun, recordBypass, type BypassRecord } from "../bypass/record.js";
 import { ownCheckRuns } from "../facts/memory.js";
 import type { Octokit } from "@octokit/rest";
 import { mayChangePolicy } from "./push.js";
+import { checkNameOf } from "./status.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
 
 const ZERO = /^0{40}$/;
@@ -161,6 +162,24 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     await postBypass(run.gh, where, record, policy.check_name, policy.bypasses);
     recordBypass(run.log, audit, record);
     await notifyBypasses(run.gh, where, [record], policy.bypasses);
+  });
+
+  // A success someone else posts on the bypass context would hide the bypass from CI and dashboards:
+  // while agentgate's bypass run says failure, its failing status is posted again (1 read, 1 write).
+  app.on("status", async (context) => {
+    const p = context.payload as unknown as { sha: string; context: string; state: string; sender: { login: string }; repository: { default_branch: string } };
+    if (p.state !== "success" || !p.context.toLowerCase().endsWith("/bypass")) return;
+    const self = await whoAmI();
+    if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return;
+    const where = repoOf(context.payload);
+    const run = gateRun(context, whoAmI);
+    const checkName = await checkNameOf(run.gh, where, p.repository.default_branch);
+    if (p.context !== bypassContext(checkName)) return;
+    const failing = (await ownCheckRuns(run.gh, where, p.sha, self.appId)).find((r) => isBypassRun(r) && r.status === "completed" && r.conclusion === "failure");
+    const decoded = failing ? decodeBypass(failing.output.text) : undefined;
+    if (decoded?.kind !== "record") return;
+    await postBypassStatus(run.gh, where, decoded.record, checkName);
+    run.log.warn({ repo: `${where.owner}/${where.repo}`, sha: p.sha, context: p.context, forger: p.sender.login }, "a forged success on the bypass context was answered");
   });
 
   app.on("check_run.requested_action", async (context) => {

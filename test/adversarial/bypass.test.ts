@@ -232,6 +232,23 @@ describe("bypasses", () => {
     expect(bypassStatus(head)).toMatchObject({ state: "failure", description: expect.stringContaining("too many commits to check") });
   }, 60_000);
 
+  attack("c16", "a success the agent posts on agentgate/bypass is answered with the failing status again", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const sha = await agentPushToMain();
+    await sim.postStatus(REPO, sha, { state: "success", context: "agentgate/bypass", description: "all good" }, copilot.login);
+    expect(bypassStatus(sha)).toMatchObject({ state: "failure", description: expect.stringContaining("pushed straight to main") });
+  });
+
+  control("c16", "after an acceptance, a success on agentgate/bypass is left alone", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": ACCEPTING });
+    const sha = await agentPushToMain();
+    await press(sha, people.platform.login);
+    await sim.postStatus(REPO, sha, { state: "success", context: "agentgate/bypass", description: "mirrored" }, people.maintainerB.login);
+    expect(bypassStatus(sha)).toMatchObject({ state: "success", description: "mirrored" });
+  });
+
   control("c16", "bypasses.notify: issue opens an issue for a direct push", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": "bypasses:\n  notify: issue\n" });

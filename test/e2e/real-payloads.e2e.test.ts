@@ -100,7 +100,7 @@ describe("GitHub's example payloads", () => {
     const [plain] = examplesOf("push").filter((p) => p.ref === "refs/heads/master" && p.commits.length);
     expect(plain).toBeDefined();
     // The pushed commit must be one the simulator has: the bypass check reads agentgate's runs there.
-    const onTip = (p: Record<string, any>) => ({ ...p, after: stack.sim.branchHead(REPO, "master")! });
+    const onTip = (p: Record<string, any>): Record<string, any> => ({ ...p, after: stack.sim.branchHead(REPO, "master")! });
     const untouched = await stack.sim.deliver("push", onTip(forThisApp(plain!)));
     expect(untouched.status).toBe(200);
     // A push to the default branch is checked for bypasses (reads only); the open PRs are not judged again.
