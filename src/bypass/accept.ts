@@ -6,11 +6,13 @@
  * push, merge, write or steer what it accepts. Anything it cannot read refuses.
  *
  * Costs (REST requests): 1 (the run) + the policy (cached a minute) + 1 (the commit: its author and
- * committer) [+ 2 for a merge: the PR, agentgate's runs on its head, for the steering humans] + 1 per
- * team named until one has the sender + 1 (the permission) + 1 write (the run) + 1 write (the status).
+ * committer) + 1 (agentgate's runs on it) [+ 2 for a merge: the PR, agentgate's runs on its head, for
+ * the steering humans] + 1 per team named until one has the sender + 1 (the permission) + 1 per policy
+ * path (its last change) + 1 per such change (is it an unaccepted bypass?) + 1 write (the run) + 1
+ * write (the status).
  */
 import type { Octokit } from "@octokit/rest";
-import type { Policy } from "../config/schema.js";
+import { POLICY_PATHS, type Policy } from "../config/schema.js";
 import { detectAgents, type Detector } from "../detect/detect.js";
 import { isAgentAccount } from "../deploy/judge.js";
 import { reasonOf } from "../facts/deployment.js";
@@ -18,7 +20,7 @@ import { ownCheckRuns } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
 import { decodeMemory } from "../memory/record.js";
 import { actionsFor, bypassSummary, bypassTitle, postBypassStatus } from "./publish.js";
-import { BYPASS_CHECK_NAME, decodeBypass, encodeBypass, isBypassRun, type BypassRecord } from "./record.js";
+import { acceptedOn, BYPASS_CHECK_NAME, decodeBypass, encodeBypass, isBypassRun, type BypassRecord } from "./record.js";
 
 interface Where {
   owner: string;
@@ -91,6 +93,22 @@ async function involvedIn(gh: Octokit, where: Where, r: BypassRecord, detector: 
   return [...new Set(out)];
 }
 
+/**
+ * Who may accept is read from the policy on the default branch, which a bypass can change too: a
+ * policy file last changed by a commit whose bypass is not accepted names no one (1 request per
+ * policy path, + 1 per such commit).
+ */
+async function policyChangedByBypass(gh: Octokit, where: Where, defaultBranch: string, appId: number): Promise<string | undefined> {
+  for (const path of POLICY_PATHS) {
+    const { data } = await gh.rest.repos.listCommits({ ...where, sha: defaultBranch, path, per_page: 1 });
+    const last = Array.isArray(data) ? data[0]?.sha : undefined;
+    if (!last) continue;
+    const runs = await ownCheckRuns(gh, where, last, appId);
+    if (runs.some(isBypassRun) && !acceptedOn(runs, { sha: last })) return last;
+  }
+  return undefined;
+}
+
 async function teamsOf(gh: Octokit, login: string, teams: readonly string[]): Promise<string[]> {
   for (const team of teams) {
     const [org, slug] = team.split("/") as [string, string];
@@ -122,7 +140,7 @@ async function permissionOf(gh: Octokit, where: Where, login: string): Promise<s
 export async function acceptBypass(
   gh: Octokit,
   where: Where,
-  press: { checkRunId: number; sender: { login: string; type: string }; checkName: string; now: string },
+  press: { checkRunId: number; sender: { login: string; type: string }; checkName: string; now: string; defaultBranch: string },
   policy: Policy | null,
   policyProblem: string | undefined,
   detector: Detector,
@@ -143,6 +161,8 @@ export async function acceptBypass(
       const teams = await teamsOf(gh, press.sender.login, acceptTeams(policy));
       const permission = await permissionOf(gh, where, press.sender.login);
       why = acceptanceRefusal({ sender: press.sender, involved, teams, permission }, policy, detector);
+      const tainted = why ? undefined : await policyChangedByBypass(gh, where, press.defaultBranch, appId);
+      if (tainted) why = `the policy on ${press.defaultBranch} was last changed by ${tainted.slice(0, 7)}, itself a bypass not accepted: its bypasses.accept_by cannot be trusted (change the policy through a pull request)`;
     } catch (e) {
       why = `agentgate could not check who @${press.sender.login} is: ${reasonOf(e)}`;
     }

@@ -198,7 +198,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const outcome = await acceptBypass(
       run.gh,
       where,
-      { checkRunId: p.check_run.id, sender, checkName: policy?.check_name ?? "agentgate", now: new Date().toISOString() },
+      { checkRunId: p.check_run.id, sender, checkName: policy?.check_name ?? "agentgate", now: new Date().toISOString(), defaultBranch },
       policy,
       "problem" in loaded ? loaded.problem : undefined,
       detector,

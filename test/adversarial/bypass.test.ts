@@ -173,6 +173,17 @@ describe("bypasses", () => {
     });
   }
 
+  attack("c16", "an agent that names its own acceptor in a policy pushed straight gets nothing accepted", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": `bypasses:\n  accept_by: ["${people.maintainerB.login}"]\n` });
+    // The push names pat, who would otherwise qualify (a human with write permission, not involved).
+    const sha = await agentPushToMain(people.maintainerA.login, { ".agentgate.yml": `bypasses:\n  accept_by: ["${people.platform.login}"]\n`, ...SRC_CHANGE });
+    const run = await press(sha, people.platform.login);
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain(`was last changed by ${sha.slice(0, 7)}, itself a bypass not accepted`);
+    expect((await deploy()).answer?.state).toBe("rejected");
+  });
+
   attack("c16", "a named human who lost write permission is refused", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": ACCEPTING });
