@@ -260,6 +260,22 @@ describe("bypasses", () => {
     expect(bypassStatus(sha)).toMatchObject({ state: "success", description: "mirrored" });
   });
 
+  attack("c16", "a push of many agent commits: 20 marked a delivery, the head says how many are left, a redelivery marks them", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const commits = Array.from({ length: 23 }, (_, i) => ({ files: { [`gen/${i}.txt`]: `${i}\n` }, message: `Step ${i}`, author: copilot.commitIdentity }));
+    const deliveries = await sim.forcePush(REPO, "main", commits, { onto: "main", by: people.maintainerA.login });
+    const head = sim.branchHead(REPO, "main")!;
+    const push = deliveries.find((d) => d.event === "push")!;
+    const pushed = (JSON.parse(push.payload) as { commits: { id: string }[] }).commits.map((c) => c.id);
+    expect(pushed).toHaveLength(23);
+    const marked = () => pushed.filter((sha) => bypassRun(sha)).length;
+    expect(marked()).toBe(20);
+    expect(bypassStatus(head)).toMatchObject({ state: "failure", description: expect.stringContaining("3 more agent commits pushed straight are not marked yet") });
+    await sim.redeliver(push);
+    expect(marked()).toBe(23);
+  }, 60_000);
+
   control("c16", "bypasses.notify: issue opens an issue for a direct push", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": "bypasses:\n  notify: issue\n" });
