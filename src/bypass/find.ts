@@ -8,15 +8,15 @@
  *   stops there. Otherwise, for each suspect commit (at most BYPASS_COMMITS_READ; more fails closed):
  *   the deploy gate's route reading (facts/deployment.ts commitRoutes: 1 + 1 per merged PR + 1 when
  *   no merged PR brought it).
- * - a merged pull request: the policy + 1 (agentgate's own runs on the head) [+ 1: its commits, only
+ * - a merged pull request: the policy + 1 (agentgate's own runs on the head: the gate's verdict) [+ 1: its commits, only
  *   when agentgate never judged it] [+ 1: the runs on the merge commit, before posting].
  */
 import { minimatch } from "minimatch";
 import type { Octokit } from "@octokit/rest";
 import type { Policy } from "../config/schema.js";
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
-import { judgeCommit, type CommitJudgment } from "../deploy/judge.js";
-import { commitRoutes, reasonOf } from "../facts/deployment.js";
+import { judgeCommit, type CommitJudgment, type GateVerdict } from "../deploy/judge.js";
+import { commitRoutes, gateVerdictOf, reasonOf } from "../facts/deployment.js";
 import { ownCheckRuns, type OwnCheckRun } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
 import type { CommitFacts } from "../facts/types.js";
@@ -122,13 +122,14 @@ export type MergeFinding =
   | { kind: "bypass"; shown: string; agents: string[] }
   | { kind: "unread"; reason: string };
 
-/** What agentgate's latest verdict on the head (its run under the check name) was; none: never judged. Pure. */
-export function verdictOnHead(runs: readonly OwnCheckRun[], checkName: string): { state: "success" } | { state: "not-success"; shown: string } | { state: "none" } {
-  const run = runs.find((r) => r.name === checkName && !isBypassRun(r));
-  if (!run) return { state: "none" };
-  if (run.status === "completed" && run.conclusion === "success") return { state: "success" };
-  const shown = run.status === "completed" ? (run.conclusion ?? "nothing") : "pending";
-  return { state: "not-success", shown };
+/**
+ * What agentgate said on the head, read as the deploy gate reads it: every run of ours there but the
+ * deploy and bypass records (a branch's own policy may name the check otherwise), all success or not.
+ * Reading the same keeps "merged past the gate" exactly what the deploy gate rejects, so that every
+ * such merge has a bypass run to accept. None: never judged. Pure.
+ */
+export function verdictOnHead(runs: readonly OwnCheckRun[]): GateVerdict {
+  return gateVerdictOf([...runs]);
 }
 
 /** The agents agentgate's record on the head names, else its signals say; [] when none. Pure. */
@@ -144,14 +145,14 @@ export function agentsOfPull(runs: readonly OwnCheckRun[], signals: PullRequestS
 }
 
 /** A merged pull request: passed, human, or a bypass (merged while agentgate did not say success). */
-export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPull, checkName: string, detector: Detector, appId: number): Promise<MergeFinding> {
+export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPull, detector: Detector, appId: number): Promise<MergeFinding> {
   let runs: OwnCheckRun[];
   try {
     runs = await ownCheckRuns(gh, where, pull.headSha, appId);
   } catch (e) {
     return { kind: "unread", reason: `could not read agentgate's verdict on #${pull.number}'s head: ${reasonOf(e)}` };
   }
-  const verdict = verdictOnHead(runs, checkName);
+  const verdict = verdictOnHead(runs);
   if (verdict.state === "success") return { kind: "passed" };
   let commits: CommitFacts[] = [];
   if (verdict.state === "none") {

@@ -151,6 +151,15 @@ function bypassed(own: Awaited<ReturnType<typeof ownCheckRuns>>): { reported?: t
   return agents ? { reported: true, bypassAgents: agents } : {};
 }
 
+/**
+ * What agentgate said about a merged PR's head: all its own runs there but the deploy and bypass
+ * records (those say nothing about the PR). The bypass handler reads the same, so that what it calls
+ * a merge past the gate is exactly what the deploy gate rejects.
+ */
+export function gateVerdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
+  return verdictOf(runs.filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX) && !isBypassRun(r)));
+}
+
 function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
   if (!runs.length) return { state: "none" };
   const failing = runs.find((r) => r.status !== "completed" || r.conclusion !== "success");

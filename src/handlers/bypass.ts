@@ -156,7 +156,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       title: pr.title ?? "",
       body: pr.body ?? "",
     };
-    const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, policy.check_name, detectorFor(policy), self.appId);
+    const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, detectorFor(policy), self.appId);
     if (finding.kind === "unread") {
       await postUnchecked(run.gh, where, mergeSha, policy.check_name, finding.reason);
       recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: finding.reason }, "bypass-unchecked");

@@ -33,12 +33,15 @@ describe("bypass core", () => {
     expect(suspectCommits([human], [run(BYPASS_CHECK_NAME, encodeBypass({ v: 1, kind: "direct-push", sha: sha("9"), branch: "main", agents: [] }))], detector)).toEqual([]);
   });
 
-  it("reads agentgate's verdict on a head from its run under the check name; a bypass run is never a verdict", () => {
-    expect(verdictOnHead([run("agentgate", null)], "agentgate")).toEqual({ state: "success" });
-    expect(verdictOnHead([run("agentgate", null, "in_progress", null)], "agentgate")).toEqual({ state: "not-success", shown: "pending" });
-    expect(verdictOnHead([run("agentgate", null, "completed", "failure")], "agentgate")).toEqual({ state: "not-success", shown: "failure" });
-    expect(verdictOnHead([run(BYPASS_CHECK_NAME, null)], "agentgate")).toEqual({ state: "none" });
-    expect(verdictOnHead([], "agentgate")).toEqual({ state: "none" });
+  it("reads agentgate's verdict on a head as the deploy gate does; a bypass or deploy record is never a verdict", () => {
+    expect(verdictOnHead([run("agentgate", null)])).toEqual({ state: "success" });
+    expect(verdictOnHead([run("agentgate", null, "in_progress", null)])).toEqual({ state: "not-success", shown: "pending" });
+    expect(verdictOnHead([run("agentgate", null, "completed", "failure")])).toEqual({ state: "not-success", shown: "failure" });
+    // A branch whose policy names the check otherwise: still read, and every one must be success.
+    expect(verdictOnHead([run("gate", null), run("agentgate", null, "completed", "failure")])).toEqual({ state: "not-success", shown: "failure" });
+    expect(verdictOnHead([run(BYPASS_CHECK_NAME, null)])).toEqual({ state: "none" });
+    expect(verdictOnHead([run("agentgate deploy: production", null)])).toEqual({ state: "none" });
+    expect(verdictOnHead([])).toEqual({ state: "none" });
   });
 
   describe("who may accept", () => {
