@@ -8,6 +8,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import type { BypassesPolicy } from "../config/schema.js";
+import type { UnmarkedBypass } from "../deploy/judge.js";
 import { ACCEPT_ACTION, BYPASS_CHECK_NAME, encodeBypass, type BypassRecord } from "./record.js";
 
 interface Where {
@@ -126,4 +127,29 @@ export async function notifyBypasses(gh: Octokit, where: Where, records: readonl
   const title = `agentgate: bypass on ${first.branch} (${first.pr !== undefined ? `#${first.pr}` : short(first.sha)}${records.length > 1 ? ` and ${records.length - 1} more` : ""})`;
   await gh.rest.issues.create({ ...where, title: title.slice(0, 255), body });
   return "issue";
+}
+
+/** The deploy gate marks at most this many bypasses per answer (the rest on the next deployment). */
+export const DEPLOY_MARKS_MAX = 10;
+
+/**
+ * Bypasses the deploy gate rejected that have no bypass run (the push or merge webhook was missed,
+ * or a push hid them: e.g. human-looking commits of an agent PR under a human commit): marked now,
+ * so that each rejection has a run a named person can accept. Writes 2 per bypass (+ notification).
+ */
+export async function markUnmarked(
+  gh: Octokit,
+  where: Where,
+  j: { unmarked?: readonly UnmarkedBypass[]; marking?: { checkName: string; bypasses: BypassesPolicy } },
+  branch: string,
+): Promise<BypassRecord[]> {
+  if (!j.unmarked?.length || !j.marking) return [];
+  const records: BypassRecord[] = j.unmarked.slice(0, DEPLOY_MARKS_MAX).map((u) =>
+    u.kind === "direct-push"
+      ? { v: 1, kind: "direct-push", sha: u.sha, branch, agents: u.agents }
+      : { v: 1, kind: "merged-not-passing", sha: u.sha, branch, pr: u.pr, shown: u.shown, agents: u.agents },
+  );
+  for (const r of records) await postBypass(gh, where, r, j.marking.checkName, j.marking.bypasses);
+  await notifyBypasses(gh, where, records, j.marking.bypasses);
+  return records;
 }

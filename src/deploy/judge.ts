@@ -38,6 +38,10 @@ export interface PullRoute {
   memory: Remembered;
   /** A merged PR agentgate did not pass: its bypass (on the merge commit) was accepted. */
   accepted?: Acceptance;
+  /** The merge commit GitHub names (a squash or rebase makes new commits). */
+  mergeSha?: string;
+  /** A merged PR agentgate did not pass: a bypass run is on its merge commit already. */
+  reported?: boolean;
 }
 
 /**
@@ -66,6 +70,11 @@ export interface DeploymentFacts {
   problems: readonly string[];
 }
 
+/** A bypass the deploy gate rejects that has no `agentgate bypass` run yet (nothing to accept). */
+export type UnmarkedBypass =
+  | { kind: "direct-push"; sha: string; agents: string[] }
+  | { kind: "merged-not-passing"; sha: string; pr: number; shown: string; agents: string[] };
+
 export interface CommitFinding {
   sha: string;
   agents: string[];
@@ -84,6 +93,10 @@ export interface DeploymentJudgment {
   passedCommits: { sha: string; pr: number }[];
   /** Agent-written commits whose bypass a person the policy names accepted. */
   acceptedCommits?: { sha: string; by: string }[];
+  /** Rejected bypasses without a bypass run (the push or merge webhook missed them): to be marked. */
+  unmarked?: UnmarkedBypass[];
+  /** What marking them needs from the policy. */
+  marking?: { checkName: string; bypasses: Policy["bypasses"] };
   commitCount: number;
   since?: string;
   sinceFrom?: "deployment" | "policy";
@@ -176,12 +189,21 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
   const rejectedCommits: CommitFinding[] = [];
   const passedCommits: { sha: string; pr: number }[] = [];
   const acceptedCommits: { sha: string; by: string }[] = [];
+  const unmarked: UnmarkedBypass[] = [];
   for (const c of facts.commits) {
-    const { agents, outcome } = judgeCommit(c, facts.routes[c.sha], detector, branch);
+    const route = facts.routes[c.sha];
+    const { agents, outcome } = judgeCommit(c, route, detector, branch);
     if (outcome.kind === "human") continue;
     if (outcome.kind === "passed") passedCommits.push({ sha: c.sha, pr: outcome.pr });
     else if (outcome.kind === "accepted") acceptedCommits.push({ sha: c.sha, by: outcome.accepted.by });
     else rejectedCommits.push({ sha: c.sha, agents, why: outcome.why });
+    if (outcome.kind === "direct-push" && route?.kind === "pulls" && !route.reported) unmarked.push({ kind: "direct-push", sha: c.sha, agents });
+    if (outcome.kind === "merged-not-passing" && route?.kind === "pulls") {
+      const p = route.pulls.find((x) => x.number === outcome.pr);
+      const known = unmarked.find((u) => u.kind === "merged-not-passing" && u.pr === outcome.pr);
+      if (known) known.agents = [...new Set([...known.agents, ...agents])];
+      else if (p?.mergeSha && !p.reported) unmarked.push({ kind: "merged-not-passing", sha: p.mergeSha, pr: p.number, shown: outcome.shown, agents });
+    }
   }
   const rejected = problems.length > 0 || rejectedCommits.length > 0;
   return {
@@ -193,6 +215,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     rejectedCommits,
     passedCommits,
     ...(acceptedCommits.length ? { acceptedCommits } : {}),
+    ...(unmarked.length ? { unmarked, marking: { checkName: policy.check_name, bypasses: policy.bypasses } } : {}),
     commitCount: facts.commits.length,
     ...(facts.since ? { since: facts.since, sinceFrom: facts.sinceFrom ?? "deployment" } : {}),
   };

@@ -202,10 +202,8 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
         const verdict: GateVerdict = merged ? verdictOf(runs) : { state: "none" };
         // Merged while agentgate did not pass it: its bypass run on the merge commit may be accepted (1 request).
         const mergeSha = p.merge_commit_sha ?? "";
-        const accepted =
-          merged && verdict.state !== "success" && SHA.test(mergeSha)
-            ? acceptedOn(await ownCheckRuns(gh, where, mergeSha, appId), { sha: mergeSha, pr: p.number })
-            : undefined;
+        const mergeRuns = merged && verdict.state !== "success" && SHA.test(mergeSha) ? await ownCheckRuns(gh, where, mergeSha, appId) : undefined;
+        const accepted = mergeRuns ? acceptedOn(mergeRuns, { sha: mergeSha, pr: p.number }) : undefined;
         return {
           number: p.number,
           merged,
@@ -221,6 +219,8 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
           verdict,
           memory: memoryOf(runs, p.number),
           ...(accepted ? { accepted } : {}),
+          ...(SHA.test(mergeSha) ? { mergeSha: mergeSha.toLowerCase() } : {}),
+          ...(mergeRuns?.some(isBypassRun) ? { reported: true } : {}),
         };
       })();
       pulls.set(p.number, known);

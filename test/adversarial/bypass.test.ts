@@ -243,6 +243,27 @@ describe("bypasses", () => {
     expect(bypassStatus(head)).toMatchObject({ state: "failure", description: expect.stringContaining("too many commits to check") });
   }, 60_000);
 
+  attack("c16", "an agent commit the push did not show (human-looking, under a human commit) is marked by the deploy gate, then can be accepted", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": ACCEPTING });
+    // Codex commits as the human who ran it: only its PR's branch tells.
+    sim.createBranch(REPO, "codex/tune", "main");
+    const agentSha = sim.commit(REPO, { branch: "codex/tune", files: SRC_CHANGE, message: "Bump the answer", author: people.requester });
+    const { number } = await sim.openPullRequest(REPO, { head: "codex/tune", title: "Bump", author: people.requester.login });
+    await sim.closePullRequest(REPO, number, people.requester.login);
+    const top = sim.commit(REPO, { branch: "codex/tune", files: { "README.md": "# app!\n" }, message: "Docs", author: people.maintainerA });
+    await sim.fastForward(REPO, "main", top, people.maintainerA.login);
+    expect(bypassRun(agentSha)).toBeUndefined(); // the push looked human: 1 read, nothing posted
+
+    const first = await deploy();
+    expect(first.answer?.state).toBe("rejected");
+    expect(first.answer?.comment).toContain(`${agentSha.slice(0, 7)} (remembered by agentgate): pushed straight to main`);
+    expect(bypassRun(agentSha)).toMatchObject({ conclusion: "failure", output: { title: "Bypass: pushed straight to main" } });
+
+    expect((await press(agentSha, people.platform.login)).conclusion).toBe("success");
+    expect((await deploy()).answer?.state).toBe("approved");
+  });
+
   attack("c16", "a success the agent posts on agentgate/bypass is answered with the failing status again", async () => {
     const { sim } = stack;
     seedRepo(sim);
