@@ -264,6 +264,20 @@ describe("bypasses", () => {
     expect((await deploy()).answer?.state).toBe("approved");
   });
 
+  attack("c16", "an accepted bypass run on an open agent PR's head passes nothing there", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": ACCEPTING });
+    const { number } = await copilotPullRequest(sim, SRC_CHANGE);
+    const head = sim.pullRequest(REPO, number).head.sha;
+    // The PR's head pushed straight to main while the PR is open, and the bypass accepted.
+    await sim.fastForward(REPO, "main", head, people.maintainerA.login);
+    expect((await press(head, people.platform.login)).conclusion).toBe("success");
+    // The PR is judged again: still agent-written, still waiting for two approvals.
+    await sim.addLabel(REPO, number, "ready", people.maintainerB.login);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: expect.stringContaining("0/2 approvals") });
+    expect(sim.checkRuns(REPO, head).find((r) => r.name === "agentgate")?.conclusion).toBeNull();
+  });
+
   attack("c16", "a success the agent posts on agentgate/bypass is answered with the failing status again", async () => {
     const { sim } = stack;
     seedRepo(sim);
