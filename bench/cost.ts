@@ -81,6 +81,25 @@ async function perEvent() {
     const sync = pushed.filter((d) => d.event === "pull_request");
     if (process.argv.includes("--trace")) for (const r of sync.flatMap((d) => d.requests)) console.log(`  sync ${r.status} ${r.method} ${r.path}`);
     lines.push(row("  of which pull_request.synchronize", costOf(sync)));
+    // Bypass checks (src/bypass/): pushes to main and merges.
+    t0 = performance.now();
+    const human = await sim.push(REPO, "main", { files: { "README.md": "# app\n" }, message: "Docs", author: { name: "maria", email: "maria@acme.example" } });
+    lines.push(row("human push to main (bypass check)", costOf(human), performance.now() - t0));
+    t0 = performance.now();
+    const agent = await sim.push(REPO, "main", { files: { "src/b.ts": "export const b = 1;\n" }, message: "Add b", author: COPILOT });
+    lines.push(row("agent push straight to main (a bypass: run + status)", costOf(agent), performance.now() - t0));
+    t0 = performance.now();
+    const pending = await sim.mergePullRequest(REPO, number, { by: "maria" });
+    lines.push(row("merge while agentgate says pending: push", costOf(pending.deliveries.filter((d) => d.event === "push")), performance.now() - t0));
+    lines.push(row("  pull_request.closed (a bypass: run + status + comment)", costOf(pending.deliveries.filter((d) => d.action === "closed"))));
+    const two = await agentPullRequest(sim, "copilot/two");
+    await sim.submitReview(REPO, two.number, { reviewer: "maria", event: "APPROVE" });
+    await sim.submitReview(REPO, two.number, { reviewer: "max", event: "APPROVE" });
+    t0 = performance.now();
+    const passed = await sim.mergePullRequest(REPO, two.number, { by: "maria" });
+    lines.push(row("merge after success: push", costOf(passed.deliveries.filter((d) => d.event === "push")), performance.now() - t0));
+    lines.push(row("  pull_request.closed (no bypass)", costOf(passed.deliveries.filter((d) => d.action === "closed"))));
+    if (process.argv.includes("--trace")) for (const d of [...human, ...agent, ...pending.deliveries, ...passed.deliveries]) for (const r of d.requests) console.log(`  ${d.event}.${d.action ?? ""} ${r.status} ${r.method} ${r.path}`);
   } finally {
     await stack.stop();
   }

@@ -9,6 +9,7 @@ import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
 import { observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import { onBypass } from "./handlers/bypass.js";
 import { onDeploymentProtectionRule } from "./handlers/deployment.js";
 import type { RepositoryOrder } from "./runtime/order.js";
 import { onInstallation } from "./handlers/installation.js";
@@ -96,6 +97,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
     onPeopleChange(guarded, whoAmI);
     onInstallation(guarded, whoAmI);
     onDeploymentProtectionRule(guarded, whoAmI);
+    onBypass(guarded, whoAmI);
 
     app.onError((error) => {
       // Probot answers 500, GitHub marks the delivery failed (it can be redelivered); the id names it.

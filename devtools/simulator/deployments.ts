@@ -5,7 +5,7 @@
  *
  * - `GET /repos/{o}/{r}/deployments` (`environment`, `sha`, `ref` filters; newest first)
  * - `GET /repos/{o}/{r}/deployments/{id}/statuses` (newest first)
- * - `GET /repos/{o}/{r}/commits` (`sha`: the history from there, newest first)
+ * - `GET /repos/{o}/{r}/commits` (`sha`: the history from there, newest first; `path`: those that changed it)
  * - `POST /repos/{o}/{r}/actions/runs/{run_id}/deployment_protection_rule` (the callback, 204)
  *
  * A deployment requested with `requestDeployment` waits on its workflow run until the app answers;
@@ -172,7 +172,10 @@ route("GET", "/repos/{owner}/{repo}/commits", "installation", (state, req, p) =>
   const from = repo.git.resolve(req.query.get("sha") ?? repo.defaultBranch);
   if (!from) throw notFound("https://docs.github.com/rest/commits/commits#list-commits");
   // Newest first, every commit after its descendants (git log's order on a linear history).
-  const history = repo.git.commitsBetween("", from.sha).reverse();
+  let history = repo.git.commitsBetween("", from.sha).reverse();
+  // `path`: only the commits that changed that file (against their first parent), as git log -- path.
+  const path = req.query.get("path");
+  if (path) history = history.filter((c) => c.tree.get(path) !== repo.git.get(c.parents[0] ?? "")?.tree.get(path));
   return paginated(req, state.urls.api, history.map((c) => commitJsonFor(state, repo, c)));
 });
 

@@ -149,7 +149,7 @@ function headCommitJson(c: SimCommit) {
   };
 }
 
-function suiteJson(state: SimState, repo: SimRepo, suite: CheckSuiteState) {
+export function suiteJson(state: SimState, repo: SimRepo, suite: CheckSuiteState) {
   const runs = repo.checkRuns.filter((r) => r.suiteId === suite.id);
   const commit = repo.git.get(suite.headSha) as SimCommit;
   return {

@@ -89,6 +89,7 @@ import {
 
 import { protectionOf, type SimProtectionInput, type SimRulesetInput } from "./protection.js";
 import { memberEvent, memberRemovedEvent, membershipEvent, teamAccessEvent } from "./people.js";
+import { checkRunActionEvent, commentsOf } from "./bypass.js";
 export type { SimProtectionInput, SimRulesetInput } from "./protection.js";
 export type { CommitInput } from "./git.js";
 export type { ProtectionAnswer, DeploymentStatusValue } from "./deployments.js";
@@ -125,6 +126,8 @@ export interface SimCheckRun {
   completed_at: string | null;
   app_id: number;
   output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
+  /** The run's requested-action buttons (GitHub shows them; its REST answers leave them out). */
+  actions: { label: string; description: string; identifier: string }[];
 }
 
 const ZERO_SHA = "0".repeat(40);
@@ -378,6 +381,7 @@ export class GitHubSimulator {
       status?: "queued" | "in_progress" | "completed";
       conclusion?: string;
       output?: { title?: string; summary?: string; text?: string };
+      actions?: { label: string; description: string; identifier: string }[];
     },
   ): number {
     const r = this.state.requireRepo(repo);
@@ -403,6 +407,7 @@ export class GitHubSimulator {
       annotations: [],
       appId: run.app.id,
       suiteId: suiteFor(this.state, r, run.headSha, run.app.id).id,
+      ...(run.actions ? { actions: run.actions } : {}),
     });
     return id;
   }
@@ -729,6 +734,31 @@ export class GitHubSimulator {
     return this.send("check_run", checkRunEvent(this.state, r, run, this.state.requireUser(by)));
   }
 
+  /**
+   * Someone presses one of a check run's requested-action buttons: `check_run.requested_action`.
+   * GitHub shows only the buttons the run has, and sends the event to the app that made the run;
+   * the simulator sends it to agentgate whatever app made it, so tests can show agentgate checks.
+   */
+  async requestCheckRunAction(repo: string, checkRunId: number, identifier: string, by: string): Promise<Delivery> {
+    const r = this.state.requireRepo(repo);
+    const run = r.checkRuns.find((x) => x.id === checkRunId);
+    if (!run) throw new Error(`${repo} has no check run ${checkRunId}`);
+    if (!(run.actions ?? []).some((a) => a.identifier === identifier)) throw new Error(`check run ${checkRunId} has no button ${identifier}`);
+    return this.send("check_run", checkRunActionEvent(this.state, r, run, identifier, this.state.requireUser(by)));
+  }
+
+  /** Comments on an issue or pull request (agentgate's), oldest first. */
+  issueComments(repo: string, number: number): { id: number; body: string; author: string }[] {
+    return commentsOf(this.state.requireRepo(repo))
+      .filter((c) => c.issue === number)
+      .map((c) => ({ id: c.id, body: c.body, author: c.author }));
+  }
+
+  /** Issues (not pull requests), by number. */
+  issues(repo: string): { number: number; title: string; body: string | null; author: string }[] {
+    return [...this.state.requireRepo(repo).issues.values()].map((i) => ({ number: i.number, title: i.title, body: i.body, author: i.author }));
+  }
+
   async rerequestCheckSuite(repo: string, sha: string, by: string): Promise<Delivery> {
     const r = this.state.requireRepo(repo);
     if (!r.git.get(sha)) throw new Error(`No commit found for SHA: ${sha}`);
@@ -944,6 +974,7 @@ export class GitHubSimulator {
         completed_at: c.completedAt,
         app_id: c.appId,
         output: { ...c.output, annotations: [...c.annotations] },
+        actions: [...(c.actions ?? [])],
       }));
   }
 

@@ -114,6 +114,8 @@ export interface CheckRunState {
   /** The app that created the run: only it may update it, and tamper checks key on it. */
   appId: number;
   suiteId: number;
+  /** The requested-action buttons GitHub shows on the run (at most 3). */
+  actions?: { label: string; description: string; identifier: string }[];
 }
 
 export interface CheckSuiteState {

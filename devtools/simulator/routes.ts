@@ -652,6 +652,25 @@ function validateOutput(output: unknown, creating: boolean): { title?: string; s
 }
 
 /** Status and conclusion after a write: a conclusion completes the run, and completing needs one. */
+/** GitHub's limits on a check run's requested actions. */
+export const CHECK_ACTIONS_MAX = 3;
+
+/** A check run's `actions` from a create or update body (undefined: not given). Throws GitHub's 422. */
+export function actionsOfBody(body: Record<string, unknown>): CheckRunState["actions"] | undefined {
+  if (body.actions === undefined) return undefined;
+  const docs = "https://docs.github.com/rest/checks/runs#create-a-check-run";
+  if (!Array.isArray(body.actions)) throw invalidField("CheckRun", "actions", "actions is not an array", docs);
+  if (body.actions.length > CHECK_ACTIONS_MAX) throw unprocessable(`Only ${CHECK_ACTIONS_MAX} actions are allowed`, [], docs);
+  return body.actions.map((a: unknown) => {
+    const x = (a ?? {}) as Record<string, unknown>;
+    const fits = (v: unknown, max: number) => typeof v === "string" && v.length > 0 && v.length <= max;
+    if (!fits(x.label, 20) || !fits(x.description, 40) || !fits(x.identifier, 20)) {
+      throw invalidField("CheckRun", "actions", "an action needs a label (20), a description (40) and an identifier (20)", docs);
+    }
+    return { label: x.label as string, description: x.description as string, identifier: x.identifier as string };
+  });
+}
+
 function settle(run: CheckRunState, body: Record<string, unknown>, now: string): void {
   const docs = "https://docs.github.com/rest/checks/runs";
   if (body.status !== undefined) {
@@ -729,6 +748,8 @@ route("POST", "/repos/{owner}/{repo}/check-runs", "installation", (state, req, p
   };
   settle(run, body, now);
   applyOutput(run, output);
+  const actions = actionsOfBody(body);
+  if (actions) run.actions = actions;
   repo.checkRuns.push(run);
   return ok(checkRunOut(state, repo, run), 201);
 });
@@ -749,6 +770,8 @@ route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}", "installation"
   const next: CheckRunState = { ...run, output: { ...run.output }, annotations: [...run.annotations] };
   settle(next, body, state.now());
   applyOutput(next, output);
+  const actions = actionsOfBody(body);
+  if (actions) next.actions = actions;
   Object.assign(run, next);
   return ok(checkRunOut(state, repo, run));
 });

@@ -380,7 +380,7 @@ export const APP_PERMISSIONS: Record<string, string> = {
   checks: "write",
   deployments: "write",
   contents: "read",
-  issues: "read",
+  issues: "write",
   members: "read",
   merge_queues: "read",
   metadata: "read",

@@ -66,7 +66,7 @@ export class SimState {
   /** Set by the simulator: deliver the attempt with this id again (GitHub's "Redeliver"). */
   redeliverAttempt: (attempt: HookDeliveryState) => void = () => undefined;
   maxPatchBytes: number;
-  private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001, event: 11000001 };
+  private nextIds = { user: 1001, org: 5001, repo: 100001, install: 2001, pull: 7000001, review: 8000001, status: 9000001, check: 4000001, suite: 3000001, label: 6000001, team: 500001, event: 11000001, comment: 12000001 };
 
   constructor(
     readonly urls: Urls,

@@ -210,6 +210,22 @@ const environmentRule = z.strictObject({
   since: z.string().regex(/^[0-9a-f]{40}$/i, "a full 40-character commit SHA").optional(),
 });
 
+/** A login (`alice`) or a team (`@org/team-slug`) that may accept a bypass. */
+const acceptor = z
+  .string()
+  .regex(/^(?:@[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+|[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))$/, "a login (alice) or a team (@org/team-slug)");
+
+const bypassesSection = z
+  .strictObject({
+    /** Branch globs (minimatch) watched beside the default branch, e.g. `release/*`. */
+    branches: z.array(globOf("branch")).max(MAX_POLICY_PATTERNS).default([]),
+    /** How people hear of a bypass beyond the failing check: `comment` on the merged pull request (none for a direct push), `issue` (opens one), `none`. */
+    notify: z.enum(["none", "comment", "issue"]).default("comment"),
+    /** Who may accept a bypass with the check run's button (logins and `@org/team`); none: only the revert route. */
+    accept_by: z.array(acceptor).max(MAX_POLICY_PATTERNS).default([]),
+  })
+  .default({ branches: [], notify: "comment", accept_by: [] });
+
 export const policySchema = z.strictObject({
   /** Schema version of this file. */
   version: z.literal(POLICY_VERSION).default(POLICY_VERSION),
@@ -225,10 +241,17 @@ export const policySchema = z.strictObject({
   protect_defaults: z.boolean().default(true),
   infra: infraSection,
   /** The commit status context and check run name. */
-  check_name: z.string().min(1).max(100).default("agentgate"),
+  check_name: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((s) => s !== "agentgate bypass" && !s.startsWith("agentgate deploy: "), "this name is agentgate's own (its bypass and deploy records)")
+    .default("agentgate"),
   limits: limitsSection,
   /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
   environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),
+  /** Agent-written commits that reached a protected branch past the gate (read from the default branch). */
+  bypasses: bypassesSection,
 });
 
 /** The policy after defaults are applied. */
@@ -243,6 +266,7 @@ export type InfraRuleSettings = z.output<typeof infraRuleSettings>;
 export type AllowEntry = z.output<typeof allowEntry>;
 export type PermissionLevel = z.output<typeof permission>;
 export type EnvironmentRule = z.output<typeof environmentRule>;
+export type BypassesPolicy = z.output<typeof bypassesSection>;
 
 /** Where a repository's policy is read from (the first that exists wins), on the base branch. */
 export const POLICY_PATHS = [".agentgate.yml", ".github/agentgate.yml"];

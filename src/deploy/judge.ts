@@ -38,14 +38,22 @@ export interface PullRoute {
   signals: PullRequestSignals;
   verdict: GateVerdict;
   memory: Remembered;
+  /** A merged PR agentgate did not pass: its bypass (on the merge commit) was accepted. */
+  accepted?: Acceptance;
+  /** The merge commit GitHub names (a squash or rebase makes new commits). */
+  mergeSha?: string;
+  /** A merged PR agentgate did not pass: a bypass run is on its merge commit already. */
+  reported?: boolean;
 }
 
 /**
  * How one commit reached the branch, as GitHub tells. `remembered`: no merged PR brought it, and
  * agentgate's own check runs on the commit itself remember it agent-written (it was the head of an
- * agent PR that was closed, or whose branch was pushed to the base by hand).
+ * agent PR that was closed, or whose branch was pushed to the base by hand). `accepted`: its bypass
+ * run says a named person accepted it; `reported`: a bypass run is on it (accepted or not), and
+ * `bypassAgents` the agents its record names (a bypass run is only put on an agent-written commit).
  */
-export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean } | { kind: "unread"; reason: string };
+export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean; accepted?: Acceptance; reported?: boolean; bypassAgents?: readonly string[] } | { kind: "unread"; reason: string };
 
 export interface DeploymentFacts {
   environment: string;
@@ -66,6 +74,11 @@ export interface DeploymentFacts {
   problems: readonly string[];
 }
 
+/** A bypass the deploy gate rejects that has no `agentgate bypass` run yet (nothing to accept). */
+export type UnmarkedBypass =
+  | { kind: "direct-push"; sha: string; agents: string[] }
+  | { kind: "merged-not-passing"; sha: string; pr: number; shown: string; agents: string[] };
+
 export interface CommitFinding {
   sha: string;
   agents: string[];
@@ -82,6 +95,12 @@ export interface DeploymentJudgment {
   rejectedCommits: CommitFinding[];
   /** Agent-written commits that passed, with the PR that brought each. */
   passedCommits: { sha: string; pr: number }[];
+  /** Agent-written commits whose bypass a person the policy names accepted. */
+  acceptedCommits?: { sha: string; by: string }[];
+  /** Rejected bypasses without a bypass run (the push or merge webhook missed them): to be marked. */
+  unmarked?: UnmarkedBypass[];
+  /** What marking them needs from the policy. */
+  marking?: { checkName: string; bypasses: Policy["bypasses"] };
   commitCount: number;
   since?: string;
   sinceFrom?: "deployment" | "policy";
@@ -112,21 +131,71 @@ function pullAgents(commitSha: string, pull: PullRoute, detector: Detector): str
   return found.length ? found : remembered ? ["remembered by agentgate"] : [];
 }
 
-/** Why an agent-written commit's route does not pass, or undefined when one merged PR agentgate passed brought it. */
-function routeProblem(route: CommitRoute, branch: string, bases: ReadonlySet<string>): { why: string } | { pr: number } {
-  if (route.kind === "unread") return { why: `could not tell how it reached ${branch}: ${route.reason}` };
-  const mergedAnywhere = route.pulls.filter((p) => p.merged);
+/** An accepted bypass: a person the policy names accepted it with the bypass run's button. */
+export interface Acceptance {
+  by: string;
+  at: string;
+}
+
+/**
+ * How one commit reached the branch, judged: `human` (no agent wrote it), `passed` (a merged PR
+ * agentgate passed brought it), `accepted` (a bypass a named person accepted), or a bypass:
+ * `direct-push` (no merged PR brought it), `merged-not-passing`, or `unread` (fail closed).
+ */
+export type CommitOutcome =
+  | { kind: "human" }
+  | { kind: "passed"; pr: number }
+  | { kind: "accepted"; accepted: Acceptance; pr?: number }
+  | { kind: "direct-push"; why: string }
+  | { kind: "merged-not-passing"; pr: number; shown: string; why: string }
+  | { kind: "unread"; why: string };
+
+export interface CommitJudgment {
+  sha: string;
+  agents: string[];
+  outcome: CommitOutcome;
+}
+
+/** One commit: who wrote it (its own markers, its PRs' signals, agentgate's memory) and how it arrived. Pure. */
+/**
+ * `bases`: the branches a pull request must have been merged into to count (the deployed or pushed
+ * branch, and the default branch). A PR into any other branch was judged by that branch's policy,
+ * which whoever can push there wrote.
+ */
+export function judgeCommit(
+  c: CommitFacts,
+  route: CommitRoute | undefined,
+  detector: Detector,
+  branch: string,
+  bases: ReadonlySet<string> = new Set([branch]),
+): CommitJudgment {
+  const r = route ?? { kind: "unread" as const, reason: "it was not looked up" };
+  const own = detectCommit(c, detector).agents;
+  const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
+  if (r.kind === "pulls" && r.remembered) viaPull.push("remembered by agentgate");
+  if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
+  const agents = [...new Set([...own, ...viaPull])];
+  // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.
+  if (r.kind === "unread") return { sha: c.sha, agents, outcome: { kind: "unread", why: `could not tell how it reached ${branch}: ${r.reason}` } };
+  if (!agents.length) return { sha: c.sha, agents, outcome: { kind: "human" } };
+  const mergedAnywhere = r.pulls.filter((p) => p.merged);
   const merged = mergedAnywhere.filter((p) => bases.has(p.baseRef));
   const passed = merged.find((p) => p.verdict.state === "success");
-  if (passed) return { pr: passed.number };
-  if (!merged.length && mergedAnywhere.length) {
-    const elsewhere = mergedAnywhere[0]!;
-    return { why: `merged in #${elsewhere.number} into ${elsewhere.baseRef || "another branch"}, not through a pull request into ${[...bases].join(" or ")}` };
+  if (passed) return { sha: c.sha, agents, outcome: { kind: "passed", pr: passed.number } };
+  if (!merged.length) {
+    if (r.accepted) return { sha: c.sha, agents, outcome: { kind: "accepted", accepted: r.accepted } };
+    const elsewhere = mergedAnywhere[0];
+    const why = elsewhere
+      ? `merged in #${elsewhere.number} into ${elsewhere.baseRef || "another branch"}, not through a pull request into ${[...bases].join(" or ")}`
+      : `pushed straight to ${branch}: no merged pull request brought it`;
+    return { sha: c.sha, agents, outcome: { kind: "direct-push", why } };
   }
-  if (!merged.length) return { why: `pushed straight to ${branch}: no merged pull request brought it` };
   const p = merged[0]!;
-  if (p.verdict.state === "none") return { why: `merged in #${p.number}, which agentgate never judged` };
-  return { why: `merged in #${p.number} while agentgate said ${p.verdict.state === "not-success" ? p.verdict.shown : "nothing"}` };
+  const acceptedPull = merged.find((m) => m.accepted);
+  if (acceptedPull?.accepted) return { sha: c.sha, agents, outcome: { kind: "accepted", accepted: acceptedPull.accepted, pr: acceptedPull.number } };
+  const shown = p.verdict.state === "not-success" ? p.verdict.shown : "none";
+  const why = p.verdict.state === "none" ? `merged in #${p.number}, which agentgate never judged` : `merged in #${p.number} while agentgate said ${shown}`;
+  return { sha: c.sha, agents, outcome: { kind: "merged-not-passing", pr: p.number, shown, why } };
 }
 
 export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector: Detector): DeploymentJudgment {
@@ -140,21 +209,22 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
   const bases = new Set([branch, ...(facts.defaultBranch ? [facts.defaultBranch] : [])]);
   const rejectedCommits: CommitFinding[] = [];
   const passedCommits: { sha: string; pr: number }[] = [];
+  const acceptedCommits: { sha: string; by: string }[] = [];
+  const unmarked: UnmarkedBypass[] = [];
   for (const c of facts.commits) {
-    const route = facts.routes[c.sha] ?? { kind: "unread" as const, reason: "it was not looked up" };
-    const own = detectCommit(c, detector).agents;
-    const viaPull = route.kind === "pulls" ? route.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
-    if (route.kind === "pulls" && route.remembered) viaPull.push("remembered by agentgate");
-    const agents = [...new Set([...own, ...viaPull])];
-    if (route.kind === "unread") {
-      // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.
-      rejectedCommits.push({ sha: c.sha, agents, why: `could not tell how it reached ${branch}: ${route.reason}` });
-      continue;
+    const route = facts.routes[c.sha];
+    const { agents, outcome } = judgeCommit(c, route, detector, branch, bases);
+    if (outcome.kind === "human") continue;
+    if (outcome.kind === "passed") passedCommits.push({ sha: c.sha, pr: outcome.pr });
+    else if (outcome.kind === "accepted") acceptedCommits.push({ sha: c.sha, by: outcome.accepted.by });
+    else rejectedCommits.push({ sha: c.sha, agents, why: outcome.why });
+    if (outcome.kind === "direct-push" && route?.kind === "pulls" && !route.reported) unmarked.push({ kind: "direct-push", sha: c.sha, agents });
+    if (outcome.kind === "merged-not-passing" && route?.kind === "pulls") {
+      const p = route.pulls.find((x) => x.number === outcome.pr);
+      const known = unmarked.find((u) => u.kind === "merged-not-passing" && u.pr === outcome.pr);
+      if (known) known.agents = [...new Set([...known.agents, ...agents])];
+      else if (p?.mergeSha && !p.reported) unmarked.push({ kind: "merged-not-passing", sha: p.mergeSha, pr: p.number, shown: outcome.shown, agents });
     }
-    if (!agents.length) continue;
-    const r = routeProblem(route, branch, bases);
-    if ("pr" in r) passedCommits.push({ sha: c.sha, pr: r.pr });
-    else rejectedCommits.push({ sha: c.sha, agents, why: r.why });
   }
   const rejected = problems.length > 0 || rejectedCommits.length > 0;
   return {
@@ -165,6 +235,8 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     senderIsAgent,
     rejectedCommits,
     passedCommits,
+    ...(acceptedCommits.length ? { acceptedCommits } : {}),
+    ...(unmarked.length ? { unmarked, marking: { checkName: policy.check_name, bypasses: policy.bypasses } } : {}),
     commitCount: facts.commits.length,
     ...(facts.since ? { since: facts.since, sinceFrom: facts.sinceFrom ?? "deployment" } : {}),
   };
@@ -181,10 +253,16 @@ export function deploymentComment(j: DeploymentJudgment): string {
       : `${j.commitCount} commit(s) since the last successful deployment (${short(j.since)})`;
   if (j.state === "approved") {
     const prs = [...new Set(j.passedCommits.map((p) => p.pr))].sort((a, b) => a - b);
+    const accepted = j.acceptedCommits ?? [];
     const agentLine = prs.length
       ? `${j.passedCommits.length} agent-written, each through a pull request agentgate passed (${prs.map((n) => `#${n}`).join(", ")})`
-      : "none agent-written";
-    return cut(`agentgate approved the deployment to ${j.environment}: ${range}, ${agentLine}.`);
+      : accepted.length
+        ? ""
+        : "none agent-written";
+    const acceptedLine = accepted.length
+      ? `${accepted.length} accepted after a bypass (${accepted.map((a) => `${short(a.sha)} by @${a.by}`).join(", ")})`
+      : "";
+    return cut(`agentgate approved the deployment to ${j.environment}: ${range}, ${[agentLine, acceptedLine].filter(Boolean).join("; ")}.`);
   }
   const lines = [`agentgate rejected the deployment to ${j.environment}:`];
   for (const p of j.problems) lines.push(`- ${p}`);
@@ -192,7 +270,7 @@ export function deploymentComment(j: DeploymentJudgment): string {
     const who = c.agents.length ? ` (${c.agents.join(", ")})` : "";
     lines.push(`- ${short(c.sha)}${who}: ${c.why}`);
   }
-  if (j.rejectedCommits.length) lines.push("Bring agent-written changes through a pull request agentgate passes (e.g. a revert or re-approval PR), then deploy again.");
+  if (j.rejectedCommits.length) lines.push("A bypass stays rejected until a person the policy names (bypasses.accept_by) accepts it on its `agentgate bypass` check run; then deploy again.");
   return cutLines(lines);
 }
 

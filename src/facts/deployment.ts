@@ -7,12 +7,14 @@
  * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
  * 1 per commit (the pull requests that brought it) + 1 per commit no merged pull request brought
  * (agentgate's memory on the commit itself) + 1 per distinct merged pull request (agentgate's
- * own check runs on its head) + the policy on the default branch (cached a minute) + 1 write (the
+ * own check runs on its head) + 1 per merged pull request agentgate did not pass (its bypass run on
+ * the merge commit, which may be accepted) + the policy on the default branch (cached a minute) + 1 write (the
  * answer) + 1 write on an approval (the record, see deployRecordName).
  *
  * Fails closed: a failed read becomes a problem or an `unread` route, which rejects.
  */
 import type { Octokit } from "@octokit/rest";
+import { acceptedOn, decodeBypass, isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
 import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
@@ -120,6 +122,7 @@ interface SimplePull {
   user?: { login?: string; type?: string } | null;
   head?: { sha?: string; ref?: string };
   base?: { ref?: string };
+  merge_commit_sha?: string | null;
   labels?: { name?: string }[];
   assignees?: { login?: string; type?: string }[] | null;
 }
@@ -127,9 +130,35 @@ interface SimplePull {
 /** A record on the commit's own runs names it, or names an agent PR it was the head of; or cannot be read. */
 function rememberedOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>, sha: string): boolean {
   return runs.some((r) => {
+    if (isBypassRun(r)) return false; // its agents are read by bypassAgentsOn
     const d = decodeMemory(r.output.text);
     return d.kind === "garbled" || (d.kind === "record" && (d.record.prs.length > 0 || d.record.commits.includes(sha)));
   });
+}
+
+/** The agents agentgate's bypass runs on the commit name (a bypass run is only on an agent-written commit). */
+function bypassAgentsOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>): string[] | undefined {
+  const bypass = runs.filter(isBypassRun);
+  if (!bypass.length) return undefined;
+  const agents = bypass.flatMap((r) => {
+    const d = decodeBypass(r.output.text);
+    return d.kind === "record" ? d.record.agents : [];
+  });
+  return agents.length ? [...new Set(agents)] : ["remembered by agentgate"];
+}
+
+function bypassed(own: Awaited<ReturnType<typeof ownCheckRuns>>): { reported?: true; bypassAgents?: string[] } {
+  const agents = bypassAgentsOn(own);
+  return agents ? { reported: true, bypassAgents: agents } : {};
+}
+
+/**
+ * What agentgate said about a merged PR's head: all its own runs there but the deploy and bypass
+ * records (those say nothing about the PR). The bypass handler reads the same, so that what it calls
+ * a merge past the gate is exactly what the deploy gate rejects.
+ */
+export function gateVerdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
+  return verdictOf(runs.filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX) && !isBypassRun(r)));
 }
 
 function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict {
@@ -169,7 +198,13 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
         if (!SHA.test(headSha)) throw new Error(`GitHub names no head commit for #${p.number}`);
         // Only a merged PR can have brought the commit: an open one's runs are not read.
         // The deploy gate's own records say nothing about the pull request.
-        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX)) : [];
+        // Nor do bypass runs: an accepted one is success, and must never read as the gate's verdict.
+        const runs = merged ? (await ownCheckRuns(gh, where, headSha, appId)).filter((r) => !r.name.startsWith(DEPLOY_RECORD_PREFIX) && !isBypassRun(r)) : [];
+        const verdict: GateVerdict = merged ? verdictOf(runs) : { state: "none" };
+        // Merged while agentgate did not pass it: its bypass run on the merge commit may be accepted (1 request).
+        const mergeSha = p.merge_commit_sha ?? "";
+        const mergeRuns = merged && verdict.state !== "success" && SHA.test(mergeSha) ? await ownCheckRuns(gh, where, mergeSha, appId) : undefined;
+        const accepted = mergeRuns ? acceptedOn(mergeRuns, { sha: mergeSha, pr: p.number }) : undefined;
         return {
           number: p.number,
           merged,
@@ -183,8 +218,11 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
             title: p.title ?? "",
             body: p.body ?? "",
           },
-          verdict: merged ? verdictOf(runs) : { state: "none" },
+          verdict,
           memory: memoryOf(runs, p.number),
+          ...(accepted ? { accepted } : {}),
+          ...(SHA.test(mergeSha) ? { mergeSha: mergeSha.toLowerCase() } : {}),
+          ...(mergeRuns?.some(isBypassRun) ? { reported: true } : {}),
         };
       })();
       pulls.set(p.number, known);
@@ -198,8 +236,11 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
       const list: PullRoute[] = [];
       for (const p of data as SimplePull[]) list.push(await routeOf(p));
       // No merged PR brought it: agentgate's memory on the commit itself may still know it (1 request).
-      const remembered = !list.some((p) => p.merged) && rememberedOn(await ownCheckRuns(gh, where, c.sha, appId), c.sha);
-      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}) };
+      // The same runs say whether its bypass was accepted.
+      const own = list.some((p) => p.merged) ? [] : await ownCheckRuns(gh, where, c.sha, appId);
+      const remembered = rememberedOn(own, c.sha);
+      const accepted = acceptedOn(own, { sha: c.sha });
+      routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}), ...(accepted ? { accepted } : {}), ...bypassed(own) };
     } catch (e) {
       routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
     }

@@ -20,6 +20,7 @@
  * exists (404/422) has nothing to read. An own record that does not decode counts as agent-written.
  */
 import type { Octokit } from "@octokit/rest";
+import { isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
 import type { RememberedFacts } from "../memory/remember.js";
 import type { PullRequestFacts } from "./types.js";
@@ -104,6 +105,9 @@ export async function readMemory(
     read.add(sha);
     const runs = await ownCheckRuns(gh, where, sha, opts.appId);
     for (const run of runs) {
+      // A bypass run holds a bypass record, not memory (src/bypass/record.ts): it is not read as
+      // garbled memory, and nothing here reads it as a verdict, so it can make nothing pass.
+      if (isBypassRun(run)) continue;
       const decoded = decodeMemory(run.output.text);
       if (decoded.kind === "record") memory.found.push({ sha, record: decoded.record });
       else if (decoded.kind === "garbled" && !memory.garbled.includes(sha)) memory.garbled.push(sha);

@@ -4,6 +4,8 @@
  */
 import type { Probot } from "probot";
 import { answerDeployment, judgeDeploymentRequest, recordApproval, runIdOf, type DeploymentRequest } from "../deploy/gate.js";
+import { markUnmarked } from "../bypass/publish.js";
+import { recordBypass } from "../bypass/record.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
 
 interface RequestedPayload {
@@ -43,6 +45,13 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
     await recordApproval(run.gh, req, judgment).catch((e: unknown) =>
       run.log.warn({ err: e, sha: req.sha }, "could not record the approval: the next deployment judges from further back"),
     );
+    // Each bypass it rejected gets a run to accept, if the push or merge webhook left it unmarked.
+    const branch = req.ref.replace(/^refs\/heads\//, "") || req.defaultBranch;
+    const marked = await markUnmarked(run.gh, where, judgment, branch).catch((e: unknown) => {
+      run.log.warn({ err: e, sha: req.sha }, "could not mark the bypasses the deployment brings: the next deployment tries again");
+      return [];
+    });
+    for (const r of marked) recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, r);
     run.log.info(
       {
         repo: `${where.owner}/${where.repo}`,

@@ -19,7 +19,7 @@ export function forgetCheckName(owner: string, repo: string): void {
   checkNames.delete(`${owner}/${repo}`.toLowerCase());
 }
 
-async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
+export async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
   const key = `${where.owner}/${where.repo}`.toLowerCase();
   const cached = checkNames.get(key);
   if (cached) return cached;

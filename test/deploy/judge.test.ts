@@ -151,3 +151,32 @@ describe("judgeDeployment", () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe("accepted bypasses (src/bypass/)", () => {
+  const agent = commit(2, copilotId);
+  const accepted = { by: "pat", at: "2026-12-01T00:00:00Z" };
+
+  it("passes a commit pushed straight whose bypass was accepted, and says so", () => {
+    const j = judgeDeployment(facts([agent], { [agent.sha]: { kind: "pulls", pulls: [], accepted } }), policy, detector);
+    expect(j.state).toBe("approved");
+    expect(j.acceptedCommits).toEqual([{ sha: agent.sha, by: "pat" }]);
+    expect(deploymentComment(j)).toContain(`1 accepted after a bypass (${agent.sha.slice(0, 7)} by @pat)`);
+  });
+
+  it("passes a commit merged past the gate when that PR's bypass was accepted", () => {
+    const p = pull({ verdict: { state: "not-success", shown: "pending" }, accepted });
+    expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "pulls", pulls: [p] } }), policy, detector).state).toBe("approved");
+  });
+
+  it("an acceptance on the commit does not clear a merge past the gate, nor an unread route", () => {
+    const p = pull({ verdict: { state: "not-success", shown: "failure" } });
+    expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "pulls", pulls: [p], accepted } }), policy, detector).state).toBe("rejected");
+    expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "unread", reason: "HTTP 502" } }), policy, detector).state).toBe("rejected");
+  });
+
+  it("a bypass run's agents make a commit agent-written whatever the policy now says", () => {
+    const quiet = commit(3);
+    const j = judgeDeployment(facts([quiet], { [quiet.sha]: { kind: "pulls", pulls: [], reported: true, bypassAgents: ["copilot"] } }), policy, detector);
+    expect(j.rejectedCommits).toEqual([{ sha: quiet.sha, agents: ["copilot"], why: "pushed straight to main: no merged pull request brought it" }]);
+  });
+});

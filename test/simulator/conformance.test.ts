@@ -193,6 +193,23 @@ async function scenario() {
   await sim.setTeamAccess(REPO, "acme", "platform", null, "maria");
   await sim.changeTeamMembership("acme", "platform", "temp", "removed", "maria");
   await sim.removeFromOrganization("acme", "temp", "maria");
+  // Bypasses: a run with the "Accept bypass" button, a press of it, one commit, a comment, an issue.
+  const bypass = await client.call("POST", `/repos/${REPO}/check-runs`, {
+    name: "agentgate bypass",
+    head_sha: merged.mergeCommitSha,
+    conclusion: "failure",
+    output: { title: "Bypass", summary: "merged while pending", text: "<!-- record -->" },
+    actions: [{ label: "Accept bypass", description: "Let the deploy gate pass this commit", identifier: "accept-bypass" }],
+  });
+  const bypassId = (bypass.body as { id: number }).id;
+  await sim.requestCheckRunAction(REPO, bypassId, "accept-bypass", "max");
+  await client.call("PATCH", `/repos/${REPO}/check-runs/${bypassId}`, { conclusion: "success", actions: [] });
+  await client.call("POST", `/repos/${REPO}/check-runs`, { name: "x", head_sha: head, output: { title: "t", summary: "s" }, actions: [{ label: "a label longer than twenty", description: "d", identifier: "i" }] });
+  await client.call("GET", `/repos/${REPO}/commits/${merged.mergeCommitSha}`);
+  await client.call("GET", `/repos/${REPO}/commits/${"0".repeat(40)}`);
+  await client.call("POST", `/repos/${REPO}/issues/${number}/comments`, { body: "agentgate: bypass" });
+  await client.call("POST", `/repos/${REPO}/issues/999/comments`, { body: "nowhere" });
+  await client.call("POST", `/repos/${REPO}/issues`, { title: "agentgate: bypass on main", body: "what happened" });
 
   // Installing the app: on a repository of an account it is installed on, and on a new account.
   sim.addRepo({ owner: "acme", name: "later", files: { "README.md": "later\n" }, installed: false });
