@@ -10,6 +10,7 @@ import { decide } from "./decide.js";
 import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
+import { CANNOT_DECIDE } from "./report/reasons.js";
 import { LRUCache } from "lru-cache";
 import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
@@ -61,7 +62,8 @@ export function errorDecision(headSha: string, checkName: string, reason: string
     requirement: { applies: true, approvals: 0, teams: [], blocked: false, reasons: [] },
     approvals: { counted: [], ignored: [] },
     changesRequestedBy: [],
-    missing: ["agentgate could not decide; see problems"],
+    reasons: [{ code: "facts-incomplete", message: reason }],
+    missing: [CANNOT_DECIDE],
     problems: [reason],
   };
   return { ...d, headline: headlineOf(d) };

@@ -60,6 +60,28 @@ export interface IgnoredApproval {
   detail: string;
 }
 
+/**
+ * Why a decision is what it is, as data: every sentence users see about it is rendered from these
+ * by src/report/reasons.ts. Order: what stops a decision (problems), then what the rules require,
+ * then what is still missing (present only while missing).
+ */
+export type Reason =
+  /** A read failed or was cut short; `message` is worded where the read happened and quotes no file. */
+  | { code: "facts-incomplete"; message: string }
+  /** The policy could not be read: the decision is error. */
+  | { code: "policy-unreadable"; file: string; key?: string; message: string }
+  /** A mistake in the policy: the decision is failure. */
+  | { code: "policy-invalid"; file: string; line?: number; column?: number; key?: string; message: string }
+  | { code: "finding-blocks"; rule: string; file: string }
+  | { code: "finding-requires"; rule: string; file: string; teams: string[]; approvals?: number }
+  /** A steering human or contributor GitHub links to no account holds every approval up. */
+  | { code: "unresolved-identity"; identity: string; email: string; why: string; steering: boolean; linksAsked: boolean }
+  | { code: "changes-requested"; by: string[] }
+  | { code: "approvals-missing"; required: number; counted: number; missing: number }
+  | { code: "team-approval-missing"; team: string };
+
+export type ReasonCode = Reason["code"];
+
 export interface Decision {
   state: GateState;
   /** One line, e.g. `1/2 approvals · agent: claude-code · terraform/ requires @org/platform`. */
@@ -72,6 +94,8 @@ export interface Decision {
   approvals: { counted: CountedApproval[]; ignored: IgnoredApproval[] };
   /** Eligible reviewers whose latest review requests changes. */
   changesRequestedBy: string[];
+  /** Machine-readable reasons (see Reason); `missing`, `problems` and `requirement.reasons` are their sentences. */
+  reasons: Reason[];
   /** What is still needed for success (empty when success). */
   missing: string[];
   /** Why it could not decide (state error) or why the input is invalid (policy errors). */
