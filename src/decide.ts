@@ -138,6 +138,7 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     reasons,
     missing: missingLines(reasons, fullRequirement.blocked),
     problems: problemLines(reasons),
+    policyFiles: loaded.files ?? loaded.sources.map((source) => ({ source, sha: null })),
     ...(loaded.warnings?.length ? { policyWarnings: loaded.warnings.map(formatWarning) } : {}),
     ...(facts.memory ? { memory: { record: memoryRecordOf(facts, current, detection) } } : {}),
   };

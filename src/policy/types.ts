@@ -3,6 +3,7 @@ import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
 import type { PriorCheckRun } from "../facts/memory.js";
 import type { MemoryRecord } from "../memory/record.js";
+import type { PolicyFileRef } from "../config/load.js";
 
 /** What is published. success: not gated or requirement met; pending: waiting for approvals;
  *  failure: blocked by a rule, changes requested or an invalid policy; error: could not decide. */
@@ -102,6 +103,8 @@ export interface Decision {
   problems: string[];
   /** Context added when publishing (e.g. other PRs sharing the head SHA, a forged status). */
   notes?: string[];
+  /** The files the policy came from, with their blob SHAs ([]: the built-in defaults; absent: not known, e.g. the PR could not be read). */
+  policyFiles?: PolicyFileRef[];
   /** Probable mistakes in a valid policy (`file:line:column: warning: key: message`): shown, never change `state`. */
   policyWarnings?: string[];
   /** What the check run on this head will remember (src/memory/), and the run found there before deciding. */

@@ -23,6 +23,8 @@ export interface DecisionJson {
   /** Added in version 1: the machine-readable reasons behind `problems`, `requirement.reasons` and (explain) `missing`;
    *  see docs/cli.md. `check` leaves out what is missing (it reads no reviews). */
   reasons: Reason[];
+  /** Added in version 1: the files the policy came from with their blob SHAs ([]: the built-in defaults). */
+  policyFiles: { source: string; sha: string | null }[];
   /** Probable mistakes in the (valid) policy; absent when none. They never change the decision. */
   policyWarnings?: string[];
   /** explain only. */
@@ -74,6 +76,7 @@ export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: 
       reasons: decision.requirement.reasons,
     },
     problems: decision.problems,
+    policyFiles: (decision.policyFiles ?? []).map((f) => ({ source: f.source, sha: f.sha })),
     reasons: kind === "explain" ? decision.reasons : decision.reasons.filter((r) => !isMissing(r)),
     ...(decision.policyWarnings?.length ? { policyWarnings: decision.policyWarnings } : {}),
   };

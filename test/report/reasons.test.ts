@@ -82,3 +82,17 @@ describe("the renderer", () => {
     expect(missingLines(all.slice(1), true)).toEqual([BLOCKED_WAY_OUT]);
   });
 });
+
+describe("the policy files in the check run", () => {
+  it("names each file the policy came from with its blob SHA", async () => {
+    const { renderSummary } = await import("../../src/report/markdown.js");
+    const sha = "0123456789abcdef0123456789abcdef01234567";
+    const d = decide(facts({ commits: [claude] }), { ...defaults, sources: ["acme/app@main:.agentgate.yml"], files: [{ source: "acme/app@main:.agentgate.yml", sha }] });
+    expect(d.policyFiles).toEqual([{ source: "acme/app@main:.agentgate.yml", sha }]);
+    expect(renderSummary(d)).toContain(`Policy files: \`acme/app@main:.agentgate.yml\` (blob ${sha}).`);
+  });
+  it("says when the built-in defaults judged", async () => {
+    const { renderSummary } = await import("../../src/report/markdown.js");
+    expect(renderSummary(decide(facts({ commits: [claude] }), defaults))).toContain("Policy: agentgate's built-in defaults (no policy file).");
+  });
+});
