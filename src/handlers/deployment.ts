@@ -5,6 +5,8 @@
 import type { Probot } from "probot";
 import { answerDeployment, judgeDeploymentRequest, recordApproval, runIdOf, type DeploymentRequest } from "../deploy/gate.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { deploymentEvent } from "../audit/event.js";
+import { auditContext } from "../gate.js";
 
 interface RequestedPayload {
   environment?: string;
@@ -40,6 +42,7 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
     const judgment = await judgeDeploymentRequest(run.gh, req, self.appId);
     await answerDeployment(run.gh, req, judgment);
     run.onDeployAnswer?.(judgment.state);
+    run.audit?.record(deploymentEvent(req, judgment, auditContext(run, where)));
     await recordApproval(run.gh, req, judgment).catch((e: unknown) =>
       run.log.warn({ err: e, sha: req.sha }, "could not record the approval: the next deployment judges from further back"),
     );
