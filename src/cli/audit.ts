@@ -120,7 +120,8 @@ async function ownRuns(gh: Octokit, where: { owner: string; repo: string }, ref:
 
 /** agentgate's result on a head: the run whose text holds a result for this PR, else any result there. */
 function resultOn(runs: readonly OwnRun[], pr: number): { result: ResultRecord | null; note?: string } {
-  const texts = runs.filter((r) => r.name !== BYPASS_CHECK_NAME && !r.name.startsWith("agentgate deploy")).map((r) => ({ r, t: decodeCheckText(r.output?.text) }));
+  // A result counts only on the run of its own check name (a deploy record or bypass run holds none).
+  const texts = runs.filter((r) => r.name !== BYPASS_CHECK_NAME).map((r) => ({ r, t: decodeCheckText(r.output?.text) }));
   const results = texts.flatMap(({ r, t }) => (t.kind === "parts" && t.result && t.result.check === r.name ? [t.result] : []));
   const mine = results.find((x) => x.prs.includes(pr)) ?? results[0];
   if (mine) return { result: mine };
