@@ -122,3 +122,17 @@ describe("the audit trail", () => {
     expect(ep.received).toEqual([]);
   });
 });
+
+describe("the audit trail's metrics", () => {
+  it("/metrics counts what was dropped, by sink and reason", async () => {
+    const { Metrics } = await import("../../src/server/metrics.js");
+    const metrics = new Metrics();
+    const trail = new AuditTrail({ log: memoryLog().log, url: "http://127.0.0.1:1/audit", queueMax: 1, attempts: 1, onDropped: (sink, reason) => metrics.auditDropped.inc({ sink, reason }) });
+    trail.record(event(1));
+    trail.record(event(2));
+    await trail.flush();
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('agentgate_audit_events_dropped_total{sink="https",reason="queue-full"} 1');
+    expect(text).toContain('agentgate_audit_events_dropped_total{sink="https",reason="gave-up"} 1');
+  });
+});
