@@ -40,6 +40,10 @@ export interface LoadedPolicy {
 export interface PolicyFileRef {
   /** As in `sources`: `owner/repo@ref:path`, or `owner/repo:path` on the default branch. */
   source: string;
+  /** `owner/repo` the file is in. */
+  repository?: string;
+  /** The file's path there. */
+  path?: string;
   /** The file's git blob SHA (the contents API's `sha`). */
   sha: string | null;
 }
@@ -228,7 +232,7 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
     const label = sourceLabel(current.at);
     labels.push(label);
     located.push(current.at);
-    refs.push({ source: label, sha: current.file.sha ?? null });
+    refs.push({ source: label, repository: `${current.at.owner}/${current.at.repo}`, path: current.at.path, sha: current.file.sha ?? null });
     const parsed = parseCached(current.file, label);
     if (!parsed.ok) return fail(parsed.problems);
     files.push({ found: current, input: parsed.input });

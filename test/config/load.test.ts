@@ -154,6 +154,7 @@ describe("loadPolicy: _extends", () => {
     expect(loaded.files?.map((f) => f.source)).toEqual(loaded.sources);
     expect(loaded.files?.every((f) => f.sha !== null && /^[0-9a-f]{40}$/.test(f.sha))).toBe(true);
     expect(loaded.files?.[0]?.sha).toBe(blob(reader.textOf("acme/app@main:.agentgate.yml")!));
+    expect(loaded.files?.map((f) => `${f.repository}:${f.path}`)).toEqual(["acme/app:.agentgate.yml", "acme/.github:policies/base.yml"]);
     expect(loaded.policy?.approvals).toMatchObject({ required: 3, min_permission: "maintain" });
     expect(loaded.policy?.agents.logins).toEqual(["org-bot", "app-bot"]);
     expect(loaded.policy?.paths.map((p) => p.name)).toEqual(["terraform", "app-infra"]);
