@@ -127,4 +127,24 @@ describe("agentgate audit", () => {
     expect(events.every((l) => typeof (l.audit as { delivery?: unknown }).delivery === "string")).toBe(true);
     expect(events.some((l) => (l.audit as { prs: number[]; state: string }).prs.includes(merged.approved) && (l.audit as { state: string }).state === "success")).toBe(true);
   });
+
+  it("the deploy gate's answer is an audit event too: environment, deployment, state, each rejected commit, the policy blobs", async () => {
+    const { sim } = stack;
+    sim.addEnvironment(REPO, "production");
+    const { deploymentId, delivery, answer } = await sim.requestDeployment(REPO, { environment: "production", ref: "main", sender: people.maintainerA.login });
+    expect(answer?.state).toBe("rejected");
+    const line = stack.logs.find((l) => (l.audit as { type?: string } | undefined)?.type === "deployment" && (l.audit as { delivery?: string }).delivery === delivery.id);
+    expect(line?.audit).toMatchObject({
+      v: 1,
+      type: "deployment",
+      repository: REPO,
+      deployment: { environment: "production", id: deploymentId },
+      state: "rejected",
+      sender: people.maintainerA.login,
+      policy: expect.any(Array),
+    });
+    const rejected = (line?.audit as { rejected: { why: string }[] }).rejected;
+    expect(rejected.some((c) => c.why.includes("while agentgate said"))).toBe(true);
+    expect((line?.audit as { policy: { path?: string; sha: string | null }[] }).policy).toEqual([expect.objectContaining({ path: ".agentgate.yml", sha: expect.stringMatching(/^[0-9a-f]{40}$/) })]);
+  });
 });
