@@ -3,7 +3,6 @@
  * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
  * prints a stack trace.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, formatWarning, type PolicyProblem } from "../config/parse.js";
 import { PatternBudgetError } from "../config/pattern.js";
@@ -12,6 +11,7 @@ import { defaultPolicy } from "../config/schema.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { decisionJson } from "../report/json.js";
 import { UserError } from "./errors.js";
+import { appVersion } from "../version.js";
 import { gitFacts, gitIn, resolveChange, resolveCommit, showFile, ensureRepository, type GitRunner } from "./git.js";
 import { policyAtCommit, policyFilesIn, policyFromText, readPolicyFile, workingTreePolicy } from "./policy.js";
 import { savedFacts } from "./saved.js";
@@ -232,16 +232,6 @@ async function auditCommand(target: string, opts: AuditCliOptions, io: CliIo): P
   return auditExit(report);
 }
 
-/** The installed package's version: package.json sits two levels above this file in src/ and in lib/. */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
 
 export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
@@ -249,7 +239,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .name("agentgate")
     .description("A two-person rule for code written by AI agents: check a policy, a change, or a live pull request.")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .version(packageVersion(), "-V, --version", "print the version of agentgate")
+    .version(appVersion(), "-V, --version", "print the version of agentgate")
     .exitOverride()
     .showSuggestionAfterError()
     .allowExcessArguments(false);
