@@ -4,14 +4,15 @@
  */
 import { defaultPolicy, type Policy } from "./config/schema.js";
 import type { LoadedPolicy } from "./config/load.js";
-import { formatProblem, formatWarning } from "./config/parse.js";
+import { formatWarning, type PolicyProblem } from "./config/parse.js";
 import { compileDetector, detectAgents, isMachineIdentity, type Detector } from "./detect/detect.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
-import { evaluateApprovals, unresolvedIdentityLines, type ApprovalInputs } from "./policy/approvals.js";
+import { evaluateApprovals, unresolvedIdentityReasons, type ApprovalInputs } from "./policy/approvals.js";
 import { knownLinks } from "./policy/identities.js";
-import { requirementOf, stateOf, withTeamApprovers } from "./policy/requirement.js";
-import type { Decision } from "./policy/types.js";
+import { findingReasons, judgeState, requirementOf, withTeamApprovers } from "./policy/requirement.js";
+import type { Decision, Reason } from "./policy/types.js";
+import { missingLines, problemLines } from "./report/reasons.js";
 import { headlineOf } from "./report/headline.js";
 import { memoryRecordOf, withMemory } from "./memory/remember.js";
 import { analyzeInfra } from "./rules/infra/index.js";
@@ -79,9 +80,17 @@ export function withLinkedSteering(detection: Detection, links: Record<string, s
   return { ...detection, steeringHumans };
 }
 
+/** A policy problem as a reason: unreadable (error) or invalid (failure), with its place. */
+export function policyReason(p: PolicyProblem): Reason {
+  const { kind, ...where } = p;
+  if (kind === "unreadable") return { code: "policy-unreadable", file: p.file, ...(p.key ? { key: p.key } : {}), message: p.message };
+  return { code: "policy-invalid", ...where };
+}
+
 export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision {
-  const unreadable = loaded.problems.filter((p) => p.kind === "unreadable").map(formatProblem);
-  const invalid = loaded.problems.filter((p) => p.kind === "invalid").map(formatProblem);
+  const unreadable = loaded.problems.filter((p) => p.kind === "unreadable").map(policyReason);
+  const invalid = loaded.problems.filter((p) => p.kind === "invalid").map(policyReason);
+  const incomplete: Reason[] = facts.incomplete.map((message) => ({ code: "facts-incomplete", message }));
   // With a broken policy we still show what we can see, judged by the defaults, but never pass.
   const policy = loaded.policy ?? defaultPolicy();
   const detector = detectorFor(policy);
@@ -106,14 +115,16 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
   const verdict = evaluateApprovals(approvalInputs);
   const teams = withTeamApprovers(requirement.teams, verdict.counted, facts.reviewers);
   const fullRequirement = { ...requirement, teams };
-  const { state, missing } = stateOf({
+  const { state, missing } = judgeState({
     requirement: fullRequirement,
     counted: verdict.counted.length,
     changesRequestedBy: verdict.changesRequestedBy,
-    cannotDecide: [...unreadable, ...facts.incomplete],
+    cannotDecide: [...unreadable, ...incomplete],
     invalidPolicy: invalid,
-    unresolvedIdentities: unresolvedIdentityLines(approvalInputs),
+    unresolvedIdentities: unresolvedIdentityReasons(approvalInputs),
   });
+  // Problems first (in the order they are shown), then what the rules require, then what is missing.
+  const reasons: Reason[] = [...unreadable, ...incomplete, ...invalid, ...findingReasons(findings), ...missing];
   const decision: Decision = {
     state,
     headline: "",
@@ -124,8 +135,10 @@ export function decide(facts: PullRequestFacts, loaded: LoadedPolicy): Decision 
     requirement: fullRequirement,
     approvals: { counted: verdict.counted, ignored: verdict.ignored },
     changesRequestedBy: verdict.changesRequestedBy,
-    missing,
-    problems: [...unreadable, ...facts.incomplete, ...invalid],
+    reasons,
+    missing: missingLines(reasons, fullRequirement.blocked),
+    problems: problemLines(reasons),
+    policyFiles: loaded.files ?? loaded.sources.map((source) => ({ source, sha: null })),
     ...(loaded.warnings?.length ? { policyWarnings: loaded.warnings.map(formatWarning) } : {}),
     ...(facts.memory ? { memory: { record: memoryRecordOf(facts, current, detection) } } : {}),
   };

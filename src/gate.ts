@@ -10,6 +10,7 @@ import { decide } from "./decide.js";
 import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
+import { CANNOT_DECIDE } from "./report/reasons.js";
 import { LRUCache } from "lru-cache";
 import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
@@ -23,6 +24,8 @@ import { withinTurn } from "./deadlines.js";
 import type { RepositoryOrder } from "./runtime/order.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
 import { cachedEnforcement } from "./doctor/read.js";
+import { decisionEvent, type AuditEvent } from "./audit/event.js";
+import { appVersion } from "./version.js";
 
 export interface Logger {
   info(obj: object | string, msg?: string): void;
@@ -61,7 +64,8 @@ export function errorDecision(headSha: string, checkName: string, reason: string
     requirement: { applies: true, approvals: 0, teams: [], blocked: false, reasons: [] },
     approvals: { counted: [], ignored: [] },
     changesRequestedBy: [],
-    missing: ["agentgate could not decide; see problems"],
+    reasons: [{ code: "facts-incomplete", message: reason }],
+    missing: [CANNOT_DECIDE],
     problems: [reason],
   };
   return { ...d, headline: headlineOf(d) };
@@ -214,6 +218,10 @@ export interface GateRun {
   onDeployAnswer?: (state: "approved" | "rejected") => void;
   /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
   order?: RepositoryOrder;
+  /** Where each published decision is recorded as an audit event (src/runtime/audit.ts). */
+  audit?: { record(event: AuditEvent): void };
+  /** The webhook delivery being handled, for the audit events. */
+  delivery?: string;
 }
 
 /**
@@ -309,7 +317,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
       });
-      logPublished(run, where, sha, named, result);
+      logPublished(run, where, sha, named, result, numbersHere);
     }
   }
   const unknownHead = [...evaluated.values()].filter((e) => !e.headSha);
@@ -344,8 +352,9 @@ export function checkNamesOf(group: readonly Evaluation[]): string[] {
   return [...new Set(group.map((g) => g.decision.checkName))];
 }
 
-function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: Published) {
+function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: Published, prs: readonly number[]) {
   run.onOutcome?.(d.state);
+  run.audit?.record(decisionEvent({ ...d, headSha: sha }, prs, auditContext(run, where)));
   run.log.info(
     {
       repo: `${where.owner}/${where.repo}`,
@@ -357,6 +366,11 @@ function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, re
     },
     `agentgate ${d.state}: ${d.headline}`,
   );
+}
+
+/** Who, where and when, for an audit event. */
+export function auditContext(run: Pick<GateRun, "delivery">, where: RepoRef): { delivery: string | null; repository: string; at: string; app: string } {
+  return { delivery: run.delivery ?? null, repository: `${where.owner}/${where.repo}`, at: new Date().toISOString(), app: appVersion() };
 }
 
 /** The merge group GitHub asks about, as its webhook names it. */
@@ -421,7 +435,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
     const result = await publishOrSayWhy(run, where, headSha, { ...published, checkName: name }, self, {
       externalId: evaluations.map((e) => e.ref.number).join(","),
     });
-    logPublished(run, where, headSha, { ...published, checkName: name }, result);
+    logPublished(run, where, headSha, { ...published, checkName: name }, result, evaluations.map((e) => e.ref.number));
   }
   return evaluations;
 }

@@ -8,8 +8,9 @@ import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
-import { observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import { auditDelivery, observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
 import { onBypass } from "./handlers/bypass.js";
+import { AuditTrail } from "./runtime/audit.js";
 import { onDeploymentProtectionRule } from "./handlers/deployment.js";
 import type { RepositoryOrder } from "./runtime/order.js";
 import { onInstallation } from "./handlers/installation.js";
@@ -27,6 +28,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   observer?: GateObserver;
   /** The per-repository order shared with other replicas (Redis); absent: this process alone. */
   order?: RepositoryOrder;
+  /** Where audit events go (src/runtime/audit.ts); absent: the app's log alone. */
+  audit?: AuditTrail;
 };
 
 /**
@@ -35,7 +38,7 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
  */
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
-function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined, order: RepositoryOrder | undefined): Probot {
+function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined, order: RepositoryOrder | undefined, audit: AuditTrail): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
   // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
@@ -52,6 +55,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
       guardRequests(context.octokit);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
+      auditDelivery(context, audit);
       // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
       useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
       await handler(context);
@@ -65,7 +69,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, ...limits } = options;
+    const { conditional, observer, order, audit, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -88,7 +92,8 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer, order);
+    const trail = audit ?? new AuditTrail({ log: app.log as never });
+    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer, order, trail);
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

@@ -8,6 +8,8 @@ import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
 import { ownCheckRuns, type OwnCheckRun } from "./facts/memory.js";
 import { memoryTextFor } from "./memory/publish.js";
+import { encodeResult, resultRecordOf } from "./memory/result.js";
+import { appVersion } from "./version.js";
 import { ANNOTATIONS_PER_REQUEST, annotationsOf, checkRunStatusOf, renderSummary } from "./report/markdown.js";
 
 /** Who agentgate is on GitHub: its app id (check runs) and its bot login (statuses). */
@@ -79,6 +81,11 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
   return "posted" as const;
 }
 
+/** The PR numbers an external id names (`12` or `12,14`). */
+export function prsOf(externalId: string): number[] {
+  return externalId.split(",").map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
+}
+
 export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, opts: PublishOptions) {
   const title = d.headline;
   const summary = renderSummary(d);
@@ -91,7 +98,8 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   const current: OwnCheckRun | undefined = prior
     ? (prior.run ?? undefined)
     : (await ownCheckRuns(gh, where, sha, self.appId)).find((r) => r.name === d.checkName);
-  const text = memoryTextFor(current?.output.text, d, !!prior);
+  // The text also carries the result (src/memory/result.ts), so an audit can rebuild it from GitHub.
+  const text = memoryTextFor(current?.output.text, d, !!prior, encodeResult(resultRecordOf(d, prsOf(opts.externalId), appVersion())));
   if (
     !opts.newCheckRun &&
     current &&
@@ -103,7 +111,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   ) {
     return "unchanged" as const;
   }
-  // `text` holds agentgate's memory record alone (src/memory/record.ts); it is sent with every update.
+  // `text` holds agentgate's memory and result records (src/memory/); it is sent with every update.
   const withText = text !== null ? { text } : {};
   const output = { title, summary, ...withText, annotations: annotations.slice(0, ANNOTATIONS_PER_REQUEST) };
   const common = {

@@ -384,7 +384,11 @@ route("GET", "/repos/{owner}/{repo}/pulls", "installation", (state, req, p) => {
     return true;
   });
   const direction = req.query.get("direction") ?? "desc";
-  items.sort((a, b) => (direction === "asc" ? a.number - b.number : b.number - a.number));
+  // GitHub sorts by `created` (the number's order) unless asked for `updated`.
+  const byUpdate = req.query.get("sort") === "updated";
+  const order = (a: { updated_at: string; number: number }, b: { updated_at: string; number: number }) =>
+    (byUpdate ? Date.parse(a.updated_at) - Date.parse(b.updated_at) : 0) || a.number - b.number;
+  items.sort((a, b) => (direction === "asc" ? order(a, b) : order(b, a)));
   return paginated(req, state.urls.api, items);
 });
 

@@ -11,6 +11,8 @@
  * not exactly one valid record is `garbled`. The audit CLI parses with `decodeBypass` too.
  */
 import { z } from "zod";
+import { bypassEvent, type AuditEvent } from "../audit/event.js";
+import { appVersion } from "../version.js";
 
 export const BYPASS_VERSION = 1;
 
@@ -132,13 +134,28 @@ export interface BypassAudit {
   audit: { v: 1; type: "bypass" | "bypass-accepted" | "bypass-unchecked"; delivery: string; repo: string } & Partial<BypassRecord> & { reason?: string };
 }
 
+/** Where audit events go (src/runtime/audit.ts); absent, the log line is the only record. */
+export interface BypassAuditSink {
+  record(event: AuditEvent): void;
+}
+
 export function recordBypass(
   log: { warn(o: object, m: string): void },
   at: { delivery: string; repo: string },
   record: BypassRecord | { sha: string; branch: string; reason: string },
   type: BypassAudit["audit"]["type"] = "bypass",
+  trail?: BypassAuditSink,
 ): BypassAudit {
   const line: BypassAudit = { audit: { v: 1, type, delivery: at.delivery, repo: at.repo, ...record } };
-  log.warn(line, type === "bypass" ? `agentgate saw a bypass on ${record.sha.slice(0, 7)}` : type === "bypass-accepted" ? `a bypass on ${record.sha.slice(0, 7)} was accepted` : `agentgate could not check ${record.sha.slice(0, 7)} for bypasses`);
+  const message =
+    type === "bypass" ? `agentgate saw a bypass on ${record.sha.slice(0, 7)}` : type === "bypass-accepted" ? `a bypass on ${record.sha.slice(0, 7)} was accepted` : `agentgate could not check ${record.sha.slice(0, 7)} for bypasses`;
+  if (!trail) {
+    log.warn(line, message);
+    return line;
+  }
+  // The trail logs the event itself (and writes it to the file and endpoint sinks): warn without it.
+  log.warn({ sha: record.sha, bypass: type }, message);
+  const { v: _v, delivery: _d, repo: _r, ...bypass } = line.audit;
+  trail.record(bypassEvent(bypass, { delivery: at.delivery, repository: at.repo, at: new Date().toISOString(), app: appVersion() }));
   return line;
 }

@@ -52,7 +52,8 @@ export function doctorJson(repo: string, r: EnforcementReport): DoctorJson {
   };
 }
 
-function client(opts: DoctorOptions): Octokit {
+/** The CLI's Octokit: the token and API root given, no logging. */
+export function client(opts: Pick<DoctorOptions, "token" | "apiUrl">): Octokit {
   return new Octokit({
     ...(opts.token ? { auth: opts.token } : {}),
     ...(opts.apiUrl ? { baseUrl: opts.apiUrl.replace(/\/+$/, "") } : {}),

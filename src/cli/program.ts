@@ -3,7 +3,6 @@
  * API JSON, and a live pull request. User mistakes print one line and exit non-zero; only a bug
  * prints a stack trace.
  */
-import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { formatProblem, formatWarning, type PolicyProblem } from "../config/parse.js";
 import { PatternBudgetError } from "../config/pattern.js";
@@ -12,6 +11,7 @@ import { defaultPolicy } from "../config/schema.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { decisionJson } from "../report/json.js";
 import { UserError } from "./errors.js";
+import { appVersion } from "../version.js";
 import { gitFacts, gitIn, resolveChange, resolveCommit, showFile, ensureRepository, type GitRunner } from "./git.js";
 import { policyAtCommit, policyFilesIn, policyFromText, readPolicyFile, workingTreePolicy } from "./policy.js";
 import { savedFacts } from "./saved.js";
@@ -191,14 +191,45 @@ async function doctorCommand(target: string | undefined, opts: DoctorCliOptions,
   return report.verdict === "enforced" ? EXIT.ok : report.verdict === "not-enforced" ? EXIT.rejected : EXIT.usage;
 }
 
-/** The installed package's version: package.json sits two levels above this file in src/ and in lib/. */
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: unknown };
-    return typeof pkg.version === "string" ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
+interface AuditCliOptions {
+  apiUrl?: string;
+  appId?: string;
+  since: string;
+  format: "json" | "csv" | "md";
+}
+
+async function auditCommand(target: string, opts: AuditCliOptions, io: CliIo): Promise<number> {
+  const { auditCsv, auditExit, auditMarkdown, auditRepository, parseSince } = await import("./audit.js");
+  const { client, parseRepoRef } = await import("./doctor.js");
+  const { explainApiError } = await import("./explain.js");
+  const where = parseRepoRef(target);
+  const since = parseSince(opts.since);
+  const appIdText = opts.appId ?? io.env.APP_ID;
+  const appId = Number(appIdText);
+  if (!appIdText || !Number.isInteger(appId) || appId < 1) {
+    throw new UserError("give --app-id ID (or APP_ID): the agentgate App's id; only its own check runs are read");
   }
+  const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+  if (!token) io.stderr("note: no GITHUB_TOKEN or GH_TOKEN: reading without authentication\n");
+  const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
+  const gh = client({ token, apiUrl });
+  let requests = 0;
+  gh.hook.before("request", () => {
+    requests += 1;
+  });
+  let report;
+  try {
+    report = await auditRepository(gh, where, { since, appId }, () => requests);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const err = explainApiError(e, { ...where, number: 0 }, apiUrl);
+    throw new UserError(err.message.replace(`${where.owner}/${where.repo}#0`, `${where.owner}/${where.repo}`), EXIT.usage);
+  }
+  if (opts.format === "json") io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (opts.format === "csv") io.stdout(auditCsv(report));
+  else io.stdout(auditMarkdown(report));
+  io.stderr(`note: ${report.requests} GitHub requests\n`);
+  return auditExit(report);
 }
 
 const formatOption = () => new Option("--format <format>", "output format").choices(["text", "json"]).default("text");
@@ -208,7 +239,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .name("agentgate")
     .description("A two-person rule for code written by AI agents: check a policy, a change, or a live pull request.")
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .version(packageVersion(), "-V, --version", "print the version of agentgate")
+    .version(appVersion(), "-V, --version", "print the version of agentgate")
     .exitOverride()
     .showSuggestionAfterError()
     .allowExcessArguments(false);
@@ -261,6 +292,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (target: string | undefined, opts: DoctorCliOptions) =>
       setExit(await doctorCommand(target, opts, io)),
     );
+
+  program
+    .command("audit")
+    .description("from GitHub alone: every pull request merged since DATE with what agentgate said at merge, and every bypass")
+    .argument("<OWNER/REPO>", "the repository")
+    .requiredOption("--since <date>", "YYYY-MM-DD or an ISO 8601 date-time")
+    .option("--app-id <id>", "the agentgate App's id (default: $APP_ID): only its check runs are read")
+    .option("--api-url <url>", "REST API root for GitHub Enterprise Server or a local simulator (default: $GITHUB_API_URL, else GitHub's)")
+    .addOption(new Option("--format <format>", "output format").choices(["md", "json", "csv"]).default("md"))
+    .addHelpText(
+      "after",
+      "\nAuth: GITHUB_TOKEN or GH_TOKEN (read access to pull requests, contents and checks).\nExit: 0 nothing to answer for, 1 a bypass not accepted or an agent PR merged unjudged or while agentgate did not say success, 2 bad input or GitHub could not be read.",
+    )
+    .action(async (target: string, opts: AuditCliOptions) => setExit(await auditCommand(target, opts, io)));
 
   return program;
 }

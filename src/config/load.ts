@@ -30,8 +30,22 @@ export interface LoadedPolicy {
   /** Paths of the repository under review that the policy was read from (the governing file and
    *  its `_extends` bases there): protected like the policy file. Absent = none. */
   extendsPaths?: string[];
+  /** Each file read for the policy, in `sources` order, with the blob SHA GitHub named for it (null:
+   *  the reader named none). What an audit needs to tell exactly which policy judged. Absent = none. */
+  files?: PolicyFileRef[];
   /** Probable mistakes of a valid policy's files (in chain order): shown, never change a decision. Absent = none. */
   warnings?: PolicyWarning[];
+}
+
+export interface PolicyFileRef {
+  /** As in `sources`: `owner/repo@ref:path`, or `owner/repo:path` on the default branch. */
+  source: string;
+  /** `owner/repo` the file is in. */
+  repository?: string;
+  /** The file's path there. */
+  path?: string;
+  /** The file's git blob SHA (the contents API's `sha`). */
+  sha: string | null;
 }
 
 export interface LoadTarget {
@@ -194,6 +208,8 @@ interface Chain {
   labels: string[];
   /** Where each of `labels` is. */
   located: Located[];
+  /** Each of `labels` with its blob SHA. */
+  refs: PolicyFileRef[];
 }
 
 /** `_extends` may name only the repository under review and its owner's `.github` repository:
@@ -209,12 +225,14 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
   const located: Located[] = [];
   const seen = new Set<string>();
   const warnings: PolicyWarning[] = [];
-  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, warnings, labels, located });
+  const refs: PolicyFileRef[] = [];
+  const fail = (problems: PolicyProblem[]): Chain => ({ files, problems, warnings, labels, located, refs });
   let current: Found | null = first;
   while (current) {
     const label = sourceLabel(current.at);
     labels.push(label);
     located.push(current.at);
+    refs.push({ source: label, repository: `${current.at.owner}/${current.at.repo}`, path: current.at.path, sha: current.file.sha ?? null });
     const parsed = parseCached(current.file, label);
     if (!parsed.ok) return fail(parsed.problems);
     files.push({ found: current, input: parsed.input });
@@ -250,7 +268,7 @@ async function followExtends(reader: PolicyReader, first: Found, where: LoadTarg
     }
     current = next;
   }
-  return { files, problems: [], warnings, labels, located };
+  return { files, problems: [], warnings, labels, located, refs };
 }
 
 /** The chain's files that live in the repository under review (any branch): what an agent's PR could edit. */
@@ -292,10 +310,11 @@ export async function loadPolicy(reader: PolicyReader, where: LoadTarget): Promi
     const chain = await followExtends(reader, governing, where);
     const sources = chain.labels;
     const extendsPaths = pathsInRepository(chain.located, where);
-    if (chain.problems.length) return { policy: null, problems: chain.problems, sources, extendsPaths };
+    const files = chain.refs;
+    if (chain.problems.length) return { policy: null, problems: chain.problems, sources, extendsPaths, files };
     const result = policyOfChain(chain.files);
-    if ("problem" in result) return { policy: null, problems: [result.problem], sources, extendsPaths };
-    return { policy: result.policy, problems: [], sources, extendsPaths, ...(chain.warnings.length ? { warnings: chain.warnings } : {}) };
+    if ("problem" in result) return { policy: null, problems: [result.problem], sources, extendsPaths, files };
+    return { policy: result.policy, problems: [], sources, extendsPaths, files, ...(chain.warnings.length ? { warnings: chain.warnings } : {}) };
   } catch (e) {
     if (e instanceof Unreadable) {
       return { policy: null, problems: [{ kind: "unreadable", file: e.label, message: e.reason }], sources: [] };

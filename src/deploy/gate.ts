@@ -6,7 +6,7 @@
  * answers it).
  */
 import type { Octokit } from "@octokit/rest";
-import { loadPolicy } from "../config/load.js";
+import { loadPolicy, type LoadedPolicy } from "../config/load.js";
 import { formatProblem } from "../config/parse.js";
 import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
@@ -33,11 +33,18 @@ export function runIdOf(callbackUrl: string | undefined | null): number | undefi
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
 }
 
-/** Read and judge; never throws: what cannot be read rejects, with the reason. */
+/** Read and judge; never throws: what cannot be read rejects, with the reason. The judgment names the policy files used. */
 export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest, appId: number): Promise<DeploymentJudgment> {
+  const files: { current?: LoadedPolicy } = {};
+  const j = await judgeWithPolicy(gh, req, appId, files);
+  return { ...j, policyFiles: files.current?.files ?? [] };
+}
+
+async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, appId: number, seen: { current?: LoadedPolicy }): Promise<DeploymentJudgment> {
   const where = { owner: req.owner, repo: req.repo };
   const facts = { environment: req.environment, sha: req.sha, ref: req.ref, defaultBranch: req.defaultBranch, sender: req.sender, commits: [], routes: {}, problems: [] as string[] };
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: req.defaultBranch });
+  seen.current = loaded;
   if (!loaded.policy) {
     const problems = loaded.problems.map((p) => `the policy on ${req.defaultBranch} cannot be used: ${formatProblem(p)}`);
     return judgeDeployment({ ...facts, problems }, defaultPolicy(), detectorFor(defaultPolicy()));

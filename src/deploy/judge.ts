@@ -11,6 +11,7 @@ import { minimatch } from "minimatch";
 import { DEPLOY_MAX_COMMITS_DEFAULT, type EnvironmentRule, type Policy } from "../config/schema.js";
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
 import type { CommitFacts } from "../facts/types.js";
+import type { PolicyFileRef } from "../config/load.js";
 
 /** What agentgate said about a pull request's head: its own check runs there. */
 export type GateVerdict =
@@ -104,6 +105,8 @@ export interface DeploymentJudgment {
   commitCount: number;
   since?: string;
   sinceFrom?: "deployment" | "policy";
+  /** The policy files it was judged by, with their blob SHAs (for the audit trail); absent: not known. */
+  policyFiles?: PolicyFileRef[];
 }
 
 /** The defaults apply to an environment no rule names. */

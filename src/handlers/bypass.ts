@@ -88,7 +88,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       // Which branches are watched is the policy's: unreadable, only the default branch is known.
       if (branch !== defaultBranch) return;
       await postUnchecked(run.gh, where, p.after, "agentgate", `the policy cannot be used: ${loaded.problem}`);
-      recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, { sha: p.after, branch, reason: loaded.problem }, "bypass-unchecked");
+      recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, { sha: p.after, branch, reason: loaded.problem }, "bypass-unchecked", run.audit);
       return;
     }
     const policy = loaded.policy;
@@ -98,12 +98,12 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
     if (found.tooMany) {
       await postUnchecked(run.gh, where, p.after, policy.check_name, found.tooMany);
-      recordBypass(run.log, audit, { sha: p.after, branch, reason: found.tooMany }, "bypass-unchecked");
+      recordBypass(run.log, audit, { sha: p.after, branch, reason: found.tooMany }, "bypass-unchecked", run.audit);
     }
     for (const u of found.unread) {
       const why = u.outcome.kind === "unread" ? u.outcome.why : "unread";
       await postUnchecked(run.gh, where, u.sha, policy.check_name, why);
-      recordBypass(run.log, audit, { sha: u.sha, branch, reason: why }, "bypass-unchecked");
+      recordBypass(run.log, audit, { sha: u.sha, branch, reason: why }, "bypass-unchecked", run.audit);
       run.onOutcome?.("unpublished"); // a redelivery reads it again
     }
     const posted: BypassRecord[] = [];
@@ -112,13 +112,13 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       // GitHub limits how fast an app creates content: the rest are marked by a redelivery of this push.
       const why = `${fresh.length - BYPASS_RUNS_PER_DELIVERY} more agent commits pushed straight are not marked yet (at most ${BYPASS_RUNS_PER_DELIVERY} a delivery): redeliver the push`;
       await postUnchecked(run.gh, where, p.after, policy.check_name, why);
-      recordBypass(run.log, audit, { sha: p.after, branch, reason: why }, "bypass-unchecked");
+      recordBypass(run.log, audit, { sha: p.after, branch, reason: why }, "bypass-unchecked", run.audit);
       run.onOutcome?.("unpublished"); // not kept as handled: a redelivery marks the rest
     }
     for (const d of fresh.slice(0, BYPASS_RUNS_PER_DELIVERY)) {
       const record: BypassRecord = { v: 1, kind: "direct-push", sha: d.sha, branch, agents: d.agents, ...(p.sender?.login ? { by: p.sender.login } : {}) };
       await postBypass(run.gh, where, record, policy.check_name, policy.bypasses);
-      recordBypass(run.log, audit, record);
+      recordBypass(run.log, audit, record, "bypass", run.audit);
       posted.push(record);
     }
     await notifyBypasses(run.gh, where, posted, policy.bypasses);
@@ -142,7 +142,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     if ("problem" in loaded) {
       if (pr.base.ref !== defaultBranch) return;
       await postUnchecked(run.gh, where, mergeSha, "agentgate", `the policy cannot be used: ${loaded.problem}`);
-      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: loaded.problem }, "bypass-unchecked");
+      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: loaded.problem }, "bypass-unchecked", run.audit);
       return;
     }
     const policy = loaded.policy;
@@ -159,7 +159,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, detectorFor(policy), self.appId);
     if (finding.kind === "unread") {
       await postUnchecked(run.gh, where, mergeSha, policy.check_name, finding.reason);
-      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: finding.reason }, "bypass-unchecked");
+      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: finding.reason }, "bypass-unchecked", run.audit);
       return;
     }
     if (finding.kind !== "bypass") {
@@ -171,7 +171,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const by = pr.merged_by?.login ?? p.sender?.login;
     const record: BypassRecord = { v: 1, kind: "merged-not-passing", sha: mergeSha, branch: pr.base.ref, pr: pr.number, agents: finding.agents, shown: finding.shown, ...(by ? { by } : {}) };
     await postBypass(run.gh, where, record, policy.check_name, policy.bypasses);
-    recordBypass(run.log, audit, record);
+    recordBypass(run.log, audit, record, "bypass", run.audit);
     await notifyBypasses(run.gh, where, [record], policy.bypasses);
   });
 
@@ -216,7 +216,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       self.appId,
     );
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
-    if (outcome.kind === "accepted") recordBypass(run.log, audit, outcome.record, "bypass-accepted");
+    if (outcome.kind === "accepted") recordBypass(run.log, audit, outcome.record, "bypass-accepted", run.audit);
     else run.log.warn({ repo: audit.repo, checkRun: p.check_run.id, sender: sender.login, outcome: outcome.kind, why: "why" in outcome ? outcome.why : undefined }, "a bypass was not accepted");
   });
 }

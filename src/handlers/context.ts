@@ -21,6 +21,12 @@ export interface GateObserver {
   deployAnswer?(state: "approved" | "rejected"): void;
 }
 const observers = new WeakMap<object, GateObserver>();
+const audits = new WeakMap<object, NonNullable<GateRun["audit"]>>();
+
+/** The audit trail this delivery's gate runs record to. */
+export function auditDelivery(context: object, audit: NonNullable<GateRun["audit"]>): void {
+  audits.set(context, audit);
+}
 const orders = new WeakMap<object, RepositoryOrder>();
 
 export function observeDelivery(context: object, observer: GateObserver): void {
@@ -58,6 +64,8 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     onEvaluated: (ms) => observers.get(context)?.evaluated(ms),
     onDeployAnswer: (state) => observers.get(context)?.deployAnswer?.(state),
     ...(orders.has(context) ? { order: orders.get(context)! } : {}),
+    ...(audits.has(context) ? { audit: audits.get(context)! } : {}),
+    ...(context.id ? { delivery: context.id } : {}),
     ...extra,
   };
 }

@@ -7,6 +7,8 @@ import { answerDeployment, judgeDeploymentRequest, recordApproval, runIdOf, type
 import { markUnmarked } from "../bypass/publish.js";
 import { recordBypass } from "../bypass/record.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { deploymentEvent } from "../audit/event.js";
+import { auditContext } from "../gate.js";
 
 interface RequestedPayload {
   environment?: string;
@@ -42,6 +44,7 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
     const judgment = await judgeDeploymentRequest(run.gh, req, self.appId);
     await answerDeployment(run.gh, req, judgment);
     run.onDeployAnswer?.(judgment.state);
+    run.audit?.record(deploymentEvent(req, judgment, auditContext(run, where)));
     await recordApproval(run.gh, req, judgment).catch((e: unknown) =>
       run.log.warn({ err: e, sha: req.sha }, "could not record the approval: the next deployment judges from further back"),
     );
@@ -51,7 +54,7 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
       run.log.warn({ err: e, sha: req.sha }, "could not mark the bypasses the deployment brings: the next deployment tries again");
       return [];
     });
-    for (const r of marked) recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, r);
+    for (const r of marked) recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, r, "bypass", run.audit);
     run.log.info(
       {
         repo: `${where.owner}/${where.repo}`,

@@ -2,7 +2,7 @@
  * The memory's side of publishing: which record a new check run carries. Pure.
  */
 import type { Decision, DecisionMemory } from "../policy/types.js";
-import { decodeMemory, encodeMemory, isEmpty, mergeRecords } from "./record.js";
+import { composeCheckText, decodeMemory, encodeMemory, isEmpty, mergeRecords } from "./record.js";
 
 /** Several PRs on one head: the run on it remembers what each of them was judged. */
 export function groupMemory(sha: string, decisions: readonly Decision[]): DecisionMemory | undefined {
@@ -17,11 +17,12 @@ export function groupMemory(sha: string, decisions: readonly Decision[]): Decisi
  * The `output.text` of the run to write: what the decision remembers merged with what the run being
  * replaced remembered, so memory never shrinks (also when the decision is an error that read no
  * memory). A replaced text that cannot be decoded is kept as it is unless the decision read it
- * (and then already counts it as agent-written). Null: nothing to write.
+ * (and then already counts it as agent-written; such a kept text gets no result line). With
+ * `resultLine` (src/memory/result.ts) the text is the memory line, then the result line. Null: nothing to write.
  */
-export function memoryTextFor(replacedText: string | null | undefined, d: Decision, decisionReadIt: boolean): string | null {
+export function memoryTextFor(replacedText: string | null | undefined, d: Decision, decisionReadIt: boolean, resultLine: string | null = null): string | null {
   const replaced = decodeMemory(replacedText);
   if (replaced.kind === "garbled" && !decisionReadIt) return replacedText ?? null;
   const record = mergeRecords(d.memory?.record, replaced.kind === "record" ? replaced.record : null);
-  return isEmpty(record) ? null : encodeMemory(record);
+  return composeCheckText(isEmpty(record) ? null : encodeMemory(record), resultLine);
 }

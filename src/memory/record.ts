@@ -22,6 +22,7 @@
 import { z } from "zod";
 import { markerSource } from "../config/schema.js";
 import type { AgentKind, EvidenceSource, SteeringHuman } from "../detect/types.js";
+import { decodeResultLine, looksLikeResultLine, type ResultRecord } from "./result.js";
 
 export const MEMORY_VERSION = 1;
 
@@ -191,26 +192,67 @@ export type Decoded =
   /** No text at all (a run of an older agentgate, which wrote none, or nothing to remember). */
   | { kind: "none" }
   | { kind: "record"; record: MemoryRecord }
-  /** Text that is not exactly one record: truncated, edited, or from a newer agentgate. */
+  /** Text that is not agentgate's: truncated, edited, or from a newer agentgate. */
+  | { kind: "garbled" };
+
+/** What agentgate's check run text holds: its memory line and its result line (see src/memory/result.ts). */
+export type CheckText =
+  | { kind: "none" }
+  | { kind: "parts"; memory: MemoryRecord | null; result: ResultRecord | null }
   | { kind: "garbled" };
 
 /**
- * An agentgate check run's `output.text` back to a record. agentgate writes nothing else there, so
- * any text that is not exactly one record is `garbled` (the caller counts it as agent-written,
- * never as human). Never throws.
+ * An agentgate check run's `output.text` split into its records. agentgate writes exactly: the memory
+ * line alone (older texts), the result line alone, or the memory line then the result line. Any other
+ * text, or a line that is not exactly its record, is `garbled`. Never throws.
  */
-export function decodeMemory(text: string | null | undefined): Decoded {
+export function decodeCheckText(text: string | null | undefined): CheckText {
   if (typeof text !== "string" || !text.trim()) return { kind: "none" };
   const t = text.trim();
+  if (t.length > 65_535) return { kind: "garbled" };
+  const lines = t.split("\n");
+  if (lines.length > 2) return { kind: "garbled" };
+  if (lines.length === 2) {
+    const memory = decodeMemoryLine(lines[0]!);
+    const result = decodeResultLine(lines[1]!);
+    return memory && result ? { kind: "parts", memory, result } : { kind: "garbled" };
+  }
+  const only = lines[0]!;
+  if (looksLikeResultLine(only)) {
+    const result = decodeResultLine(only);
+    return result ? { kind: "parts", memory: null, result } : { kind: "garbled" };
+  }
+  const memory = decodeMemoryLine(only);
+  return memory ? { kind: "parts", memory, result: null } : { kind: "garbled" };
+}
+
+/** A whole line back to a memory record; null when it is not exactly one. */
+function decodeMemoryLine(l: string): MemoryRecord | null {
   const head = `${PREFIX}${MEMORY_VERSION} `;
-  if (t.length > 65_535 || !t.startsWith(head) || !t.endsWith(SUFFIX)) return { kind: "garbled" };
+  if (l.length > 65_535 || !l.startsWith(head) || !l.endsWith(SUFFIX)) return null;
   let json: unknown;
   try {
-    json = JSON.parse(t.slice(head.length, t.length - SUFFIX.length));
+    json = JSON.parse(l.slice(head.length, l.length - SUFFIX.length));
   } catch {
-    return { kind: "garbled" };
+    return null;
   }
   const parsed = recordSchema.safeParse(json);
-  if (!parsed.success) return { kind: "garbled" };
-  return { kind: "record", record: parsed.data };
+  return parsed.success ? parsed.data : null;
+}
+
+/**
+ * An agentgate check run's `output.text` back to its memory record. Any text that is not agentgate's
+ * (see decodeCheckText) is `garbled` (the caller counts it as agent-written, never as human); a text
+ * with a result and no memory remembers nothing. Never throws.
+ */
+export function decodeMemory(text: string | null | undefined): Decoded {
+  const t = decodeCheckText(text);
+  if (t.kind !== "parts") return t;
+  return t.memory ? { kind: "record", record: t.memory } : { kind: "none" };
+}
+
+/** The check run's text: the memory line (when there is one to keep) and the result line (when given). */
+export function composeCheckText(memoryLine: string | null, resultLine: string | null): string | null {
+  if (memoryLine && resultLine) return `${memoryLine}\n${resultLine}`;
+  return memoryLine ?? resultLine;
 }

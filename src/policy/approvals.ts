@@ -5,7 +5,8 @@ import type { Policy, PermissionLevel } from "../config/schema.js";
 import { noreplyLogin } from "../detect/text.js";
 import type { Detection } from "../detect/types.js";
 import type { Permission, PullRequestFacts, ReviewFacts } from "../facts/types.js";
-import type { CountedApproval, IgnoredApproval, IgnoredReason } from "./types.js";
+import type { CountedApproval, IgnoredApproval, IgnoredReason, Reason } from "./types.js";
+import { reasonText } from "../report/reasons.js";
 import { commitIdentities, describeIdentity, resolverFor, type CommitIdentity } from "./identities.js";
 
 const PERMISSION_RANK: Record<Permission, number> = {
@@ -100,23 +101,24 @@ export function blockingIdentities(contributors: Contributors, policy: Policy): 
   return contributors.unresolved.filter((u) => u.steering || !policy.approvals.allow_contributors);
 }
 
-/** What unblocks an approval that an unresolved identity holds up. */
-export function unblockHint(u: UnresolvedIdentity): string {
-  const who = u.email
-    ? `link ${u.email} to that person's GitHub account (Settings → Emails)`
-    : `add an email of that person's GitHub account`;
-  return `${who}, or rewrite the commit to name them by an email of their account or their noreply address (ID+login@users.noreply.github.com)`;
+/** The unresolved identities that hold approvals up, as reasons (src/report/reasons.ts words them). */
+export function unresolvedIdentityReasons(inputs: ApprovalInputs): Reason[] {
+  const contributors = contributorsOf(inputs.facts, inputs.detection, inputs.isAgentIdentity);
+  // Without GitHub's links (the CLI on a local range) agentgate only knows it could not link them.
+  const linksAsked = inputs.facts.linkedEmails !== undefined;
+  return blockingIdentities(contributors, inputs.policy).map((u) => ({
+    code: "unresolved-identity" as const,
+    identity: u.identity,
+    email: u.email,
+    why: u.why,
+    steering: u.steering,
+    linksAsked,
+  }));
 }
 
 /** One line per unresolved identity that holds approvals up: who, where, and what unblocks it. */
 export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
-  const contributors = contributorsOf(inputs.facts, inputs.detection, inputs.isAgentIdentity);
-  // Without GitHub's links (the CLI on a local range) agentgate only knows it could not link them.
-  const asked = inputs.facts.linkedEmails !== undefined;
-  return blockingIdentities(contributors, inputs.policy).map((u) => {
-    const who = asked ? `GitHub links ${u.identity} to no account` : `${u.identity} is linked to no GitHub account agentgate knows of`;
-    return `no approval counts while ${who}; they ${u.why}. To unblock: ${unblockHint(u)}`;
-  });
+  return unresolvedIdentityReasons(inputs).map(reasonText);
 }
 
 /** The latest review of each reviewer that says approve, request changes or dismissed. */

@@ -4,7 +4,8 @@
 import type { Policy } from "../config/schema.js";
 import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
-import type { CountedApproval, GateState, Requirement, TeamRequirement } from "./types.js";
+import type { CountedApproval, GateState, Reason, Requirement, TeamRequirement } from "./types.js";
+import { missingLines, requirementLines } from "../report/reasons.js";
 import type { ReviewerFacts } from "../facts/types.js";
 
 export function requirementOf(detection: Detection, findings: readonly Finding[], policy: Policy): Requirement {
@@ -12,13 +13,11 @@ export function requirementOf(detection: Detection, findings: readonly Finding[]
   const base = policy.approvals.required;
   let approvals = base;
   const teams = new Map<string, Set<string>>();
-  const reasons: string[] = [];
   let blocked = false;
 
   for (const f of findings) {
     if (f.severity === "block") {
       blocked = true;
-      reasons.push(`${f.rule} blocks ${f.file}`);
       continue;
     }
     if (f.severity !== "require") continue;
@@ -30,18 +29,25 @@ export function requirementOf(detection: Detection, findings: readonly Finding[]
     }
     // A `require` finding that names neither a number nor a team asks for one more pair of eyes.
     if (f.approvals === undefined && !(f.teams?.length)) approvals = Math.max(approvals, base + 1);
-    reasons.push(`${f.rule} on ${f.file}${f.teams?.length ? ` needs ${f.teams.map((t) => "@" + t).join(", ")}` : ""}`);
   }
   const teamRequirements: TeamRequirement[] = [...teams].map(([team, because]) => ({
     team,
     because: [...because],
     satisfiedBy: [],
   }));
-  return { applies, approvals, teams: teamRequirements, blocked: applies && blocked, reasons: dedupe(reasons) };
+  return { applies, approvals, teams: teamRequirements, blocked: applies && blocked, reasons: requirementLines(findingReasons(findings)) };
 }
 
-function dedupe(xs: string[]): string[] {
-  return [...new Set(xs)];
+/** The rules that raise a requirement, in the findings' order: each block, and each require. */
+export function findingReasons(findings: readonly Finding[]): Reason[] {
+  const out: Reason[] = [];
+  for (const f of findings) {
+    if (f.severity === "block") out.push({ code: "finding-blocks", rule: f.rule, file: f.file });
+    else if (f.severity === "require") {
+      out.push({ code: "finding-requires", rule: f.rule, file: f.file, teams: [...(f.teams ?? [])], ...(f.approvals !== undefined ? { approvals: f.approvals } : {}) });
+    }
+  }
+  return out;
 }
 
 /** Fill in which counted approvers satisfy each team requirement. */
@@ -62,39 +68,41 @@ export interface StateInputs {
   requirement: Requirement;
   counted: number;
   changesRequestedBy: readonly string[];
-  /** Reasons the decision cannot be made (unreadable facts or policy). */
-  cannotDecide: readonly string[];
-  /** Reasons the policy is invalid. */
-  invalidPolicy: readonly string[];
-  /** People GitHub links to no account who hold every approval up, with what unblocks each. */
-  unresolvedIdentities?: readonly string[];
+  /** Why the decision cannot be made (unreadable facts or policy). */
+  cannotDecide: readonly Reason[];
+  /** Mistakes in the policy. */
+  invalidPolicy: readonly Reason[];
+  /** People GitHub links to no account who hold every approval up. */
+  unresolvedIdentities?: readonly Reason[];
 }
 
-/** No approval unblocks a `block` finding; this says what does. */
-const BLOCKED_WAY_OUT =
-  "remove the blocked changes from this PR: a human can make them in a PR of their own, or the base branch's policy can allow them";
-
-/** The published state and what is still missing. Never success while anything is in doubt. */
-export function stateOf(inputs: StateInputs): { state: GateState; missing: string[] } {
+/**
+ * The published state and the reasons for what is still missing (only those: an error, an invalid
+ * policy or a block has one way out, see report/reasons.ts). Never success while anything is in doubt.
+ */
+export function judgeState(inputs: StateInputs): { state: GateState; missing: Reason[] } {
   const { requirement } = inputs;
-  if (inputs.cannotDecide.length) return { state: "error", missing: ["agentgate could not decide; see problems"] };
-  if (inputs.invalidPolicy.length) return { state: "failure", missing: ["fix the .agentgate.yml on the base branch"] };
+  if (inputs.cannotDecide.length) return { state: "error", missing: [] };
+  if (inputs.invalidPolicy.length) return { state: "failure", missing: [] };
   if (!requirement.applies) return { state: "success", missing: [] };
-  if (requirement.blocked) return { state: "failure", missing: [BLOCKED_WAY_OUT] };
-  const missing: string[] = [];
+  if (requirement.blocked) return { state: "failure", missing: [] };
+  const missing: Reason[] = [];
   // Nothing approval-related to wait for when the policy asks for no approval at all.
   const needsApprovals = requirement.approvals > 0 || requirement.teams.length > 0;
   if (needsApprovals) missing.push(...(inputs.unresolvedIdentities ?? []));
-  if (inputs.changesRequestedBy.length) {
-    missing.push(`changes requested by ${inputs.changesRequestedBy.map((l) => "@" + l).join(", ")}`);
-  }
+  if (inputs.changesRequestedBy.length) missing.push({ code: "changes-requested", by: [...inputs.changesRequestedBy] });
   if (inputs.counted < requirement.approvals) {
-    const n = requirement.approvals - inputs.counted;
-    missing.push(`${n} more approval${n === 1 ? "" : "s"}`);
+    missing.push({ code: "approvals-missing", required: requirement.approvals, counted: inputs.counted, missing: requirement.approvals - inputs.counted });
   }
   for (const t of requirement.teams) {
-    if (!t.satisfiedBy.length) missing.push(`an approval from @${t.team}`);
+    if (!t.satisfiedBy.length) missing.push({ code: "team-approval-missing", team: t.team });
   }
   if (inputs.changesRequestedBy.length) return { state: "failure", missing };
   return { state: missing.length ? "pending" : "success", missing };
+}
+
+/** The state and what is still missing, in words. */
+export function stateOf(inputs: StateInputs): { state: GateState; missing: string[] } {
+  const { state, missing } = judgeState(inputs);
+  return { state, missing: missingLines([...inputs.cannotDecide, ...inputs.invalidPolicy, ...missing], inputs.requirement.blocked) };
 }

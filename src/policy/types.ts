@@ -3,6 +3,7 @@ import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
 import type { PriorCheckRun } from "../facts/memory.js";
 import type { MemoryRecord } from "../memory/record.js";
+import type { PolicyFileRef } from "../config/load.js";
 
 /** What is published. success: not gated or requirement met; pending: waiting for approvals;
  *  failure: blocked by a rule, changes requested or an invalid policy; error: could not decide. */
@@ -60,6 +61,28 @@ export interface IgnoredApproval {
   detail: string;
 }
 
+/**
+ * Why a decision is what it is, as data: every sentence users see about it is rendered from these
+ * by src/report/reasons.ts. Order: what stops a decision (problems), then what the rules require,
+ * then what is still missing (present only while missing).
+ */
+export type Reason =
+  /** A read failed or was cut short; `message` is worded where the read happened and quotes no file. */
+  | { code: "facts-incomplete"; message: string }
+  /** The policy could not be read: the decision is error. */
+  | { code: "policy-unreadable"; file: string; key?: string; message: string }
+  /** A mistake in the policy: the decision is failure. */
+  | { code: "policy-invalid"; file: string; line?: number; column?: number; key?: string; message: string }
+  | { code: "finding-blocks"; rule: string; file: string }
+  | { code: "finding-requires"; rule: string; file: string; teams: string[]; approvals?: number }
+  /** A steering human or contributor GitHub links to no account holds every approval up. */
+  | { code: "unresolved-identity"; identity: string; email: string; why: string; steering: boolean; linksAsked: boolean }
+  | { code: "changes-requested"; by: string[] }
+  | { code: "approvals-missing"; required: number; counted: number; missing: number }
+  | { code: "team-approval-missing"; team: string };
+
+export type ReasonCode = Reason["code"];
+
 export interface Decision {
   state: GateState;
   /** One line, e.g. `1/2 approvals · agent: claude-code · terraform/ requires @org/platform`. */
@@ -72,12 +95,16 @@ export interface Decision {
   approvals: { counted: CountedApproval[]; ignored: IgnoredApproval[] };
   /** Eligible reviewers whose latest review requests changes. */
   changesRequestedBy: string[];
+  /** Machine-readable reasons (see Reason); `missing`, `problems` and `requirement.reasons` are their sentences. */
+  reasons: Reason[];
   /** What is still needed for success (empty when success). */
   missing: string[];
   /** Why it could not decide (state error) or why the input is invalid (policy errors). */
   problems: string[];
   /** Context added when publishing (e.g. other PRs sharing the head SHA, a forged status). */
   notes?: string[];
+  /** The files the policy came from, with their blob SHAs ([]: the built-in defaults; absent: not known, e.g. the PR could not be read). */
+  policyFiles?: PolicyFileRef[];
   /** Probable mistakes in a valid policy (`file:line:column: warning: key: message`): shown, never change `state`. */
   policyWarnings?: string[];
   /** What the check run on this head will remember (src/memory/), and the run found there before deciding. */

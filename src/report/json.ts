@@ -4,7 +4,8 @@
  */
 import { evidenceText } from "./evidence.js";
 import type { PullRequestFacts } from "../facts/types.js";
-import type { Decision } from "../policy/types.js";
+import type { Decision, Reason } from "../policy/types.js";
+import { isMissing } from "./reasons.js";
 
 export const DECISION_JSON_VERSION = 1;
 
@@ -19,6 +20,11 @@ export interface DecisionJson {
   findings: { rule: string; severity: string; file: string; line: number | null; message: string; evidence?: string; teams?: string[] }[];
   requirement: { applies: boolean; approvals: number; teams: string[]; blocked: boolean; reasons: string[] };
   problems: string[];
+  /** Added in version 1: the machine-readable reasons behind `problems`, `requirement.reasons` and (explain) `missing`;
+   *  see docs/cli.md. `check` leaves out what is missing (it reads no reviews). */
+  reasons: Reason[];
+  /** Added in version 1: the files the policy came from with their blob SHAs ([]: the built-in defaults). */
+  policyFiles: { source: string; sha: string | null }[];
   /** Probable mistakes in the (valid) policy; absent when none. They never change the decision. */
   policyWarnings?: string[];
   /** explain only. */
@@ -70,6 +76,8 @@ export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: 
       reasons: decision.requirement.reasons,
     },
     problems: decision.problems,
+    policyFiles: (decision.policyFiles ?? []).map((f) => ({ source: f.source, sha: f.sha })),
+    reasons: kind === "explain" ? decision.reasons : decision.reasons.filter((r) => !isMissing(r)),
     ...(decision.policyWarnings?.length ? { policyWarnings: decision.policyWarnings } : {}),
   };
   if (kind === "explain") {

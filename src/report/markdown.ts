@@ -135,6 +135,14 @@ function approvalsSection(d: Decision): string {
   return section("Approvals", lines);
 }
 
+/** Which policy judged, exactly: each file with its blob SHA (an audit can fetch that very blob). */
+export function policyFilesLine(d: Pick<Decision, "policyFiles">): string {
+  if (!d.policyFiles) return "";
+  if (!d.policyFiles.length) return "<sub>Policy: agentgate's built-in defaults (no policy file).</sub>\n";
+  const files = d.policyFiles.map((f) => `${code(f.source)} (blob ${f.sha ?? "unknown"})`);
+  return `<sub>Policy files: ${files.join(", ")}.</sub>\n`;
+}
+
 export function renderSummary(d: Decision): string {
   const parts = [
     `## ${STATE_ICON[d.state]} ${d.state}: ${d.headline}\n`,
@@ -151,6 +159,7 @@ export function renderSummary(d: Decision): string {
     findingsSection(d),
     approvalsSection(d),
     `\n<sub>agentgate evaluated head ${d.headSha}. The policy is read from the base branch; re-run this check to re-evaluate.</sub>\n`,
+    policyFilesLine(d),
   ];
   return truncate(parts.filter(Boolean).join("\n"), CHECK_OUTPUT_LIMIT);
 }

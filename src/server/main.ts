@@ -16,6 +16,7 @@ import { catchUpFailedDeliveries } from "./catchup.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
+import { AuditTrail } from "../runtime/audit.js";
 
 /** Counts every GitHub answer per installation: requests, 304s, rate limit remaining. */
 function observeRequests(metrics: Metrics) {
@@ -87,7 +88,14 @@ export async function serve(settings: ServerSettings) {
   // newer one on any replica. The lease outlives a turn (deadlines.turnLimitMs fences overruns).
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
+  const audit = new AuditTrail({
+    log,
+    ...settings.audit,
+    onDropped: (sink, reason) => metrics.auditDropped.inc({ sink, reason }),
+    onDelivered: (sink) => metrics.auditDelivered.inc({ sink }),
+  });
   const app = createAgentgate({
+    audit,
     ...(redis ? { order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }) } : {}),
     observer: {
       decision: (state) => metrics.decisions.inc({ state }),
@@ -129,6 +137,9 @@ export async function serve(settings: ServerSettings) {
       clearInterval(catchUpTimer);
       log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
       const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
+      // What the endpoint has not taken yet gets a few seconds more; the log has every event already.
+      await Promise.race([audit.flush(), new Promise((r) => setTimeout(r, 5_000).unref())]);
+      if (audit.pending) log.warn({ pending: audit.pending }, "audit events not delivered to AUDIT_URL before exit (they are in the log)");
       redis?.disconnect();
       if (finished) log.info("every delivery in flight finished; exiting");
       else log.warn({ abandoned }, "deliveries still running at the end of the grace period; GitHub shows them as failed, redeliver them");

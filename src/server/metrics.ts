@@ -51,6 +51,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly auditDropped = new Counter({
+    name: "agentgate_audit_events_dropped_total",
+    help: "Audit events a sink could not take or deliver, by sink (file, https) and reason (queue-full, gave-up, write-failed)",
+    labelNames: ["sink", "reason"] as const,
+    registers: [this.registry],
+  });
+  readonly auditDelivered = new Counter({
+    name: "agentgate_audit_events_delivered_total",
+    help: "Audit events written to the file or delivered to the endpoint, by sink",
+    labelNames: ["sink"] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "agentgate_" });
   }

@@ -23,6 +23,8 @@ export interface ServerSettings {
   shutdownGraceMs: number;
   /** How often failed deliveries are asked for again (0: only at start). */
   catchUpIntervalMs: number;
+  /** Audit events (src/runtime/audit.ts): a JSONL file to append to, an HTTPS endpoint and its bearer token. */
+  audit: { file?: string; url?: string; token?: string; queueMax: number };
 }
 
 export type StartMode =
@@ -95,6 +97,7 @@ export function startMode(env: Env, readFile: (path: string) => string): StartMo
   if (!Number.isFinite(grace) || grace < 0) problems.push("SHUTDOWN_GRACE_MS is not a number of milliseconds");
   const catchUp = env.CATCHUP_INTERVAL_MS ? Number(env.CATCHUP_INTERVAL_MS) : 10 * 60_000;
   if (!Number.isFinite(catchUp) || catchUp < 0) problems.push("CATCHUP_INTERVAL_MS is not a number of milliseconds");
+  const audit = auditSettings(env, problems);
   if (problems.length) return { mode: "refuse", problems };
 
   return {
@@ -111,6 +114,30 @@ export function startMode(env: Env, readFile: (path: string) => string): StartMo
       ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
       shutdownGraceMs: grace,
       catchUpIntervalMs: catchUp,
+      audit,
     },
+  };
+}
+
+/** AUDIT_URL must be https (plain http only to this machine): the events name repositories and people. */
+function auditSettings(env: Env, problems: string[]): ServerSettings["audit"] {
+  const queueMax = env.AUDIT_QUEUE_MAX ? Number(env.AUDIT_QUEUE_MAX) : 1000;
+  if (!Number.isInteger(queueMax) || queueMax < 1) problems.push("AUDIT_QUEUE_MAX is not a positive integer");
+  if (env.AUDIT_TOKEN && !env.AUDIT_URL) problems.push("AUDIT_TOKEN is set without AUDIT_URL");
+  if (env.AUDIT_URL) {
+    let url: URL | undefined;
+    try {
+      url = new URL(env.AUDIT_URL);
+    } catch {
+      problems.push("AUDIT_URL is not a URL");
+    }
+    const local = url && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url && url.protocol !== "https:" && !(url.protocol === "http:" && local)) problems.push("AUDIT_URL must be https:// (http:// only to localhost)");
+  }
+  return {
+    ...(env.AUDIT_FILE ? { file: env.AUDIT_FILE } : {}),
+    ...(env.AUDIT_URL ? { url: env.AUDIT_URL } : {}),
+    ...(env.AUDIT_TOKEN ? { token: env.AUDIT_TOKEN } : {}),
+    queueMax,
   };
 }

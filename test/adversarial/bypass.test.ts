@@ -66,6 +66,9 @@ describe("bypasses", () => {
     const record = decodeBypass(run?.output.text);
     expect(record).toEqual({ kind: "record", record: { v: 1, kind: "direct-push", sha, branch: "main", agents: ["copilot"], by: people.maintainerA.login } });
     expect(bypassStatus(sha)).toMatchObject({ state: "failure", description: expect.stringContaining("bypass: ") });
+    // One versioned audit event, as the file and HTTPS sinks receive it.
+    const events = stack.logs.map((l) => l.audit as { v?: number; type?: string; bypass?: Record<string, unknown> } | undefined).filter((a) => a?.type === "bypass");
+    expect(events).toEqual([expect.objectContaining({ v: 1, repository: REPO, bypass: expect.objectContaining({ type: "bypass", kind: "direct-push", sha, agents: ["copilot"] }) })]);
 
     const { answer } = await deploy();
     expect(answer?.state).toBe("rejected");

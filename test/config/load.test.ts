@@ -17,6 +17,9 @@ class MemoryReader implements PolicyReader {
     private readonly files: Record<string, string>,
     private readonly failing: string[] = [],
   ) {}
+  textOf(key: string): string | undefined {
+    return this.files[key];
+  }
   async read(owner: string, repo: string, path: string, ref?: string): Promise<PolicyFile | null> {
     const key = `${owner}/${repo}@${ref ?? ""}:${path}`;
     this.reads.push(key);
@@ -146,6 +149,12 @@ describe("loadPolicy: _extends", () => {
     const loaded = await loadPolicy(reader, where);
     expect(loaded.problems).toEqual([]);
     expect(loaded.sources).toEqual(["acme/app@main:.agentgate.yml", "acme/.github:policies/base.yml"]);
+    // Each file with the blob SHA GitHub named for it: an audit can tell exactly which policy judged.
+    const blob = (text: string) => createHash("sha1").update(text).digest("hex");
+    expect(loaded.files?.map((f) => f.source)).toEqual(loaded.sources);
+    expect(loaded.files?.every((f) => f.sha !== null && /^[0-9a-f]{40}$/.test(f.sha))).toBe(true);
+    expect(loaded.files?.[0]?.sha).toBe(blob(reader.textOf("acme/app@main:.agentgate.yml")!));
+    expect(loaded.files?.map((f) => `${f.repository}:${f.path}`)).toEqual(["acme/app:.agentgate.yml", "acme/.github:policies/base.yml"]);
     expect(loaded.policy?.approvals).toMatchObject({ required: 3, min_permission: "maintain" });
     expect(loaded.policy?.agents.logins).toEqual(["org-bot", "app-bot"]);
     expect(loaded.policy?.paths.map((p) => p.name)).toEqual(["terraform", "app-infra"]);

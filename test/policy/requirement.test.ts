@@ -2,6 +2,7 @@ import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy, policySchema } from "../../src/config/schema.js";
 import { requirementOf, stateOf, withTeamApprovers } from "../../src/policy/requirement.js";
 import type { Finding } from "../../src/rules/types.js";
+import type { Reason } from "../../src/policy/types.js";
 import { agentDetection, detection, reviewer } from "../helpers/facts.js";
 
 const f = (over: Partial<Finding>): Finding => ({ rule: "TF-01", severity: "require", file: "main.tf", message: "m", ...over });
@@ -60,7 +61,7 @@ describe("what a pull request needs", () => {
 
 describe("the state", () => {
   const r = requirementOf(agentDetection(), [], defaultPolicy());
-  const base = { requirement: r, counted: 0, changesRequestedBy: [] as string[], cannotDecide: [] as string[], invalidPolicy: [] as string[] };
+  const base = { requirement: r, counted: 0, changesRequestedBy: [] as string[], cannotDecide: [] as Reason[], invalidPolicy: [] as Reason[] };
   it("is pending with what is missing", () => {
     expect(stateOf({ ...base, counted: 1 })).toEqual({ state: "pending", missing: ["1 more approval"] });
   });
@@ -71,10 +72,10 @@ describe("the state", () => {
     expect(stateOf({ ...base, counted: 2, changesRequestedBy: ["maria"] }).state).toBe("failure");
   });
   it("is error, never success, when it cannot decide", () => {
-    expect(stateOf({ ...base, counted: 2, cannotDecide: ["GitHub listed 2900 of the 3000 changed files"] }).state).toBe("error");
+    expect(stateOf({ ...base, counted: 2, cannotDecide: [{ code: "facts-incomplete", message: "GitHub listed 2900 of the 3000 changed files" }] }).state).toBe("error");
   });
   it("is failure when the policy is invalid, even for a PR the gate would not apply to", () => {
     const human = requirementOf(detection(), [], defaultPolicy());
-    expect(stateOf({ ...base, requirement: human, invalidPolicy: [".agentgate.yml:3:1: approvals.foo: unknown key"] }).state).toBe("failure");
+    expect(stateOf({ ...base, requirement: human, invalidPolicy: [{ code: "policy-invalid", file: ".agentgate.yml", line: 3, column: 1, key: "approvals.foo", message: "unknown key" }] }).state).toBe("failure");
   });
 });

@@ -15,6 +15,7 @@ function decision(over: Partial<Decision> = {}): Decision {
     requirement: { applies: true, approvals: 2, teams: [], blocked: false, reasons: [] },
     approvals: { counted: [{ login: "maria", commitId: HEAD }], ignored: [] },
     changesRequestedBy: [],
+    reasons: [{ code: "approvals-missing", required: 2, counted: 1, missing: 1 }],
     missing: ["1 more approval"],
     problems: [],
     ...over,

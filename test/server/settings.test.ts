@@ -39,6 +39,18 @@ describe("which start is safe", () => {
     ]);
   });
 
+  it("takes the audit trail's sinks, and refuses an endpoint that is not https or a token without one", () => {
+    const base = { APP_ID: "3", PRIVATE_KEY: KEY, WEBHOOK_SECRET: "s" };
+    const ok = startMode({ ...base, AUDIT_FILE: "/var/log/agentgate/audit.jsonl", AUDIT_URL: "https://audit.example/events", AUDIT_TOKEN: "t" }, noFile);
+    expect(ok.mode === "run" && ok.settings.audit).toEqual({ file: "/var/log/agentgate/audit.jsonl", url: "https://audit.example/events", token: "t", queueMax: 1000 });
+    expect(startMode(base, noFile)).toMatchObject({ mode: "run", settings: { audit: { queueMax: 1000 } } });
+    const bad = startMode({ ...base, AUDIT_URL: "http://audit.example/events", AUDIT_QUEUE_MAX: "0" }, noFile);
+    expect(bad.mode === "refuse" && bad.problems).toEqual(["AUDIT_QUEUE_MAX is not a positive integer", "AUDIT_URL must be https:// (http:// only to localhost)"]);
+    const tokenAlone = startMode({ ...base, AUDIT_TOKEN: "t" }, noFile);
+    expect(tokenAlone.mode === "refuse" && tokenAlone.problems).toEqual(["AUDIT_TOKEN is set without AUDIT_URL"]);
+    expect(startMode({ ...base, AUDIT_URL: "http://127.0.0.1:9999/audit" }, noFile).mode).toBe("run");
+  });
+
   it("reads a key with escaped newlines, as env files hold it", () => {
     const r = startMode({ APP_ID: "3", PRIVATE_KEY: KEY.replace(/\n/g, "\\n"), WEBHOOK_SECRET: "s", GHE_HOST: "ghe.example", PORT: "8080" }, noFile);
     expect(r.mode).toBe("run");
