@@ -308,6 +308,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
       const result = await publishOrSayWhy(run, where, sha, named, self, {
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
+        publish: publishModeOf(group, checkName),
       });
       logPublished(run, where, sha, named, result);
     }
@@ -337,6 +338,15 @@ async function enforcementOf(run: GateRun, where: RepoRef, branch: string, check
 /** The evaluation of a PR GitHub listed at `sha` but that could not be read: an error on that SHA. */
 function atHead(ev: Evaluation, sha: string): Evaluation {
   return { ...ev, headSha: sha, decision: { ...ev.decision, headSha: sha } };
+}
+
+/**
+ * What to write under one check name: the check run alone only when every policy behind that name
+ * says so; an evaluation without a policy (it could not be read) publishes both.
+ */
+export function publishModeOf(group: readonly Evaluation[], checkName: string): "both" | "check_run" {
+  const named = group.filter((g) => g.decision.checkName === checkName);
+  return named.length && named.every((g) => g.loaded?.policy?.publish === "check_run") ? "check_run" : "both";
 }
 
 /** The check names a group of evaluations publishes under, in first-seen order. */
@@ -420,6 +430,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   for (const name of evaluations.length ? checkNamesOf(evaluations) : [checkName]) {
     const result = await publishOrSayWhy(run, where, headSha, { ...published, checkName: name }, self, {
       externalId: evaluations.map((e) => e.ref.number).join(","),
+      publish: publishModeOf(evaluations, name),
     });
     logPublished(run, where, headSha, { ...published, checkName: name }, result);
   }

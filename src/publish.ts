@@ -27,10 +27,13 @@ export interface PublishOptions {
   /** After check_run.rerequested GitHub expects a new run, not an update of the old one. */
   newCheckRun?: boolean;
   detailsUrl?: string;
+  /** The policy's `publish`: `check_run` writes no status (but see retractSuccessStatus). Default both. */
+  publish?: "both" | "check_run";
 }
 
 export interface PublishResult {
-  status: "posted" | "unchanged";
+  /** `skipped`: the policy publishes the check run alone and no success status of ours needed overwriting. */
+  status: "posted" | "unchanged" | "skipped";
   checkRun: "created" | "updated" | "unchanged";
 }
 
@@ -80,6 +83,18 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
 }
 
 export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, opts: PublishOptions) {
+  return (await writeCheckRun(gh, where, sha, d, self, opts)).outcome;
+}
+
+/** Publish the check run; also says what the run it replaced concluded (undefined: there was none). */
+async function writeCheckRun(
+  gh: Octokit,
+  where: RepoRef,
+  sha: string,
+  d: Decision,
+  self: AppIdentity,
+  opts: PublishOptions,
+): Promise<{ outcome: PublishResult["checkRun"]; replaced: OwnCheckRun | undefined }> {
   const title = d.headline;
   const summary = renderSummary(d);
   const { status, conclusion } = checkRunStatusOf(d.state);
@@ -101,7 +116,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
     current.output.summary === summary &&
     (current.output.text ?? null) === text
   ) {
-    return "unchanged" as const;
+    return { outcome: "unchanged", replaced: current };
   }
   // `text` holds agentgate's memory record alone (src/memory/record.ts); it is sent with every update.
   const withText = text !== null ? { text } : {};
@@ -133,7 +148,29 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
       output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
     });
   }
-  return outcome;
+  return { outcome, replaced: current };
+}
+
+/**
+ * With `publish: check_run` agentgate writes no status, but one it wrote earlier on this commit
+ * (under `publish: both`, or restoring a success someone had overwritten, handlers/status.ts) would
+ * still say success after the decision stops being one. So when the run being replaced was a
+ * success, or this process remembers posting a success here, the status list is read and a success
+ * on the context is overwritten with the new state. Costs nothing otherwise.
+ */
+async function retractSuccessStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, replaced: OwnCheckRun | undefined): Promise<PublishResult["status"]> {
+  if (d.state === "success") return "skipped";
+  const key = publishedKey(where, sha, d.checkName);
+  const remembered = publishedStatuses.get(key);
+  const wasSuccess = replaced?.status === "completed" && replaced.conclusion === "success";
+  if (!wasSuccess && !remembered?.startsWith("success\0")) return "skipped";
+  const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
+  const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
+  const current = existing.find((s) => s.context === d.checkName);
+  if (current?.state !== "success") return "skipped";
+  await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+  publishedStatuses.set(key, `${d.state}\0${description}`);
+  return "posted";
 }
 
 export async function publishDecision(
@@ -144,6 +181,10 @@ export async function publishDecision(
   self: AppIdentity,
   opts: PublishOptions,
 ): Promise<PublishResult> {
+  if (opts.publish === "check_run") {
+    const { outcome, replaced } = await writeCheckRun(gh, where, sha, decision, self, opts);
+    return { status: await retractSuccessStatus(gh, where, sha, decision, replaced), checkRun: outcome };
+  }
   const status = await publishStatus(gh, where, sha, decision, self);
   const checkRun = await publishCheckRun(gh, where, sha, decision, self, opts);
   return { status, checkRun };

@@ -226,6 +226,8 @@ export const policySchema = z.strictObject({
   infra: infraSection,
   /** The commit status context and check run name. */
   check_name: z.string().min(1).max(100).default("agentgate"),
+  /** What agentgate writes on each head: the commit status and the check run (`both`), or the check run alone (`check_run`). */
+  publish: z.enum(["both", "check_run"]).default("both"),
   limits: limitsSection,
   /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
   environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),
