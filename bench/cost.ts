@@ -50,6 +50,29 @@ async function agentPullRequest(sim: GitHubSimulator, branch: string) {
   return sim.openPullRequest(REPO, { head: branch, title: "Change a", author: "Copilot" });
 }
 
+/** A request's route: the path without its query, SHAs and numbers named, so requests group by kind. */
+export function routeOf(path: string): string {
+  return path
+    .replace(/\?.*$/, "")
+    .replace(/\b[0-9a-f]{40}\b/g, "{sha}")
+    .replace(/\/compare\/[^/]+$/, "/compare/{basehead}")
+    .replace(/\/(pulls|issues|check-runs|statuses|installations)\/\d+/g, "/$1/{n}")
+    .replace(/\/git\/ref\/.*$/, "/git/ref/{ref}");
+}
+
+/** Per event: each request as status, method and route (`--trace`); many PRs: counts per route. */
+const traces: string[] = [];
+function trace(event: string, deliveries: readonly Delivery[], per = 1) {
+  if (!process.argv.includes("--trace")) return;
+  const counts = new Map<string, number>();
+  for (const r of deliveries.flatMap((d) => d.requests)) {
+    const key = `${r.status === 304 ? "304" : r.status >= 200 && r.status < 300 ? "2xx" : r.status} ${r.method} ${routeOf(r.path)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  traces.push(`${event}:`);
+  for (const [key, n] of counts) traces.push(`  ${per === 1 ? n : (n / per).toFixed(1)} × ${key}`);
+}
+
 const row = (event: string, c: Cost, ms?: number) =>
   `| ${event} | ${c.rateLimited} | ${c.notModified} | ${c.writes} | ${ms === undefined ? "" : ms.toFixed(0)} |`;
 
@@ -61,6 +84,7 @@ async function perEvent() {
     seed(sim);
     const opened = await agentPullRequest(sim, "copilot/one");
     lines.push(row("pull_request.opened (new PR)", costOf([opened.delivery])));
+    trace("pull_request.opened", [opened.delivery]);
     const number = opened.number;
     // Warm: maria has reviewed before (she asked for changes, then approved), so her permission has
     // been read and the PR's facts are known.
@@ -68,7 +92,7 @@ async function perEvent() {
     let t0 = performance.now();
     const approval = await sim.submitReview(REPO, number, { reviewer: "maria", event: "APPROVE" });
     lines.push(row("approval by a reviewer seen before, result changes", costOf([approval.delivery]), performance.now() - t0));
-    if (process.argv.includes("--trace")) for (const r of approval.delivery.requests) console.log(`  ${r.status} ${r.method} ${r.path}`);
+    trace("approval", [approval.delivery]);
     t0 = performance.now();
     const again = await sim.redeliver(approval.delivery);
     lines.push(row("the same delivery again (redelivery)", costOf([again]), performance.now() - t0));
@@ -79,7 +103,7 @@ async function perEvent() {
     const pushed = await sim.push(REPO, "copilot/one", { files: { "src/a.ts": "export const a = 42;\n" }, message: "Tweak a", author: COPILOT });
     lines.push(row("push to the agent's branch (push + synchronize)", costOf(pushed), performance.now() - t0));
     const sync = pushed.filter((d) => d.event === "pull_request");
-    if (process.argv.includes("--trace")) for (const r of sync.flatMap((d) => d.requests)) console.log(`  sync ${r.status} ${r.method} ${r.path}`);
+    trace("pull_request.synchronize", sync);
     lines.push(row("  of which pull_request.synchronize", costOf(sync)));
   } finally {
     await stack.stop();
@@ -104,6 +128,7 @@ async function sweep(openPulls: number) {
     const delivery = await sim.installApp(REPO, "maria");
     const ms = performance.now() - t0;
     const c = costOf([delivery]);
+    trace(`installation sweep, per PR of ${openPulls}`, [delivery], openPulls);
     return `| installation sweep, ${openPulls} open PRs, per PR | ${(c.rateLimited / openPulls).toFixed(1)} | ${(c.notModified / openPulls).toFixed(1)} | ${(c.writes / openPulls).toFixed(1)} | ${(ms / openPulls).toFixed(0)} |`;
   } finally {
     await stack.stop();
@@ -146,5 +171,6 @@ async function throughput(count: number) {
 const lines = await perEvent();
 lines.push(await sweep(arg("sweep", 50)));
 console.log(lines.join("\n"));
+if (traces.length) console.log(["", ...traces].join("\n"));
 console.log("");
 for (const l of await throughput(arg("throughput", 300))) console.log(l);

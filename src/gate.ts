@@ -15,7 +15,7 @@ import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
 import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
-import { readMemory } from "./facts/memory.js";
+import { forgetOwnCheckRuns, readMemory } from "./facts/memory.js";
 import { detectorFor, detectPullRequest } from "./decide.js";
 import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
@@ -80,6 +80,8 @@ export interface MemoryAccess {
   self: () => Promise<AppIdentity>;
   /** By PR number: the head SHA before this event (a synchronize's `before`). */
   earlierHeads?: Readonly<Record<number, string>>;
+  /** Set when replicas share the repository's turn: then another process may have written agentgate's runs. */
+  order?: unknown;
 }
 
 /**
@@ -106,19 +108,29 @@ export async function readAndDecide(
   const policy = loaded.policy ?? defaultPolicy();
   let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
   let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
-  if (opts.memory) {
-    const self = await opts.memory.self();
-    const current = detectPullRequest(facts, detectorFor(policy));
-    const read = await readMemory(gh, ref, facts, {
+  const withoutMemory = facts;
+  const remember = async (memory: MemoryAccess, useKnown: boolean) => {
+    const self = await memory.self();
+    const current = detectPullRequest(withoutMemory, detectorFor(policy));
+    const read = await readMemory(gh, ref, withoutMemory, {
       appId: self.appId,
       checkName: policy.check_name,
-      before: opts.memory.earlierHeads?.[ref.number],
-      needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
+      before: memory.earlierHeads?.[ref.number],
+      needsCommits: (sofar) => !withMemory(current, { ...withoutMemory, memory: sofar }).agentAuthored,
+      useKnown,
     });
-    facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
+    facts = { ...withoutMemory, memory: read.memory, incomplete: [...withoutMemory.incomplete, ...read.problems] };
     previous = read.head;
-  }
+    return read;
+  };
+  // In one process, the runs agentgate last wrote stand in for reading them again (facts/memory.ts).
+  const memoryRead = opts.memory ? await remember(opts.memory, !opts.memory.order) : undefined;
   let decision = decide(facts, loaded);
+  if (decision.state === "success" && opts.memory && memoryRead?.fromCache) {
+    // A cache is never the reason for a success: agentgate's memory is read from GitHub before one.
+    await remember(opts.memory, false);
+    decision = decide(facts, loaded);
+  }
   if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
     // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
     // request was not counted) within the cache's lifetime is read again before anything passes.
@@ -569,6 +581,7 @@ async function answerForgedStatusNow(
       const summary = `${statusCapNote(context, forger)}\n\n${answer.run.output.summary ?? ""}`.slice(0, CHECK_SUMMARY_LIMIT);
       if (answer.run.output.summary?.startsWith(statusCapNote(context, forger))) return; // said already
       const text = answer.run.output.text;
+      forgetOwnCheckRuns(where, sha); // a write the copy of this commit's runs does not follow
       await run.gh.rest.checks.update({
         ...where,
         check_run_id: answer.run.id,

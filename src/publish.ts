@@ -6,7 +6,7 @@ import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
-import { ownCheckRuns, type OwnCheckRun } from "./facts/memory.js";
+import { forgetOwnCheckRuns, ownCheckRunsMaybeKnown, rememberOwnCheckRun, type OwnCheckRun } from "./facts/memory.js";
 import { memoryTextFor } from "./memory/publish.js";
 import { ANNOTATIONS_PER_REQUEST, annotationsOf, checkRunStatusOf, renderSummary } from "./report/markdown.js";
 
@@ -54,13 +54,24 @@ export function clearPublishedStatuses(): void {
   publishedStatuses.clear();
 }
 
+/**
+ * Whether agentgate's check-run read before deciding found no run of its own under this name on this
+ * commit: then it never published here (the status goes out with the run), so reading the statuses
+ * to spare an identical write would almost always cost a read and then the write anyway. Posting
+ * without the read is never wrong: it is the current decision.
+ */
+function neverPublishedHere(sha: string, d: Decision): boolean {
+  const prior = d.memory?.previous;
+  return prior?.sha === sha && prior.checkName === d.checkName && prior.run === null;
+}
+
 export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const key = publishedKey(where, sha, d.checkName);
   const wanted = `${d.state}\0${description}`;
   const remembered = publishedStatuses.get(key);
   if (remembered === wanted) return "unchanged" as const;
-  if (remembered !== undefined) {
+  if (remembered !== undefined || neverPublishedHere(sha, d)) {
     await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
     publishedStatuses.set(key, wanted);
     return "posted" as const;
@@ -105,7 +116,7 @@ async function writeCheckRun(
   const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
   const current: OwnCheckRun | undefined = prior
     ? (prior.run ?? undefined)
-    : (await ownCheckRuns(gh, where, sha, self.appId)).find((r) => r.name === d.checkName);
+    : (await ownCheckRunsMaybeKnown(gh, where, sha, self.appId, false)).runs.find((r) => r.name === d.checkName);
   const text = memoryTextFor(current?.output.text, d, !!prior);
   if (
     !opts.newCheckRun &&
@@ -131,23 +142,30 @@ async function writeCheckRun(
   };
   let id: number;
   let outcome: "created" | "updated";
-  if (current && !opts.newCheckRun) {
-    await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
-    id = current.id;
-    outcome = "updated";
-  } else {
-    const { data } = await gh.rest.checks.create({ ...common, head_sha: sha, output });
-    id = data.id;
-    outcome = "created";
+  try {
+    if (current && !opts.newCheckRun) {
+      await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
+      id = current.id;
+      outcome = "updated";
+    } else {
+      const { data } = await gh.rest.checks.create({ ...common, head_sha: sha, output });
+      id = data.id;
+      outcome = "created";
+    }
+    // GitHub takes 50 annotations a request and appends further batches to the run.
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await gh.rest.checks.update({
+        ...where,
+        check_run_id: id,
+        output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+      });
+    }
+  } catch (e) {
+    // A write that failed may still have landed: what this process knows of the commit is unsure.
+    forgetOwnCheckRuns(where, sha);
+    throw e;
   }
-  // GitHub takes 50 annotations a request and appends further batches to the run.
-  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    await gh.rest.checks.update({
-      ...where,
-      check_run_id: id,
-      output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
-    });
-  }
+  rememberOwnCheckRun(where, sha, self.appId, { id, name: d.checkName, status, conclusion: conclusion ?? null, output: { title, summary, text } });
   return { outcome, replaced: current };
 }
 

@@ -38,6 +38,7 @@ import { detectorFor } from "../decide.js";
 import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
 import { localActionsUsedBy } from "../rules/paths.js";
+import { clearOwnCheckRuns } from "./memory.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -84,6 +85,7 @@ export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
 }
 
 export function clearFactCaches(): void {
+  clearOwnCheckRuns();
   policyFilesAtCommit.clear();
   localActionsAtCommit.clear();
   actionsByWorkflowBlob.clear();
