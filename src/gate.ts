@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
-import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
+import { gatherFacts, githubPolicyReader, readPullRequest, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
@@ -126,9 +126,11 @@ export async function readAndDecide(
   // In one process, the runs agentgate last wrote stand in for reading them again (facts/memory.ts).
   const memoryRead = opts.memory ? await remember(opts.memory, !opts.memory.order) : undefined;
   let decision = decide(facts, loaded);
-  if (decision.state === "success" && opts.memory && memoryRead?.fromCache) {
-    // A cache is never the reason for a success: agentgate's memory is read from GitHub before one.
-    await remember(opts.memory, false);
+  if (decision.state === "success" && ((opts.memory && memoryRead?.fromCache) || facts.diffUnchangedFromCache?.length)) {
+    // A cache is never the reason for a success: what came from one (agentgate's memory, an earlier
+    // head's change) is read from GitHub before one.
+    if (opts.memory && memoryRead?.fromCache) await remember(opts.memory, false);
+    facts = await withFreshDiffChecks(gh, ref, facts);
     decision = decide(facts, loaded);
   }
   if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
@@ -226,6 +228,12 @@ export interface GateRun {
   onDeployAnswer?: (state: "approved" | "rejected") => void;
   /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
   order?: RepositoryOrder;
+  /**
+   * Open PRs by head SHA as this delivery listed them moments ago (the sweep's one list call). They
+   * stand in for listing a commit's PRs only when the decision there is not a success (a PR opened
+   * since cannot make a non-success any stricter than not passing); before a success, GitHub is asked.
+   */
+  openAt?: ReadonlyMap<string, readonly number[]>;
 }
 
 /**
@@ -282,7 +290,8 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     if (!ev.headSha || bySha.has(ev.headSha)) continue;
     bySha.set(ev.headSha, []);
     try {
-      for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
+      const listed = ev.decision.state !== "success" ? run.openAt?.get(ev.headSha) : undefined;
+      for (const n of listed ?? (await openPullRequestsAt(run.gh, where, ev.headSha))) {
         const other = evaluated.get(n) ?? (await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run })));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));

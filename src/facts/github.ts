@@ -11,6 +11,7 @@
  * review approves or was dismissed + 1 permission per human who dismissed such a review (cached).
  */
 import type { Octokit } from "@octokit/rest";
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
@@ -91,6 +92,7 @@ export function clearFactCaches(): void {
   actionsByWorkflowBlob.clear();
   permissionCache.clear();
   membershipCache.clear();
+  changeAtHead.clear();
   defaultBranchPolicies.clear();
 }
 
@@ -344,6 +346,15 @@ export async function withFreshReviewers(gh: Octokit, ref: PullRequestRef, polic
   return { ...facts, reviewers };
 }
 
+/** The same facts with every "unchanged since" answered from the copy of an earlier head compared afresh. */
+export async function withFreshDiffChecks(gh: Octokit, ref: PullRequestRef, facts: PullRequestFacts): Promise<PullRequestFacts> {
+  const shas = facts.diffUnchangedFromCache ?? [];
+  if (!shas.length) return facts;
+  const fresh = await diffUnchangedSince(gh, ref, facts.baseRef, shas, facts.files);
+  const { diffUnchangedFromCache: _, ...rest } = facts;
+  return { ...rest, diffUnchangedSince: { ...facts.diffUnchangedSince, ...fresh } };
+}
+
 /** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
 export async function readPullRequest(gh: Octokit, ref: PullRequestRef): Promise<RestPullRequest> {
   const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
@@ -374,18 +385,35 @@ export function changeFingerprint(
 /** GitHub's compare lists at most 300 files; above that equality cannot be shown, so it is not assumed. */
 const COMPARE_FILE_LIMIT = 300;
 
+/**
+ * The change a PR showed at each head this process read its files at (a digest of its fingerprint),
+ * by PR, head and base branch. When an approval of an earlier head asks whether the change is the
+ * same, the copy stands in for the compare, but only for a decision that is not a success (the
+ * gate compares afresh before one, see withFreshDiffChecks): the base may have moved since.
+ */
+const changeAtHead = new LRUCache<string, string>({ max: 20_000 });
+const changeKey = (ref: PullRequestRef, head: string, baseRef: string) => `${ref.owner}/${ref.repo}#${ref.number}@${head}:${baseRef}`.toLowerCase();
+const digest = (fingerprint: string) => createHash("sha256").update(fingerprint).digest("hex");
+
 async function diffUnchangedSince(
   gh: Octokit,
   ref: PullRequestRef,
   baseRef: string,
   shas: readonly string[],
   headFiles: readonly FileFacts[],
+  fromCache?: string[],
 ): Promise<Record<string, boolean>> {
   const result: Record<string, boolean> = {};
   const headChange = changeFingerprint(headFiles);
   for (const sha of shas) {
     if (headChange === null) {
       result[sha] = false;
+      continue;
+    }
+    const known = fromCache ? changeAtHead.get(changeKey(ref, sha, baseRef)) : undefined;
+    if (known !== undefined && fromCache) {
+      result[sha] = known === digest(headChange);
+      fromCache.push(sha);
       continue;
     }
     try {
@@ -522,9 +550,13 @@ export async function gatherFacts(
         .map((r) => r.commitId as string),
     ),
   ];
+  // What this head shows, for a later head's question whether an approval of this one carries.
+  const headChange = restFiles.length < COMPARE_FILE_LIMIT && !incomplete.length ? changeFingerprint(files) : null;
+  if (headChange !== null) changeAtHead.set(changeKey(ref, signals.headSha, signals.baseRef), digest(headChange));
+  const diffUnchangedFromCache: string[] = [];
   const unchanged =
     policy.approvals.keep_on_identical_diff && staleShas.length && !incomplete.length
-      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files)
+      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files, opts.fresh ? undefined : diffUnchangedFromCache)
       : {};
 
   await fillContext(files, policy.infra, async (path, side) => {
@@ -552,6 +584,7 @@ export async function gatherFacts(
     baseChangedAt,
     dismissals,
     diffUnchangedSince: unchanged,
+    ...(diffUnchangedFromCache.length ? { diffUnchangedFromCache } : {}),
     closingIssues: closing,
     linkedEmails,
     incomplete,
