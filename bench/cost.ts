@@ -230,6 +230,7 @@ async function throughput(count: number, concurrency: number, repos = 20) {
     const latencies: number[] = [];
     const t0 = performance.now();
     let tWarm = t0;
+    const cpu0 = process.cpuUsage();
     const worker = async () => {
       while (sent < count) {
         const i = sent++;
@@ -249,13 +250,15 @@ async function throughput(count: number, concurrency: number, repos = 20) {
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - t0) / 1000;
     const warmSeconds = (performance.now() - tWarm) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     sim.requests.length = 0;
     global.gc?.();
     const heapEnd = process.memoryUsage().heapUsed;
     latencies.sort((a, b) => a - b);
     const growth = heapWarm ? ((heapEnd - heapWarm) / heapWarm) * 100 : NaN;
     return [
-      `${count} review deliveries, ${concurrency} in flight over ${repos} repositories: ${(count / seconds).toFixed(0)} webhooks/s (${((count - warmAt) / warmSeconds).toFixed(0)}/s once warm), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms; ${answered} of ${count} answered 2xx`,
+      `${count} review deliveries, ${concurrency} in flight over ${repos} repositories: ${(count / seconds).toFixed(0)} webhooks/s (${((count - warmAt) / warmSeconds).toFixed(0)}/s once warm), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms; ${answered} of ${count} answered 2xx; ${(count / cpuSeconds).toFixed(0)} webhooks per CPU-second (app and simulator share this process)`,
       global.gc
         ? `heap ${(heapWarm / 1e6).toFixed(1)} MB after ${warmAt} deliveries, ${(heapEnd / 1e6).toFixed(1)} MB after ${count} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %)`
         : "heap: run with NODE_OPTIONS=--expose-gc to measure it",

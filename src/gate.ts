@@ -99,11 +99,15 @@ export async function readAndDecide(
     memory?: MemoryAccess;
     /** A review the webhook is about; the reviews read must include it (see PayloadHint). */
     expectReviewId?: number;
+    /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
+    baseRefHint?: string;
   } = {},
 ): Promise<ReadAndDecided> {
+  const reader = githubPolicyReader(gh);
+  if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
   const pr = await readPullRequest(gh, ref);
   seen.headSha = pr.head.sha;
-  const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
+  const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
   let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
@@ -178,7 +182,11 @@ async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: stri
 export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, { memory: opts.memory, expectReviewId: opts.fallback?.reviewId });
+    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, {
+      memory: opts.memory,
+      expectReviewId: opts.fallback?.reviewId,
+      baseRefHint: opts.fallback?.baseRef,
+    });
     return { ref, headSha, loaded, decision, baseRef };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
@@ -279,6 +287,18 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 }
 
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
+  // The PRs at the head the webhook names are listed beside the evaluation (one round trip less);
+  // the list is used only for a PR whose head GitHub then says is that one.
+  const listing = new Map<string, Promise<number[]>>();
+  if (!run.openAt) {
+    for (const n of numbers) {
+      const hinted = run.payloadHints?.get(n)?.headSha?.toLowerCase();
+      if (!hinted || !SHA.test(hinted) || listing.has(hinted)) continue;
+      const listed = openPullRequestsAt(run.gh, where, hinted);
+      listed.catch(() => undefined); // met (and logged) where it is used
+      listing.set(hinted, listed);
+    }
+  }
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
     evaluated.set(number, await timed(run, () => evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run })));
@@ -291,7 +311,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       const listed = ev.decision.state !== "success" ? run.openAt?.get(ev.headSha) : undefined;
-      for (const n of listed ?? (await openPullRequestsAt(run.gh, where, ev.headSha))) {
+      for (const n of listed ?? (await (listing.get(ev.headSha.toLowerCase()) ?? openPullRequestsAt(run.gh, where, ev.headSha)))) {
         const other = evaluated.get(n) ?? (await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run })));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));

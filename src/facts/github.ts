@@ -129,9 +129,20 @@ async function branchTip(gh: Octokit, owner: string, repo: string, branch: strin
 }
 
 /** Reads policy files through the contents API; null for 404, throws for anything else. */
-export function githubPolicyReader(gh: Octokit): PolicyReader {
+export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
   const tips = new Map<string, Promise<string | undefined>>();
   return {
+    /**
+     * Start reading a branch's tip now (the webhook names the PR's base) so it travels with the read
+     * of the PR: one round trip less. Used only when the PR read then names the same base.
+     */
+    prefetchTip(owner, repo, branch) {
+      const tipKey = `${owner}/${repo}@${branch}`.toLowerCase();
+      if (tips.has(tipKey) || COMMIT_SHA.test(branch)) return;
+      const tip = branchTip(gh, owner, repo, branch);
+      tip.catch(() => undefined); // unused when the PR names another base; a failure is met where it is used
+      tips.set(tipKey, tip);
+    },
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
         const key = `${owner}/${repo}:${path}`.toLowerCase();
