@@ -105,7 +105,7 @@ export function routeOf(path: string): string {
 
 /** Per event: each request as status, method and route (`--trace`); many PRs: counts per route. */
 const traces: string[] = [];
-function trace(event: string, deliveries: readonly Delivery[], per = 1) {
+function traceOf(event: string, deliveries: readonly Delivery[], per = 1) {
   if (!process.argv.includes("--trace")) return;
   const counts = new Map<string, number>();
   for (const r of deliveries.flatMap((d) => d.requests)) {
@@ -116,15 +116,22 @@ function trace(event: string, deliveries: readonly Delivery[], per = 1) {
   for (const [key, n] of counts) traces.push(`  ${per === 1 ? n : (n / per).toFixed(1)} × ${key}`);
 }
 
-const row = (event: string, c: Cost, ms?: number) =>
-  `| ${event} | ${c.rateLimited} | ${c.notModified} | ${c.writes} | ${ms === undefined ? "" : ms.toFixed(0)} |`;
+interface Row {
+  event: string;
+  cost: Cost;
+  ms?: number;
+}
+const row = (event: string, cost: Cost, ms?: number): Row => ({ event, cost, ...(ms === undefined ? {} : { ms }) });
+type Publish = "both" | "check_run";
+const POLICY: Record<Publish, Record<string, string>> = { both: {}, check_run: { ".agentgate.yml": "publish: check_run\n" } };
 
-async function perEvent() {
+async function perEvent(publish: Publish) {
   const stack = await startStack({ logLevel: "error" });
   const { sim } = stack;
-  const lines = ["| event (warm) | rate-limited | 304 | writes | ms |", "| --- | --- | --- | --- | --- |"];
+  const lines: Row[] = [];
+  const trace = (event: string, deliveries: readonly Delivery[]) => (publish === "both" ? traceOf(event, deliveries) : undefined);
   try {
-    seed(sim);
+    seed(sim, ["app"], POLICY[publish]);
     const opened = await agentPullRequest(sim, "copilot/one");
     lines.push(row("pull_request.opened (new PR)", costOf([opened.delivery])));
     trace("pull_request.opened", [opened.delivery]);
@@ -154,14 +161,14 @@ async function perEvent() {
   return lines;
 }
 
-async function sweep(openPulls: number) {
+async function sweep(openPulls: number, publish: Publish): Promise<Row> {
   const stack = await startStack({ logLevel: "error" });
   const { sim } = stack;
   try {
     sim.addOrg("acme");
     sim.addUser({ login: "maria", name: "maria", email: "maria@acme.example" });
     sim.addUser({ login: "Copilot", type: "Bot" });
-    sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n" }, installed: false });
+    sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n", ...POLICY[publish] }, installed: false });
     for (let i = 0; i < openPulls; i++) {
       sim.createBranch(REPO, `copilot/${i}`, "main");
       sim.commit(REPO, { branch: `copilot/${i}`, files: { [`src/${i}.ts`]: `export const x = ${i};\n` }, message: "Initial plan", author: COPILOT });
@@ -171,8 +178,9 @@ async function sweep(openPulls: number) {
     const delivery = await sim.installApp(REPO, "maria");
     const ms = performance.now() - t0;
     const c = costOf([delivery]);
-    trace(`installation sweep, per PR of ${openPulls}`, [delivery], openPulls);
-    return `| installation sweep, ${openPulls} open PRs, per PR | ${(c.rateLimited / openPulls).toFixed(1)} | ${(c.notModified / openPulls).toFixed(1)} | ${(c.writes / openPulls).toFixed(1)} | ${(ms / openPulls).toFixed(0)} |`;
+    if (publish === "both") traceOf(`installation sweep, per PR of ${openPulls}`, [delivery], openPulls);
+    const per = (n: number) => Number((n / openPulls).toFixed(1));
+    return row(`installation sweep, ${openPulls} open PRs, per PR`, { rateLimited: per(c.rateLimited), notModified: per(c.notModified), writes: per(c.writes) }, ms / openPulls);
   } finally {
     await stack.stop();
   }
@@ -302,8 +310,16 @@ const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf
 const wanted = (part: string) => !only || only.includes(part);
 
 if (wanted("events")) {
-  const lines = await perEvent();
-  lines.push(await sweep(arg("sweep", 50)));
+  const both = [...(await perEvent("both")), await sweep(arg("sweep", 50), "both")];
+  const checkRunOnly = [...(await perEvent("check_run")), await sweep(arg("sweep", 50), "check_run")];
+  const lines = [
+    "| event (warm) | rate-limited | 304 | writes | ms | with `publish: check_run`: rate-limited | 304 | writes |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...both.map((r, i) => {
+      const o = checkRunOnly[i]!.cost;
+      return `| ${r.event} | ${r.cost.rateLimited} | ${r.cost.notModified} | ${r.cost.writes} | ${r.ms === undefined ? "" : r.ms.toFixed(0)} | ${o.rateLimited} | ${o.notModified} | ${o.writes} |`;
+    }),
+  ];
   console.log(lines.join("\n"));
   if (traces.length) console.log(["", ...traces].join("\n"));
   console.log("");
