@@ -3,6 +3,7 @@
  * read only where they cannot make a success (c5, shared head SHAs). End to end over the simulator.
  */
 import { describe, expect } from "@jest/globals";
+import { startStack } from "../../devtools/demo/stack.js";
 import { attack, control } from "./suite.js";
 import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
@@ -87,5 +88,28 @@ describe("c1: the change an approved head showed, kept by this process", () => {
     await sim.updatePullRequestBranch(REPO, number);
     expect(statusOf(sim, number)?.state).toBe("success");
     expect(checkRunOf(sim, headOf(sim, number))?.output.summary).toContain(`approved ${approvedHead.slice(0, 7)}; the diff is unchanged since, so it still counts`);
+  }, 30_000);
+});
+
+describe("c4: replicas sharing the turn", () => {
+  attack("c4", "with a shared order, the runs this process wrote are read again: a failed read of the force-pushed-over head is an error", async () => {
+    // A shared order (as with REDIS_URL): another replica may have written agentgate's runs since.
+    const shared = await startStack({ webhookSecret: "e2e-webhook-secret", logLevel: "error", deadlines: { order: { run: (_key, fn) => fn() } } });
+    try {
+      const { sim } = shared;
+      seedRepo(sim);
+      sim.createBranch(REPO, "answer", "main");
+      const dana = { name: people.requester.name, email: people.requester.email };
+      const change = { "src/app.ts": "export const answer = 42;\n" };
+      sim.commit(REPO, { branch: "answer", files: change, message: "Bump the answer\n\nCo-Authored-By: Claude <noreply@anthropic.com>", author: dana });
+      const { number } = await sim.openPullRequest(REPO, { head: "answer", title: "Bump the answer", body: "Fixes #1", author: people.requester.login });
+      expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: claude-code" });
+      const rewritten = headOf(sim, number);
+      sim.failNext({ method: "GET", pathPattern: new RegExp(`/commits/${rewritten}/check-runs`) }, 502, 20);
+      await sim.forcePush(REPO, "answer", [{ files: change, message: "Bump the answer", author: dana }]);
+      expect(statusOf(sim, number)?.state).toBe("error");
+    } finally {
+      await shared.stop();
+    }
   }, 30_000);
 });
