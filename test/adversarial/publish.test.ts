@@ -5,6 +5,7 @@
  */
 import { describe, expect } from "@jest/globals";
 import { attack, control } from "./suite.js";
+import { publishModeOf, type Evaluation } from "../../src/gate.js";
 import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
 const stack = stackPerTest();
@@ -83,4 +84,21 @@ describe("c6: publish: check_run", () => {
     expect(statusOf(sim, number)?.state).toBe("failure");
     expect(checkRunOf(sim, headOf(sim, number))?.conclusion).toBe("failure");
   }, 30_000);
+});
+
+describe("c6: publish mode of a commit several PRs share", () => {
+  const ev = (checkName: string, publish: "both" | "check_run" | null) =>
+    ({ decision: { checkName }, loaded: publish === null ? null : { policy: { publish } } }) as unknown as Evaluation;
+
+  attack("c6", "a twin whose base publishes both keeps the status written on the shared commit", () => {
+    expect(publishModeOf([ev("agentgate", "check_run"), ev("agentgate", "both")], "agentgate")).toBe("both");
+  });
+
+  attack("c6", "a twin whose policy could not be read publishes both", () => {
+    expect(publishModeOf([ev("agentgate", "check_run"), ev("agentgate", null)], "agentgate")).toBe("both");
+  });
+
+  control("c6", "every policy behind the name says check_run: the check run alone", () => {
+    expect(publishModeOf([ev("agentgate", "check_run"), ev("agentgate", "check_run"), ev("other", "both")], "agentgate")).toBe("check_run");
+  });
 });
