@@ -1,14 +1,19 @@
 /**
  * What a webhook costs GitHub, event by event, end to end over HTTP against the simulator: the
  * rate-limited requests (a 304 answer to a conditional request is free), the 304s, the writes, and
- * the latency; then throughput and memory over many deliveries.
+ * the latency; then latency with a GitHub far away, throughput of concurrent deliveries, memory
+ * over many, and changed decisions a second with Probot's write throttle on.
  *
- *   npm run bench [-- --sweep N --throughput N]
+ *   npm run bench [-- --sweep N --throughput N --latency MS --concurrency N --trace --only events,latency,throughput,throttle]
  *
- * Probot's write throttle is off (as in the e2e tests) so agentgate is measured, not the throttle.
+ * Probot's write throttle is off (as in the e2e tests) so agentgate is measured, not the throttle,
+ * except in the last table. Benchmarks, not tests: nothing here passes or fails.
  */
+import { createHmac, randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
-import { startStack } from "../devtools/demo/stack.js";
+import { startStack, type Stack } from "../devtools/demo/stack.js";
 import type { Delivery, GitHubSimulator } from "../devtools/simulator/index.js";
 
 function arg(name: string, fallback: number): number {
@@ -35,32 +40,101 @@ export function costOf(deliveries: readonly Delivery[]): Cost {
   };
 }
 
-function seed(sim: GitHubSimulator) {
+function seed(sim: GitHubSimulator, repos: readonly string[] = ["app"], files: Record<string, string> = {}) {
   sim.addOrg("acme");
   for (const login of ["dana", "maria", "max", "rita"]) sim.addUser({ login, name: login, email: `${login}@acme.example` });
   sim.addUser({ login: "Copilot", type: "Bot" });
-  sim.addRepo({ owner: "acme", name: "app", files: { "infra/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.small"\n}\n', "src/a.ts": "export const a = 1;\n" } });
-  for (const login of ["dana", "maria", "max"]) sim.setPermission(REPO, login, "write");
-  sim.setPermission(REPO, "rita", "read");
+  for (const name of repos) {
+    sim.addRepo({ owner: "acme", name, files: { "infra/main.tf": 'resource "aws_instance" "web" {\n  instance_type = "t3.small"\n}\n', "src/a.ts": "export const a = 1;\n", ...files } });
+    for (const login of ["dana", "maria", "max"]) sim.setPermission(`acme/${name}`, login, "write");
+    sim.setPermission(`acme/${name}`, "rita", "read");
+  }
 }
 
-async function agentPullRequest(sim: GitHubSimulator, branch: string) {
-  sim.createBranch(REPO, branch, "main");
-  sim.commit(REPO, { branch, files: { "src/a.ts": `export const a = ${branch.length};\n` }, message: "Change a", author: COPILOT });
-  return sim.openPullRequest(REPO, { head: branch, title: "Change a", author: "Copilot" });
+async function agentPullRequest(sim: GitHubSimulator, branch: string, repo = REPO) {
+  sim.createBranch(repo, branch, "main");
+  sim.commit(repo, { branch, files: { "src/a.ts": `export const a = ${JSON.stringify(branch)};\n` }, message: "Change a", author: COPILOT });
+  return sim.openPullRequest(repo, { head: branch, title: "Change a", author: "Copilot" });
 }
 
-const row = (event: string, c: Cost, ms?: number) =>
-  `| ${event} | ${c.rateLimited} | ${c.notModified} | ${c.writes} | ${ms === undefined ? "" : ms.toFixed(0)} |`;
+const SECRET = "local-webhook-secret";
 
-async function perEvent() {
+/** Post a delivery the simulator made before, under a new id (so it is not taken for a redelivery). */
+async function post(stack: Stack, d: Pick<Delivery, "event" | "payload">): Promise<number> {
+  const res = await fetch(stack.webhookUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": d.event,
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(d.payload).digest("hex")}`,
+    },
+    body: d.payload,
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Run `fn` with the simulator's webhooks going nowhere (answered 200), to make payloads to post later. */
+async function withoutApp<T>(stack: Stack, fn: () => Promise<T>): Promise<T> {
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200).end("ok"));
+  });
+  await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+  stack.sim.setWebhookTarget(`http://127.0.0.1:${(sink.address() as AddressInfo).port}/`);
+  try {
+    return await fn();
+  } finally {
+    stack.sim.setWebhookTarget(stack.webhookUrl);
+    await new Promise<void>((resolve) => sink.close(() => resolve()));
+  }
+}
+
+const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+/** A request's route: the path without its query, SHAs and numbers named, so requests group by kind. */
+export function routeOf(path: string): string {
+  return path
+    .replace(/\?.*$/, "")
+    .replace(/\b[0-9a-f]{40}\b/g, "{sha}")
+    .replace(/\/compare\/[^/]+$/, "/compare/{basehead}")
+    .replace(/\/(pulls|issues|check-runs|statuses|installations)\/\d+/g, "/$1/{n}")
+    .replace(/\/git\/ref\/.*$/, "/git/ref/{ref}");
+}
+
+/** Per event: each request as status, method and route (`--trace`); many PRs: counts per route. */
+const traces: string[] = [];
+function traceOf(event: string, deliveries: readonly Delivery[], per = 1) {
+  if (!process.argv.includes("--trace")) return;
+  const counts = new Map<string, number>();
+  for (const r of deliveries.flatMap((d) => d.requests)) {
+    const key = `${r.status === 304 ? "304" : r.status >= 200 && r.status < 300 ? "2xx" : r.status} ${r.method} ${routeOf(r.path)}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  traces.push(`${event}:`);
+  for (const [key, n] of counts) traces.push(`  ${per === 1 ? n : (n / per).toFixed(1)} × ${key}`);
+}
+
+interface Row {
+  event: string;
+  cost: Cost;
+  ms?: number;
+}
+const row = (event: string, cost: Cost, ms?: number): Row => ({ event, cost, ...(ms === undefined ? {} : { ms }) });
+type Publish = "both" | "check_run";
+const POLICY: Record<Publish, Record<string, string>> = { both: {}, check_run: { ".agentgate.yml": "publish: check_run\n" } };
+
+async function perEvent(publish: Publish) {
   const stack = await startStack({ logLevel: "error" });
   const { sim } = stack;
-  const lines = ["| event (warm) | rate-limited | 304 | writes | ms |", "| --- | --- | --- | --- | --- |"];
+  const lines: Row[] = [];
+  const trace = (event: string, deliveries: readonly Delivery[]) => (publish === "both" ? traceOf(event, deliveries) : undefined);
   try {
-    seed(sim);
+    seed(sim, ["app"], POLICY[publish]);
     const opened = await agentPullRequest(sim, "copilot/one");
     lines.push(row("pull_request.opened (new PR)", costOf([opened.delivery])));
+    trace("pull_request.opened", [opened.delivery]);
     const number = opened.number;
     // Warm: maria has reviewed before (she asked for changes, then approved), so her permission has
     // been read and the PR's facts are known.
@@ -68,7 +142,7 @@ async function perEvent() {
     let t0 = performance.now();
     const approval = await sim.submitReview(REPO, number, { reviewer: "maria", event: "APPROVE" });
     lines.push(row("approval by a reviewer seen before, result changes", costOf([approval.delivery]), performance.now() - t0));
-    if (process.argv.includes("--trace")) for (const r of approval.delivery.requests) console.log(`  ${r.status} ${r.method} ${r.path}`);
+    trace("approval", [approval.delivery]);
     t0 = performance.now();
     const again = await sim.redeliver(approval.delivery);
     lines.push(row("the same delivery again (redelivery)", costOf([again]), performance.now() - t0));
@@ -79,7 +153,7 @@ async function perEvent() {
     const pushed = await sim.push(REPO, "copilot/one", { files: { "src/a.ts": "export const a = 42;\n" }, message: "Tweak a", author: COPILOT });
     lines.push(row("push to the agent's branch (push + synchronize)", costOf(pushed), performance.now() - t0));
     const sync = pushed.filter((d) => d.event === "pull_request");
-    if (process.argv.includes("--trace")) for (const r of sync.flatMap((d) => d.requests)) console.log(`  sync ${r.status} ${r.method} ${r.path}`);
+    trace("pull_request.synchronize", sync);
     lines.push(row("  of which pull_request.synchronize", costOf(sync)));
     // Bypass checks (src/bypass/): pushes to main and merges.
     t0 = performance.now();
@@ -106,14 +180,14 @@ async function perEvent() {
   return lines;
 }
 
-async function sweep(openPulls: number) {
+async function sweep(openPulls: number, publish: Publish): Promise<Row> {
   const stack = await startStack({ logLevel: "error" });
   const { sim } = stack;
   try {
     sim.addOrg("acme");
     sim.addUser({ login: "maria", name: "maria", email: "maria@acme.example" });
     sim.addUser({ login: "Copilot", type: "Bot" });
-    sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n" }, installed: false });
+    sim.addRepo({ owner: "acme", name: "app", files: { "README.md": "# app\n", ...POLICY[publish] }, installed: false });
     for (let i = 0; i < openPulls; i++) {
       sim.createBranch(REPO, `copilot/${i}`, "main");
       sim.commit(REPO, { branch: `copilot/${i}`, files: { [`src/${i}.ts`]: `export const x = ${i};\n` }, message: "Initial plan", author: COPILOT });
@@ -123,47 +197,161 @@ async function sweep(openPulls: number) {
     const delivery = await sim.installApp(REPO, "maria");
     const ms = performance.now() - t0;
     const c = costOf([delivery]);
-    return `| installation sweep, ${openPulls} open PRs, per PR | ${(c.rateLimited / openPulls).toFixed(1)} | ${(c.notModified / openPulls).toFixed(1)} | ${(c.writes / openPulls).toFixed(1)} | ${(ms / openPulls).toFixed(0)} |`;
+    if (publish === "both") traceOf(`installation sweep, per PR of ${openPulls}`, [delivery], openPulls);
+    const per = (n: number) => Number((n / openPulls).toFixed(1));
+    return row(`installation sweep, ${openPulls} open PRs, per PR`, { rateLimited: per(c.rateLimited), notModified: per(c.notModified), writes: per(c.writes) }, ms / openPulls);
   } finally {
     await stack.stop();
   }
 }
 
-async function throughput(count: number) {
-  const stack = await startStack({ logLevel: "error" });
+/** Webhook to published status for reviews that change the result, with every GitHub answer delayed. */
+async function latency(ms: number, reviews = 40) {
+  const stack = await startStack({ logLevel: "error", latencyMs: ms });
   const { sim } = stack;
   try {
     seed(sim);
-    const { number } = await agentPullRequest(sim, "copilot/load");
-    const reviewers = ["maria", "max", "rita", "dana"];
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
+    const { number } = await agentPullRequest(sim, "copilot/far");
+    await sim.submitReview(REPO, number, { reviewer: "maria", event: "REQUEST_CHANGES" });
+    const times: number[] = [];
+    const requests: number[] = [];
+    for (let i = 0; i < reviews; i++) {
+      const t0 = performance.now();
+      const { delivery } = await sim.submitReview(REPO, number, { reviewer: "maria", event: i % 2 ? "REQUEST_CHANGES" : "APPROVE" });
+      times.push(performance.now() - t0);
+      requests.push(delivery.requests.length);
+    }
+    times.sort((a, b) => a - b);
+    const p50 = quantile(times, 0.5);
+    const p99 = quantile(times, 0.99);
+    const trips = (t: number) => (ms > 0 ? ` (${(t / ms).toFixed(1)} round trips)` : "");
+    return `${reviews} reviews that change the result, GitHub answering after ${ms} ms: p50 ${p50.toFixed(0)} ms${trips(p50)}, p99 ${p99.toFixed(0)} ms${trips(p99)}; ${(requests.reduce((a, b) => a + b, 0) / reviews).toFixed(1)} requests each`;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/**
+ * Deliveries posted concurrently (at most `concurrency` in flight) across `repos` repositories, each
+ * a review the simulator made earlier, posted under a new id: every one is judged, the state stays
+ * the same size, so what grows in the heap is the app's. Heap after the first tenth (caches warm)
+ * and at the end, each after a full GC.
+ */
+async function throughput(count: number, concurrency: number, repos = 20) {
+  const stack = await startStack({ logLevel: "error" });
+  const { sim } = stack;
+  try {
+    const names = Array.from({ length: repos }, (_, i) => `app${i}`);
+    seed(sim, names);
+    const payloads: Delivery[] = [];
+    for (const name of names) {
+      const { number } = await agentPullRequest(sim, "copilot/load", `acme/${name}`);
+      for (const [reviewer, event] of [["maria", "APPROVE"], ["max", "REQUEST_CHANGES"], ["dana", "APPROVE"]] as const) {
+        payloads.push((await sim.submitReview(`acme/${name}`, number, { reviewer, event })).delivery);
+      }
+    }
+    let sent = 0;
+    let answered = 0;
+    let heapWarm = 0;
+    const warmAt = Math.floor(count / 10);
     const latencies: number[] = [];
     const t0 = performance.now();
-    let lost = 0;
-    for (let i = 0; i < count; i++) {
-      const s = performance.now();
-      const { delivery } = await sim.submitReview(REPO, number, { reviewer: reviewers[i % 4]!, event: i % 3 ? "COMMENT" : "APPROVE" });
-      latencies.push(performance.now() - s);
-      if (delivery.status < 200 || delivery.status >= 300) lost++;
-      if (i === Math.floor(count / 10)) global.gc?.();
-    }
+    let tWarm = t0;
+    const cpu0 = process.cpuUsage();
+    const worker = async () => {
+      while (sent < count) {
+        const i = sent++;
+        if (i === warmAt) {
+          global.gc?.();
+          heapWarm = process.memoryUsage().heapUsed;
+          tWarm = performance.now();
+        }
+        const s = performance.now();
+        const status = await post(stack, payloads[i % payloads.length]!);
+        latencies.push(performance.now() - s);
+        if (status >= 200 && status < 300) answered++;
+        // The simulator logs every request it serves; that log is the simulator's, not the app's.
+        if (sim.requests.length > 10_000) sim.requests.length = 0;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - t0) / 1000;
+    const warmSeconds = (performance.now() - tWarm) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    sim.requests.length = 0;
     global.gc?.();
-    const heapAfter = process.memoryUsage().heapUsed;
+    const heapEnd = process.memoryUsage().heapUsed;
     latencies.sort((a, b) => a - b);
-    const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(1);
+    const growth = heapWarm ? ((heapEnd - heapWarm) / heapWarm) * 100 : NaN;
     return [
-      `${count} review deliveries one after another: ${(count / seconds).toFixed(0)} webhooks/s, p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, ${lost} not answered 2xx`,
-      `heap ${(heapBefore / 1e6).toFixed(1)} MB before, ${(heapAfter / 1e6).toFixed(1)} MB after${global.gc ? "" : " (NODE_OPTIONS=--expose-gc settles them)"}`,
+      `${count} review deliveries, ${concurrency} in flight over ${repos} repositories: ${(count / seconds).toFixed(0)} webhooks/s (${((count - warmAt) / warmSeconds).toFixed(0)}/s once warm), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms; ${answered} of ${count} answered 2xx; ${(count / cpuSeconds).toFixed(0)} webhooks per CPU-second (app and simulator share this process)`,
+      global.gc
+        ? `heap ${(heapWarm / 1e6).toFixed(1)} MB after ${warmAt} deliveries, ${(heapEnd / 1e6).toFixed(1)} MB after ${count} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %)`
+        : "heap: run with NODE_OPTIONS=--expose-gc to measure it",
     ];
   } finally {
     await stack.stop();
   }
 }
 
-const lines = await perEvent();
-lines.push(await sweep(arg("sweep", 50)));
-console.log(lines.join("\n"));
-console.log("");
-for (const l of await throughput(arg("throughput", 300))) console.log(l);
+/** Six agent PRs opened at once with Probot's write throttle on: how long until all six are judged. */
+async function throttled(publish: "both" | "check_run", prs = 6) {
+  const stack = await startStack({ logLevel: "error", throttle: true });
+  const { sim } = stack;
+  try {
+    seed(sim, ["app"], publish === "both" ? {} : { ".agentgate.yml": "publish: check_run\n" });
+    const made = await withoutApp(stack, async () => {
+      const out: { number: number; delivery: Delivery }[] = [];
+      for (let i = 0; i < prs; i++) out.push(await agentPullRequest(sim, `copilot/burst-${i}`));
+      return out;
+    });
+    const opened = made.map((m) => m.delivery);
+    let writes = 0;
+    sim.on("write", (w: { by: string }) => {
+      if (w.by !== "jwt") writes++;
+    });
+    const judgedNow = () => made.filter((m) => sim.checkRuns(REPO, sim.pullRequest(REPO, m.number).head.sha).some((r) => r.name === "agentgate")).length;
+    const t0 = performance.now();
+    // A delivery still being handled after 9 s is answered 202 and handled on: wait for the check runs.
+    const statuses = await Promise.all(opened.map((d) => post(stack, d)));
+    while (judgedNow() < prs && performance.now() - t0 < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const seconds = (performance.now() - t0) / 1000;
+    const judged = judgedNow();
+    return `| ${publish} | ${prs} | ${seconds.toFixed(1)} | ${(prs / seconds).toFixed(2)} | ${statuses.filter((s) => s >= 200 && s < 300).length}/${prs} answered, ${judged}/${prs} judged, ${writes} writes |`;
+  } finally {
+    await stack.stop();
+  }
+}
+
+/** `--only events,latency,throughput,throttle`: some of the tables (default: all). */
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1]!.split(",") : undefined;
+const wanted = (part: string) => !only || only.includes(part);
+
+if (wanted("events")) {
+  const both = [...(await perEvent("both")), await sweep(arg("sweep", 50), "both")];
+  const checkRunOnly = [...(await perEvent("check_run")), await sweep(arg("sweep", 50), "check_run")];
+  const lines = [
+    "| event (warm) | rate-limited | 304 | writes | ms | with `publish: check_run`: rate-limited | 304 | writes |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...both.map((r, i) => {
+      const o = checkRunOnly[i]!.cost;
+      return `| ${r.event} | ${r.cost.rateLimited} | ${r.cost.notModified} | ${r.cost.writes} | ${r.ms === undefined ? "" : r.ms.toFixed(0)} | ${o.rateLimited} | ${o.notModified} | ${o.writes} |`;
+    }),
+  ];
+  console.log(lines.join("\n"));
+  if (traces.length) console.log(["", ...traces].join("\n"));
+  console.log("");
+}
+if (wanted("latency")) {
+  const far = arg("latency", 50);
+  console.log(await latency(0));
+  if (far > 0) console.log(await latency(far));
+}
+if (wanted("throughput")) for (const l of await throughput(arg("throughput", 2000), arg("concurrency", 32))) console.log(l);
+if (wanted("throttle")) {
+  console.log("");
+  console.log("| Probot write throttle on: publish | PRs opened at once | seconds | decisions/s | |");
+  console.log("| --- | --- | --- | --- | --- |");
+  for (const mode of ["both", "check_run"] as const) console.log(await throttled(mode));
+}

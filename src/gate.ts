@@ -7,7 +7,7 @@ import { performance } from "node:perf_hooks";
 import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
 import { decide } from "./decide.js";
-import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
+import { gatherFacts, githubPolicyReader, readPullRequest, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { CANNOT_DECIDE } from "./report/reasons.js";
@@ -16,7 +16,7 @@ import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
 import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
-import { readMemory } from "./facts/memory.js";
+import { forgetOwnCheckRuns, readMemory } from "./facts/memory.js";
 import { detectorFor, detectPullRequest } from "./decide.js";
 import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
@@ -84,6 +84,8 @@ export interface MemoryAccess {
   self: () => Promise<AppIdentity>;
   /** By PR number: the head SHA before this event (a synchronize's `before`). */
   earlierHeads?: Readonly<Record<number, string>>;
+  /** Set when replicas share the repository's turn: then another process may have written agentgate's runs. */
+  order?: unknown;
 }
 
 /**
@@ -101,28 +103,44 @@ export async function readAndDecide(
     memory?: MemoryAccess;
     /** A review the webhook is about; the reviews read must include it (see PayloadHint). */
     expectReviewId?: number;
+    /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
+    baseRefHint?: string;
   } = {},
 ): Promise<ReadAndDecided> {
+  const reader = githubPolicyReader(gh);
+  if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
   const pr = await readPullRequest(gh, ref);
   seen.headSha = pr.head.sha;
-  const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
+  const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
   let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
   let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
-  if (opts.memory) {
-    const self = await opts.memory.self();
-    const current = detectPullRequest(facts, detectorFor(policy));
-    const read = await readMemory(gh, ref, facts, {
+  const withoutMemory = facts;
+  const remember = async (memory: MemoryAccess, useKnown: boolean) => {
+    const self = await memory.self();
+    const current = detectPullRequest(withoutMemory, detectorFor(policy));
+    const read = await readMemory(gh, ref, withoutMemory, {
       appId: self.appId,
       checkName: policy.check_name,
-      before: opts.memory.earlierHeads?.[ref.number],
-      needsCommits: (sofar) => !withMemory(current, { ...facts, memory: sofar }).agentAuthored,
+      before: memory.earlierHeads?.[ref.number],
+      needsCommits: (sofar) => !withMemory(current, { ...withoutMemory, memory: sofar }).agentAuthored,
+      useKnown,
     });
-    facts = { ...facts, memory: read.memory, incomplete: [...facts.incomplete, ...read.problems] };
+    facts = { ...withoutMemory, memory: read.memory, incomplete: [...withoutMemory.incomplete, ...read.problems] };
     previous = read.head;
-  }
+    return read;
+  };
+  // In one process, the runs agentgate last wrote stand in for reading them again (facts/memory.ts).
+  const memoryRead = opts.memory ? await remember(opts.memory, !opts.memory.order) : undefined;
   let decision = decide(facts, loaded);
+  if (decision.state === "success" && ((opts.memory && memoryRead?.fromCache) || facts.diffUnchangedFromCache?.length)) {
+    // A cache is never the reason for a success: what came from one (agentgate's memory, an earlier
+    // head's change) is read from GitHub before one.
+    if (opts.memory && memoryRead?.fromCache) await remember(opts.memory, false);
+    facts = await withFreshDiffChecks(gh, ref, facts);
+    decision = decide(facts, loaded);
+  }
   if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
     // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
     // request was not counted) within the cache's lifetime is read again before anything passes.
@@ -168,7 +186,11 @@ async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: stri
 export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, { memory: opts.memory, expectReviewId: opts.fallback?.reviewId });
+    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, {
+      memory: opts.memory,
+      expectReviewId: opts.fallback?.reviewId,
+      baseRefHint: opts.fallback?.baseRef,
+    });
     return { ref, headSha, loaded, decision, baseRef };
   } catch (e) {
     log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
@@ -222,6 +244,12 @@ export interface GateRun {
   audit?: { record(event: AuditEvent): void };
   /** The webhook delivery being handled, for the audit events. */
   delivery?: string;
+  /**
+   * Open PRs by head SHA as this delivery listed them moments ago (the sweep's one list call). They
+   * stand in for listing a commit's PRs only when the decision there is not a success (a PR opened
+   * since cannot make a non-success any stricter than not passing); before a success, GitHub is asked.
+   */
+  openAt?: ReadonlyMap<string, readonly number[]>;
 }
 
 /**
@@ -267,6 +295,18 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
 }
 
 async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
+  // The PRs at the head the webhook names are listed beside the evaluation (one round trip less);
+  // the list is used only for a PR whose head GitHub then says is that one.
+  const listing = new Map<string, Promise<number[]>>();
+  if (!run.openAt) {
+    for (const n of numbers) {
+      const hinted = run.payloadHints?.get(n)?.headSha?.toLowerCase();
+      if (!hinted || !SHA.test(hinted) || listing.has(hinted)) continue;
+      const listed = openPullRequestsAt(run.gh, where, hinted);
+      listed.catch(() => undefined); // met (and logged) where it is used
+      listing.set(hinted, listed);
+    }
+  }
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
     evaluated.set(number, await timed(run, () => evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run })));
@@ -278,7 +318,8 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     if (!ev.headSha || bySha.has(ev.headSha)) continue;
     bySha.set(ev.headSha, []);
     try {
-      for (const n of await openPullRequestsAt(run.gh, where, ev.headSha)) {
+      const listed = ev.decision.state !== "success" ? run.openAt?.get(ev.headSha) : undefined;
+      for (const n of listed ?? (await (listing.get(ev.headSha.toLowerCase()) ?? openPullRequestsAt(run.gh, where, ev.headSha)))) {
         const other = evaluated.get(n) ?? (await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run })));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
@@ -316,6 +357,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
       const result = await publishOrSayWhy(run, where, sha, named, self, {
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
+        publish: publishModeOf(group, checkName),
       });
       logPublished(run, where, sha, named, result, numbersHere);
     }
@@ -345,6 +387,15 @@ async function enforcementOf(run: GateRun, where: RepoRef, branch: string, check
 /** The evaluation of a PR GitHub listed at `sha` but that could not be read: an error on that SHA. */
 function atHead(ev: Evaluation, sha: string): Evaluation {
   return { ...ev, headSha: sha, decision: { ...ev.decision, headSha: sha } };
+}
+
+/**
+ * What to write under one check name: the check run alone only when every policy behind that name
+ * says so; an evaluation without a policy (it could not be read) publishes both.
+ */
+export function publishModeOf(group: readonly Evaluation[], checkName: string): "both" | "check_run" {
+  const named = group.filter((g) => g.decision.checkName === checkName);
+  return named.length && named.every((g) => g.loaded?.policy?.publish === "check_run") ? "check_run" : "both";
 }
 
 /** The check names a group of evaluations publishes under, in first-seen order. */
@@ -434,6 +485,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   for (const name of evaluations.length ? checkNamesOf(evaluations) : [checkName]) {
     const result = await publishOrSayWhy(run, where, headSha, { ...published, checkName: name }, self, {
       externalId: evaluations.map((e) => e.ref.number).join(","),
+      publish: publishModeOf(evaluations, name),
     });
     logPublished(run, where, headSha, { ...published, checkName: name }, result, evaluations.map((e) => e.ref.number));
   }
@@ -572,6 +624,7 @@ async function answerForgedStatusNow(
       const summary = `${statusCapNote(context, forger)}\n\n${answer.run.output.summary ?? ""}`.slice(0, CHECK_SUMMARY_LIMIT);
       if (answer.run.output.summary?.startsWith(statusCapNote(context, forger))) return; // said already
       const text = answer.run.output.text;
+      forgetOwnCheckRuns(where, sha); // a write the copy of this commit's runs does not follow
       await run.gh.rest.checks.update({
         ...where,
         check_run_id: answer.run.id,

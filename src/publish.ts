@@ -6,7 +6,7 @@ import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
-import { ownCheckRuns, type OwnCheckRun } from "./facts/memory.js";
+import { forgetOwnCheckRuns, ownCheckRunsMaybeKnown, rememberOwnCheckRun, type OwnCheckRun } from "./facts/memory.js";
 import { memoryTextFor } from "./memory/publish.js";
 import { encodeResult, resultRecordOf } from "./memory/result.js";
 import { appVersion } from "./version.js";
@@ -29,10 +29,13 @@ export interface PublishOptions {
   /** After check_run.rerequested GitHub expects a new run, not an update of the old one. */
   newCheckRun?: boolean;
   detailsUrl?: string;
+  /** The policy's `publish`: `check_run` writes no status (but see retractSuccessStatus). Default both. */
+  publish?: "both" | "check_run";
 }
 
 export interface PublishResult {
-  status: "posted" | "unchanged";
+  /** `skipped`: the policy publishes the check run alone and no success status of ours needed overwriting. */
+  status: "posted" | "unchanged" | "skipped";
   checkRun: "created" | "updated" | "unchanged";
 }
 
@@ -53,13 +56,24 @@ export function clearPublishedStatuses(): void {
   publishedStatuses.clear();
 }
 
+/**
+ * Whether agentgate's check-run read before deciding found no run of its own under this name on this
+ * commit: then it never published here (the status goes out with the run), so reading the statuses
+ * to spare an identical write would almost always cost a read and then the write anyway. Posting
+ * without the read is never wrong: it is the current decision.
+ */
+function neverPublishedHere(sha: string, d: Decision): boolean {
+  const prior = d.memory?.previous;
+  return prior?.sha === sha && prior.checkName === d.checkName && prior.run === null;
+}
+
 export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const key = publishedKey(where, sha, d.checkName);
   const wanted = `${d.state}\0${description}`;
   const remembered = publishedStatuses.get(key);
   if (remembered === wanted) return "unchanged" as const;
-  if (remembered !== undefined) {
+  if (remembered !== undefined || neverPublishedHere(sha, d)) {
     await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
     publishedStatuses.set(key, wanted);
     return "posted" as const;
@@ -87,6 +101,18 @@ export function prsOf(externalId: string): number[] {
 }
 
 export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, opts: PublishOptions) {
+  return (await writeCheckRun(gh, where, sha, d, self, opts)).outcome;
+}
+
+/** Publish the check run; also says what the run it replaced concluded (undefined: there was none). */
+async function writeCheckRun(
+  gh: Octokit,
+  where: RepoRef,
+  sha: string,
+  d: Decision,
+  self: AppIdentity,
+  opts: PublishOptions,
+): Promise<{ outcome: PublishResult["checkRun"]; replaced: OwnCheckRun | undefined }> {
   const title = d.headline;
   const summary = renderSummary(d);
   const { status, conclusion } = checkRunStatusOf(d.state);
@@ -97,7 +123,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
   const current: OwnCheckRun | undefined = prior
     ? (prior.run ?? undefined)
-    : (await ownCheckRuns(gh, where, sha, self.appId)).find((r) => r.name === d.checkName);
+    : (await ownCheckRunsMaybeKnown(gh, where, sha, self.appId, false)).runs.find((r) => r.name === d.checkName);
   // The text also carries the result (src/memory/result.ts), so an audit can rebuild it from GitHub.
   const text = memoryTextFor(current?.output.text, d, !!prior, encodeResult(resultRecordOf(d, prsOf(opts.externalId), appVersion())));
   if (
@@ -109,7 +135,7 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
     current.output.summary === summary &&
     (current.output.text ?? null) === text
   ) {
-    return "unchanged" as const;
+    return { outcome: "unchanged", replaced: current };
   }
   // `text` holds agentgate's memory and result records (src/memory/); it is sent with every update.
   const withText = text !== null ? { text } : {};
@@ -124,24 +150,53 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   };
   let id: number;
   let outcome: "created" | "updated";
-  if (current && !opts.newCheckRun) {
-    await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
-    id = current.id;
-    outcome = "updated";
-  } else {
-    const { data } = await gh.rest.checks.create({ ...common, head_sha: sha, output });
-    id = data.id;
-    outcome = "created";
+  try {
+    if (current && !opts.newCheckRun) {
+      await gh.rest.checks.update({ ...common, check_run_id: current.id, output });
+      id = current.id;
+      outcome = "updated";
+    } else {
+      const { data } = await gh.rest.checks.create({ ...common, head_sha: sha, output });
+      id = data.id;
+      outcome = "created";
+    }
+    // GitHub takes 50 annotations a request and appends further batches to the run.
+    for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
+      await gh.rest.checks.update({
+        ...where,
+        check_run_id: id,
+        output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
+      });
+    }
+  } catch (e) {
+    // A write that failed may still have landed: what this process knows of the commit is unsure.
+    forgetOwnCheckRuns(where, sha);
+    throw e;
   }
-  // GitHub takes 50 annotations a request and appends further batches to the run.
-  for (let i = ANNOTATIONS_PER_REQUEST; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) {
-    await gh.rest.checks.update({
-      ...where,
-      check_run_id: id,
-      output: { title, summary, ...withText, annotations: annotations.slice(i, i + ANNOTATIONS_PER_REQUEST) },
-    });
-  }
-  return outcome;
+  rememberOwnCheckRun(where, sha, self.appId, { id, name: d.checkName, status, conclusion: conclusion ?? null, output: { title, summary, text } });
+  return { outcome, replaced: current };
+}
+
+/**
+ * With `publish: check_run` agentgate writes no status, but one it wrote earlier on this commit
+ * (under `publish: both`, or restoring a success someone had overwritten, handlers/status.ts) would
+ * still say success after the decision stops being one. So when the run being replaced was a
+ * success, or this process remembers posting a success here, the status list is read and a success
+ * on the context is overwritten with the new state. Costs nothing otherwise.
+ */
+async function retractSuccessStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, replaced: OwnCheckRun | undefined): Promise<PublishResult["status"]> {
+  if (d.state === "success") return "skipped";
+  const key = publishedKey(where, sha, d.checkName);
+  const remembered = publishedStatuses.get(key);
+  const wasSuccess = replaced?.status === "completed" && replaced.conclusion === "success";
+  if (!wasSuccess && !remembered?.startsWith("success\0")) return "skipped";
+  const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
+  const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
+  const current = existing.find((s) => s.context === d.checkName);
+  if (current?.state !== "success") return "skipped";
+  await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+  publishedStatuses.set(key, `${d.state}\0${description}`);
+  return "posted";
 }
 
 export async function publishDecision(
@@ -152,6 +207,10 @@ export async function publishDecision(
   self: AppIdentity,
   opts: PublishOptions,
 ): Promise<PublishResult> {
+  if (opts.publish === "check_run") {
+    const { outcome, replaced } = await writeCheckRun(gh, where, sha, decision, self, opts);
+    return { status: await retractSuccessStatus(gh, where, sha, decision, replaced), checkRun: outcome };
+  }
   const status = await publishStatus(gh, where, sha, decision, self);
   const checkRun = await publishCheckRun(gh, where, sha, decision, self, opts);
   return { status, checkRun };

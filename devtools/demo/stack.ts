@@ -29,6 +29,8 @@ export interface StackOptions {
   logLevel?: "debug" | "info" | "warn" | "error";
   /** The app's request timeout and per-repository turn limit (deadlines.ts); tests shorten them. */
   deadlines?: AgentgateOptions;
+  /** Delay every simulated GitHub answer by this many milliseconds. */
+  latencyMs?: number;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -36,7 +38,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   clearPublishedStatuses();
   clearEnforcementCache();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
-  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate" });
+  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0 });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const server = new Server({

@@ -107,6 +107,8 @@ export interface SimulatorOptions {
   port?: number;
   /** `patch` is left out of file entries whose diff is larger than this (GitHub's own limit is not documented). */
   maxPatchBytes?: number;
+  /** Delay every API answer by this many milliseconds (a GitHub far away; the benchmark's `--latency`). */
+  latencyMs?: number;
 }
 
 /** A pull request as GET /repos/{o}/{r}/pulls/{n} answers it. */
@@ -163,6 +165,7 @@ export class GitHubSimulator {
     this.state = state;
     this.webhookUrl = opts.webhookUrl;
     this.api = new ApiServer(state, (s) => this.served(s));
+    this.api.latencyMs = opts.latencyMs ?? 0;
     state.redeliverAttempt = (attempt) => {
       this.requestedRedeliveries.push(this.enqueue(() => this.post(attempt.guid, attempt.event, attempt.action ?? undefined, attempt.payload, true)));
     };
@@ -188,6 +191,11 @@ export class GitHubSimulator {
       isoNow,
     );
     return new GitHubSimulator(server, opts, url, state);
+  }
+
+  /** Delay every API answer by `ms` from now on (0: answer at once). */
+  setLatency(ms: number): void {
+    this.api.latencyMs = ms;
   }
 
   setWebhookTarget(url: string): void {

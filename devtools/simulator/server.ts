@@ -58,6 +58,8 @@ function faultAnswer(status: number): ApiResponse {
 
 export class ApiServer {
   readonly faults: FaultRule[] = [];
+  /** Milliseconds every answer waits before it is sent (see SimulatorOptions.latencyMs). */
+  latencyMs = 0;
   private readonly used = new Map<string, number>();
 
   constructor(
@@ -110,6 +112,7 @@ export class ApiServer {
       if (req.headers["if-none-match"] === etag) status = 304;
     }
     Object.assign(headers, this.rateLimitHeaders(label, status, /\/graphql$/.test(path) ? "graphql" : "core"));
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     res.writeHead(status, headers);
     res.end(status === 304 ? undefined : text);
 

@@ -11,6 +11,7 @@
  * path (its last change) + 1 per such change (is it an unaccepted bypass?) + 1 write (the run) + 1
  * write (the status).
  */
+import { forgetOwnCheckRuns } from "../facts/memory.js";
 import type { Octokit } from "@octokit/rest";
 import { POLICY_PATHS, type Policy } from "../config/schema.js";
 import { detectAgents, type Detector } from "../detect/detect.js";
@@ -186,6 +187,7 @@ export async function acceptBypass(
     output: { title: bypassTitle(accepted), summary: bypassSummary(accepted, bypasses), text: encodeBypass(accepted) },
     actions: actionsFor(accepted, bypasses),
   });
+  forgetOwnCheckRuns(where, record.sha);
   await postBypassStatus(gh, where, accepted, press.checkName);
   return { kind: "accepted", record: accepted };
 }

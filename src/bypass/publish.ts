@@ -6,6 +6,7 @@
  * Costs (REST writes): 1 check run + 1 status per bypassing commit, + 1 comment or issue per
  * delivery (bypasses.notify). Wording is here; nothing quotes a commit message or file contents.
  */
+import { forgetOwnCheckRuns } from "../facts/memory.js";
 import type { Octokit } from "@octokit/rest";
 import type { BypassesPolicy } from "../config/schema.js";
 import type { UnmarkedBypass } from "../deploy/judge.js";
@@ -76,6 +77,7 @@ export async function postBypass(gh: Octokit, where: Where, r: BypassRecord, che
     output: { title: bypassTitle(r), summary: bypassSummary(r, policy), text: encodeBypass(r) },
     actions: actionsFor(r, policy),
   });
+  forgetOwnCheckRuns(where, r.sha); // a write the gate's copy of this commit's runs does not follow
   await postBypassStatus(gh, where, r, checkName);
   return data.id;
 }

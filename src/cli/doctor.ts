@@ -68,7 +68,8 @@ export async function doctorRepository(where: { owner: string; repo: string }, o
     const branch = opts.branch ?? (await gh.rest.repos.get(where)).data.default_branch;
     const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });
     const checkName = loaded.policy?.check_name ?? defaultPolicy().check_name;
-    return diagnose({ ...(await readEnforcement(gh, where, branch)), checkName, appId: opts.appId });
+    const publish = loaded.policy?.publish ?? defaultPolicy().publish;
+    return diagnose({ ...(await readEnforcement(gh, where, branch)), checkName, appId: opts.appId, publish });
   } catch (e) {
     if (e instanceof UserError) throw e;
     const err = explainApiError(e, asRef, opts.apiUrl);

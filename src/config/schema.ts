@@ -247,6 +247,8 @@ export const policySchema = z.strictObject({
     .max(100)
     .refine((s) => s !== "agentgate bypass" && !s.startsWith("agentgate deploy: "), "this name is agentgate's own (its bypass and deploy records)")
     .default("agentgate"),
+  /** What agentgate writes on each head: the commit status and the check run (`both`), or the check run alone (`check_run`). */
+  publish: z.enum(["both", "check_run"]).default("both"),
   limits: limitsSection,
   /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
   environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),

@@ -11,6 +11,7 @@ import { formatProblem } from "../config/parse.js";
 import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
 import { githubPolicyReader } from "../facts/github.js";
+import { forgetOwnCheckRuns } from "../facts/memory.js";
 import { commitRoutes, deployRecordName, deploymentRange, lastSuccessfulDeployment, reasonOf } from "../facts/deployment.js";
 import { defaultEnvironmentRule, deploymentComment, environmentRuleFor, judgeDeployment, type DeploymentJudgment } from "./judge.js";
 
@@ -88,6 +89,16 @@ export async function answerDeployment(gh: Octokit, req: DeploymentRequest, j: D
  */
 export async function recordApproval(gh: Octokit, req: DeploymentRequest, j: DeploymentJudgment): Promise<void> {
   if (j.state !== "approved") return;
+  // A run of agentgate's that the PR gate's copy of this commit's runs (facts/memory.ts) does not hold.
+  forgetOwnCheckRuns(req, req.sha);
+  try {
+    await createDeployRecord(gh, req, j);
+  } finally {
+    forgetOwnCheckRuns(req, req.sha);
+  }
+}
+
+async function createDeployRecord(gh: Octokit, req: DeploymentRequest, j: DeploymentJudgment): Promise<void> {
   await gh.rest.checks.create({
     owner: req.owner,
     repo: req.repo,

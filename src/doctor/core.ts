@@ -55,6 +55,8 @@ export interface EnforcementInput {
   rulesets: ReadonlyMap<number, Read<RulesetInfo>>;
   /** `null`: the branch has no classic protection (GitHub's 404 "Branch not protected"). */
   classic: Read<ClassicProtection | null>;
+  /** The policy's `publish` on that branch, when the caller knows it: then the report may suggest another. */
+  publish?: "both" | "check_run";
 }
 
 export type EnforcementCode =
@@ -90,6 +92,12 @@ export interface EnforcementReport {
   appId: number;
   verdict: EnforcementVerdict;
   findings: EnforcementFinding[];
+  /**
+   * `check_run`: the policy publishes both, yet every layer was read and each requires the check
+   * pinned to the App, so a commit status of that name counts for nothing (`publish: check_run`
+   * saves a write per changed decision). Information only.
+   */
+  suggestPublish?: "check_run";
 }
 
 /** Where the check is required, and by which source (integration id / app id; null: any source). */
@@ -201,5 +209,6 @@ export function diagnose(input: EnforcementInput): EnforcementReport {
     : findings.length
       ? "unknown"
       : "enforced";
-  return { branch: input.branch, checkName, appId, verdict, findings };
+  const statusUnneeded = input.publish === "both" && !unreadable && requirements.length > 0 && requirements.every((r) => r.source === appId);
+  return { branch: input.branch, checkName, appId, verdict, findings, ...(statusUnneeded ? { suggestPublish: "check_run" as const } : {}) };
 }

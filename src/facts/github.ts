@@ -11,6 +11,7 @@
  * review approves or was dismissed + 1 permission per human who dismissed such a review (cached).
  */
 import type { Octokit } from "@octokit/rest";
+import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
@@ -38,6 +39,7 @@ import { detectorFor } from "../decide.js";
 import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
 import { localActionsUsedBy } from "../rules/paths.js";
+import { clearOwnCheckRuns } from "./memory.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -112,11 +114,13 @@ export const forgetPermissions = {
 };
 
 export function clearFactCaches(): void {
+  clearOwnCheckRuns();
   policyFilesAtCommit.clear();
   localActionsAtCommit.clear();
   actionsByWorkflowBlob.clear();
   permissionCache.clear();
   membershipCache.clear();
+  changeAtHead.clear();
   defaultBranchPolicies.clear();
 }
 
@@ -153,9 +157,20 @@ async function branchTip(gh: Octokit, owner: string, repo: string, branch: strin
 }
 
 /** Reads policy files through the contents API; null for 404, throws for anything else. */
-export function githubPolicyReader(gh: Octokit): PolicyReader {
+export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
   const tips = new Map<string, Promise<string | undefined>>();
   return {
+    /**
+     * Start reading a branch's tip now (the webhook names the PR's base) so it travels with the read
+     * of the PR: one round trip less. Used only when the PR read then names the same base.
+     */
+    prefetchTip(owner, repo, branch) {
+      const tipKey = `${owner}/${repo}@${branch}`.toLowerCase();
+      if (tips.has(tipKey) || COMMIT_SHA.test(branch)) return;
+      const tip = branchTip(gh, owner, repo, branch);
+      tip.catch(() => undefined); // unused when the PR names another base; a failure is met where it is used
+      tips.set(tipKey, tip);
+    },
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
         const key = `${owner}/${repo}:${path}`.toLowerCase();
@@ -370,6 +385,15 @@ export async function withFreshReviewers(gh: Octokit, ref: PullRequestRef, polic
   return { ...facts, reviewers };
 }
 
+/** The same facts with every "unchanged since" answered from the copy of an earlier head compared afresh. */
+export async function withFreshDiffChecks(gh: Octokit, ref: PullRequestRef, facts: PullRequestFacts): Promise<PullRequestFacts> {
+  const shas = facts.diffUnchangedFromCache ?? [];
+  if (!shas.length) return facts;
+  const fresh = await diffUnchangedSince(gh, ref, facts.baseRef, shas, facts.files);
+  const { diffUnchangedFromCache: _, ...rest } = facts;
+  return { ...rest, diffUnchangedSince: { ...facts.diffUnchangedSince, ...fresh } };
+}
+
 /** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
 export async function readPullRequest(gh: Octokit, ref: PullRequestRef): Promise<RestPullRequest> {
   const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
@@ -400,18 +424,35 @@ export function changeFingerprint(
 /** GitHub's compare lists at most 300 files; above that equality cannot be shown, so it is not assumed. */
 const COMPARE_FILE_LIMIT = 300;
 
+/**
+ * The change a PR showed at each head this process read its files at (a digest of its fingerprint),
+ * by PR, head and base branch. When an approval of an earlier head asks whether the change is the
+ * same, the copy stands in for the compare, but only for a decision that is not a success (the
+ * gate compares afresh before one, see withFreshDiffChecks): the base may have moved since.
+ */
+const changeAtHead = new LRUCache<string, string>({ max: 20_000 });
+const changeKey = (ref: PullRequestRef, head: string, baseRef: string) => `${ref.owner}/${ref.repo}#${ref.number}@${head}:${baseRef}`.toLowerCase();
+const digest = (fingerprint: string) => createHash("sha256").update(fingerprint).digest("hex");
+
 async function diffUnchangedSince(
   gh: Octokit,
   ref: PullRequestRef,
   baseRef: string,
   shas: readonly string[],
   headFiles: readonly FileFacts[],
+  fromCache?: string[],
 ): Promise<Record<string, boolean>> {
   const result: Record<string, boolean> = {};
   const headChange = changeFingerprint(headFiles);
   for (const sha of shas) {
     if (headChange === null) {
       result[sha] = false;
+      continue;
+    }
+    const known = fromCache ? changeAtHead.get(changeKey(ref, sha, baseRef)) : undefined;
+    if (known !== undefined && fromCache) {
+      result[sha] = known === digest(headChange);
+      fromCache.push(sha);
       continue;
     }
     try {
@@ -548,9 +589,13 @@ export async function gatherFacts(
         .map((r) => r.commitId as string),
     ),
   ];
+  // What this head shows, for a later head's question whether an approval of this one carries.
+  const headChange = restFiles.length < COMPARE_FILE_LIMIT && !incomplete.length ? changeFingerprint(files) : null;
+  if (headChange !== null) changeAtHead.set(changeKey(ref, signals.headSha, signals.baseRef), digest(headChange));
+  const diffUnchangedFromCache: string[] = [];
   const unchanged =
     policy.approvals.keep_on_identical_diff && staleShas.length && !incomplete.length
-      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files)
+      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files, opts.fresh ? undefined : diffUnchangedFromCache)
       : {};
 
   await fillContext(files, policy.infra, async (path, side) => {
@@ -578,6 +623,7 @@ export async function gatherFacts(
     baseChangedAt,
     dismissals,
     diffUnchangedSince: unchanged,
+    ...(diffUnchangedFromCache.length ? { diffUnchangedFromCache } : {}),
     closingIssues: closing,
     linkedEmails,
     incomplete,

@@ -21,6 +21,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { isBypassRun } from "../bypass/record.js";
+import { LRUCache } from "lru-cache";
 import { decodeMemory } from "../memory/record.js";
 import type { RememberedFacts } from "../memory/remember.js";
 import type { PullRequestFacts } from "./types.js";
@@ -62,6 +63,48 @@ function reasonOf(e: unknown): string {
 /** The commit is not there (any more): nothing can be remembered on it. */
 const gone = (e: unknown) => statusOf(e) === 404 || statusOf(e) === 422;
 
+/**
+ * agentgate's own check runs per commit as this process last read or wrote them. Only agentgate
+ * writes its runs, and in one process it does so within the repository's turn (gate.ts), so the
+ * copy is what GitHub holds: reading it again on the next event of that commit would return what
+ * agentgate just wrote. It is still never the reason for a success (readAndDecide reads afresh
+ * before one), it is not used when replicas share the repository's turn (another process may have
+ * written since), and any write it does not see (a deploy record, a failed write) forgets the commit.
+ */
+const knownRuns = new LRUCache<string, { appId: number; runs: OwnCheckRun[] }>({ max: 20_000 });
+const runsKey = (where: Where, sha: string) => `${where.owner}/${where.repo}@${sha}`.toLowerCase();
+
+export function forgetOwnCheckRuns(where: Where, sha: string): void {
+  knownRuns.delete(runsKey(where, sha));
+}
+
+/** agentgate wrote this run: the copy of the commit's runs (when there is one) now holds it. */
+export function rememberOwnCheckRun(where: Where, sha: string, appId: number, run: OwnCheckRun): void {
+  const key = runsKey(where, sha);
+  const known = knownRuns.get(key);
+  if (known?.appId === appId) knownRuns.set(key, { appId, runs: [...known.runs.filter((r) => r.name !== run.name), run] });
+  else knownRuns.delete(key);
+}
+
+export function clearOwnCheckRuns(): void {
+  knownRuns.clear();
+}
+
+/** The runs of the copy, or a fresh read (which refreshes the copy). `cached` says which. */
+export async function ownCheckRunsMaybeKnown(
+  gh: Octokit,
+  where: Where,
+  sha: string,
+  appId: number,
+  useKnown: boolean,
+): Promise<{ runs: OwnCheckRun[]; cached: boolean }> {
+  const known = useKnown ? knownRuns.get(runsKey(where, sha)) : undefined;
+  if (known?.appId === appId) return { runs: known.runs, cached: true };
+  const runs = await ownCheckRuns(gh, where, sha, appId);
+  knownRuns.set(runsKey(where, sha), { appId, runs });
+  return { runs, cached: false };
+}
+
 /** agentgate's own latest check runs on a SHA, of every check name. Throws on a failed or malformed answer. */
 export async function ownCheckRuns(gh: Octokit, where: Where, sha: string, appId: number): Promise<OwnCheckRun[]> {
   const { data } = await gh.rest.checks.listForRef({ ...where, ref: sha, app_id: appId, filter: "latest", per_page: 100 });
@@ -83,6 +126,8 @@ export interface MemoryRead {
   problems: string[];
   /** The head's own run under the check name (absent when the head could not be read). */
   head?: PriorCheckRun;
+  /** Some runs came from this process's copy (knownRuns), not from GitHub: no success on them. */
+  fromCache?: boolean;
 }
 
 export async function readMemory(
@@ -96,14 +141,19 @@ export async function readMemory(
     before?: string;
     /** Whether the PR's commits must be read too (nothing read so far says agent-written). */
     needsCommits: (sofar: RememberedFacts) => boolean;
+    /** Runs this process knows (knownRuns) may stand in for a read; the result then says fromCache. */
+    useKnown?: boolean;
   },
 ): Promise<MemoryRead> {
   const memory: RememberedFacts = { found: [], garbled: [], unread: [] };
   const problems: string[] = [];
   const read = new Set<string>();
+  let fromCache = false;
   const readOne = async (sha: string) => {
     read.add(sha);
-    const runs = await ownCheckRuns(gh, where, sha, opts.appId);
+    const got = await ownCheckRunsMaybeKnown(gh, where, sha, opts.appId, !!opts.useKnown);
+    fromCache ||= got.cached;
+    const runs = got.runs;
     for (const run of runs) {
       // A bypass run holds a bypass record, not memory (src/bypass/record.ts): it is not read as
       // garbled memory, and nothing here reads it as a verdict, so it can make nothing pass.
@@ -158,5 +208,5 @@ export async function readMemory(
       }
     }
   }
-  return { memory, problems, ...(head ? { head } : {}) };
+  return { memory, problems, ...(head ? { head } : {}), ...(fromCache ? { fromCache } : {}) };
 }

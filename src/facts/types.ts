@@ -140,6 +140,8 @@ export interface PullRequestFacts {
    * (see changeFingerprint) equals the change at the head (a rebase or a base update that left it as it was).
    */
   diffUnchangedSince: Record<string, boolean>;
+  /** SHAs of diffUnchangedSince answered from this process's copy of an earlier head's change, not a compare: never the reason for a success. */
+  diffUnchangedFromCache?: string[];
   /**
    * Issues of this repository the body says the pull request closes (at most 5 read), with their
    * assignees: the people who set the agent to work. Absent when not read (the CLI).

@@ -17,7 +17,9 @@ export async function gateOpenPullRequests(run: GateRun, repos: readonly RepoRef
       // One turn per pull request: a repository with many open PRs neither holds its other deliveries
       // back for the whole sweep nor runs into the turn limit (deadlines.ts).
       // The listed head is where an error goes if the PR cannot be read afterwards.
-      for (const pr of open) await gatePullRequests({ ...run, payloadHints: hintsFor([pr.number], pr.head?.sha, pr.base?.ref) }, where, [pr.number]);
+      const openAt = new Map<string, number[]>();
+      for (const pr of open) if (pr.head?.sha) openAt.set(pr.head.sha, [...(openAt.get(pr.head.sha) ?? []), pr.number]);
+      for (const pr of open) await gatePullRequests({ ...run, openAt, payloadHints: hintsFor([pr.number], pr.head?.sha, pr.base?.ref) }, where, [pr.number]);
     } catch (e) {
       run.log.error({ err: e, repo: name }, `${why}: could not evaluate the open pull requests`);
       failed.push(name);

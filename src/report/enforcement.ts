@@ -70,5 +70,8 @@ export function renderEnforcementText(repo: string, r: EnforcementReport): strin
   const lines = [`${repo} ${r.branch}: check \`${r.checkName}\` (app id ${r.appId}): ${VERDICT[r.verdict]}`];
   for (const f of r.findings) lines.push(`  ${f.severity === "unknown" ? "?" : "!"} ${f.code}: ${describeEnforcementFinding(f)}`);
   if (!r.findings.length) lines.push("  required, pinned to the App, no bypass, pull requests required, no force push or deletion");
+  if (r.suggestPublish === "check_run") {
+    lines.push(`  hint: every rule that requires \`${r.checkName}\` pins it to the App, so its commit status counts for nothing: \`publish: check_run\` in the policy saves a write per changed decision`);
+  }
   return `${lines.join("\n")}\n`;
 }

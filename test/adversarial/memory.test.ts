@@ -5,6 +5,8 @@
  */
 import { describe, expect } from "@jest/globals";
 import { decodeMemory, encodeMemory, emptyRecord } from "../../src/memory/record.js";
+import { clearOwnCheckRuns } from "../../src/facts/memory.js";
+import { installationToken } from "../cli/helpers.js";
 import { checkRunOf, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
@@ -251,6 +253,8 @@ describe("[c4] once agent-written, always agent-written", () => {
     const { sim } = stack;
     const number = await claudeTrailerPullRequest();
     const rewritten = headOf(sim, number);
+    // As after a restart: this process no longer knows the runs it wrote on the rewritten head.
+    clearOwnCheckRuns();
     sim.failNext({ method: "GET", pathPattern: new RegExp(`/commits/${rewritten}/check-runs`) }, 502, 20);
     await forcePushWithoutTrailer();
     expect(statusOf(sim, number)?.state).toBe("error");
@@ -259,5 +263,35 @@ describe("[c4] once agent-written, always agent-written", () => {
     sim.clearFaults();
     await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "1/2 approvals · agent: claude-code" });
+  });
+
+  control("c4", "a force-push over a head whose run this process wrote remembers it without reading it again", async () => {
+    const { sim } = stack;
+    const number = await claudeTrailerPullRequest();
+    const rewritten = headOf(sim, number);
+    const [, sync] = await forcePushWithoutTrailer();
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: claude-code" });
+    expect(sync?.requests.filter((r) => r.path.includes(`/commits/${rewritten}/check-runs`))).toEqual([]);
+  });
+
+  attack("c4", "the runs this process knows are not the reason for a success: a record written elsewhere since is read before one", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.createBranch(REPO, "answer", "main");
+    const sha = sim.commit(REPO, { branch: "answer", files: CHANGE, message: "Bump the answer", author: dana });
+    const { number } = await sim.openPullRequest(REPO, { head: "answer", title: "Bump the answer", body: "Fixes #1", author: people.requester.login });
+    expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "not agent-authored: no approval needed" });
+    // agentgate's own record on this head, written where this process did not see it (another
+    // replica, under another branch's check name): the copy this process keeps does not hold it.
+    const record = { ...emptyRecord(), prs: [number], agents: ["codex"], commits: [sha] };
+    const token = await installationToken(sim, REPO);
+    const wrote = await fetch(`${sim.url}/repos/${REPO}/check-runs`, {
+      method: "POST",
+      headers: { authorization: `token ${token}`, accept: "application/vnd.github+json", "content-type": "application/json" },
+      body: JSON.stringify({ name: "agentgate-release", head_sha: sha, status: "completed", conclusion: "failure", output: { title: "x", summary: "x", text: encodeMemory(record) } }),
+    });
+    expect(wrote.status).toBe(201);
+    await sim.addLabel(REPO, number, "ready", people.maintainerA.login);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: codex" });
   });
 });

@@ -33,6 +33,33 @@ function good(over: Partial<EnforcementInput> = {}): EnforcementInput {
 
 const codes = (input: EnforcementInput) => diagnose(input).findings.map((f) => f.code);
 
+describe("the enforcement doctor's publish hint", () => {
+  it("suggests publish: check_run when every requirement is pinned to the App and the policy publishes both", () => {
+    const r = diagnose(good({ publish: "both" }));
+    expect(r.suggestPublish).toBe("check_run");
+    expect(renderEnforcementText("acme/app", r)).toContain("hint: every rule that requires `agentgate` pins it to the App, so its commit status counts for nothing: `publish: check_run`");
+  });
+
+  it("says nothing when the policy publishes the check run alone already", () => {
+    expect(diagnose(good({ publish: "check_run" })).suggestPublish).toBeUndefined();
+  });
+
+  it("says nothing when a requirement accepts any source: a status of that name would count", () => {
+    const input = good({ publish: "both", rules: ok([statusRule([{ context: "agentgate" }]), rule("pull_request"), rule("non_fast_forward"), rule("deletion")]) });
+    expect(diagnose(input).suggestPublish).toBeUndefined();
+    expect(renderEnforcementText("acme/app", diagnose(input))).not.toContain("hint:");
+  });
+
+  it("says nothing when a layer could not be read: it may require the status from any source", () => {
+    const input = good({ publish: "both", classic: { ok: false, status: 403, message: "Resource not accessible by integration" } });
+    expect(diagnose(input).suggestPublish).toBeUndefined();
+  });
+
+  it("says nothing when the check is not required at all", () => {
+    expect(diagnose(good({ publish: "both", rules: ok([rule("pull_request")]) })).suggestPublish).toBeUndefined();
+  });
+});
+
 describe("the enforcement doctor", () => {
   it("finds nothing when the check is required, pinned to the App, without bypass, PRs required and no force push", () => {
     const r = diagnose(good());
