@@ -11,7 +11,7 @@ import { gatherFacts, githubPolicyReader, readPullRequest, withFreshReviewers, t
 import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
-import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
+import { publishCheckRun, publishDecision, publishedKey, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
 import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
@@ -21,6 +21,7 @@ import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import type { PublishedStatuses } from "./runtime/published.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
 import { cachedEnforcement } from "./doctor/read.js";
 
@@ -214,6 +215,8 @@ export interface GateRun {
   onDeployAnswer?: (state: "approved" | "rejected") => void;
   /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
   order?: RepositoryOrder;
+  /** What was last posted per commit and context (shared by replicas); absent: GitHub's list is read. */
+  published?: PublishedStatuses;
 }
 
 /**
@@ -472,7 +475,7 @@ async function publishOrSayWhy(
 ): Promise<Published> {
   rememberCheckName(where, decision.checkName);
   try {
-    return await publishDecision(run.gh, where, sha, decision, self, opts);
+    return await publishDecision(run.gh, where, sha, decision, self, opts, run.published);
   } catch (e) {
     if (!isStatusCapError(e)) throw e;
     run.log.error({ sha, context: decision.checkName }, "GitHub refused the status: this commit has 1000 on its context");
@@ -545,6 +548,9 @@ async function answerForgedStatusNow(
 ): Promise<void> {
   const self = await run.self();
   const { sha, context, forger } = forged;
+  // Forgotten again within the turn: a publish that was running when the forged status came in may
+  // have remembered its own write after the status handler forgot it.
+  await run.published?.forget(publishedKey(where, sha, context));
   const { data } = await run.gh.rest.checks.listForRef({ ...where, ref: sha, app_id: self.appId, filter: "latest", per_page: 100 });
   const ours = data.check_runs.filter((r) => r.app?.id === self.appId);
   const answer = forgeryAnswer(context, forger, forged.state, ours, [...watched, ...publishedCheckNames(where)]);

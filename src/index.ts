@@ -8,9 +8,10 @@ import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
-import { observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import { observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
 import { onDeploymentProtectionRule } from "./handlers/deployment.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import { InProcessPublished, type PublishedStatuses } from "./runtime/published.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -25,6 +26,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   observer?: GateObserver;
   /** The per-repository order shared with other replicas (Redis); absent: this process alone. */
   order?: RepositoryOrder;
+  /** What was last posted per commit and context, shared with other replicas (Redis); absent: this process's. */
+  published?: PublishedStatuses;
 };
 
 /**
@@ -33,7 +36,14 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
  */
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
-function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined, order: RepositoryOrder | undefined): Probot {
+interface Services {
+  conditional: ConditionalCache;
+  published: PublishedStatuses;
+  observer: GateObserver | undefined;
+  order: RepositoryOrder | undefined;
+}
+
+function withGuardedOctokits(app: Probot, { conditional, published, observer, order }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
   // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
@@ -50,6 +60,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
       guardRequests(context.octokit);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
+      publishedFor(context, published);
       // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
       useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
       await handler(context);
@@ -63,7 +74,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, ...limits } = options;
+    const { conditional, observer, order, published, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -86,7 +97,13 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer, order);
+    // Made once per app: each app (and each test's stack) has its own unless the server shares one.
+    const guarded = withGuardedOctokits(app, {
+      conditional: conditional ?? new ConditionalCache(),
+      published: published ?? new InProcessPublished(),
+      observer,
+      order,
+    });
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

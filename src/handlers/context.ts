@@ -7,6 +7,7 @@ import type { Context } from "probot";
 import type { GateRun, Logger, PayloadHint } from "../gate.js";
 import type { GateState } from "../policy/types.js";
 import type { RepositoryOrder } from "../runtime/order.js";
+import type { PublishedStatuses } from "../runtime/published.js";
 import type { AppIdentity } from "../publish.js";
 
 export type WhoAmI = () => Promise<AppIdentity>;
@@ -22,6 +23,7 @@ export interface GateObserver {
 }
 const observers = new WeakMap<object, GateObserver>();
 const orders = new WeakMap<object, RepositoryOrder>();
+const publishedMemories = new WeakMap<object, PublishedStatuses>();
 
 export function observeDelivery(context: object, observer: GateObserver): void {
   observers.set(context, observer);
@@ -30,6 +32,16 @@ export function observeDelivery(context: object, observer: GateObserver): void {
 /** The order replicas share (Redis), for this delivery's gate runs. */
 export function orderDelivery(context: object, order: RepositoryOrder): void {
   orders.set(context, order);
+}
+
+/** What was last posted per commit and context (in process, or shared by replicas), for this delivery. */
+export function publishedFor(context: object, published: PublishedStatuses): void {
+  publishedMemories.set(context, published);
+}
+
+/** The same memory, for handlers that forget an entry (a status someone else posted). */
+export function publishedOf(context: object): PublishedStatuses | undefined {
+  return publishedMemories.get(context);
 }
 
 /** What the gate published while handling this delivery: a state per decision, or "unpublished". */
@@ -58,6 +70,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     onEvaluated: (ms) => observers.get(context)?.evaluated(ms),
     onDeployAnswer: (state) => observers.get(context)?.deployAnswer?.(state),
     ...(orders.has(context) ? { order: orders.get(context)! } : {}),
+    ...(publishedMemories.has(context) ? { published: publishedMemories.get(context)! } : {}),
     ...extra,
   };
 }

@@ -5,8 +5,8 @@ import { loadPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { answerForgedStatus } from "../gate.js";
-import { gateRun, repoOf, type WhoAmI } from "./context.js";
-import { forgetPublishedStatus } from "../publish.js";
+import { gateRun, publishedOf, repoOf, type WhoAmI } from "./context.js";
+import { publishedKey } from "../publish.js";
 
 /**
  * CI systems post many statuses; reading the policy for each to learn our context name would cost
@@ -43,7 +43,8 @@ export function onStatus(app: Probot, whoAmI: WhoAmI): void {
     if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return; // our own write coming back
     const where = repoOf(p);
     // Someone else wrote on this commit: what agentgate posted there may no longer be the latest.
-    forgetPublishedStatus(where, p.sha, p.context);
+    // When the memory cannot forget (Redis down), this delivery fails and is caught up later.
+    await publishedOf(context)?.forget(publishedKey(where, p.sha, p.context));
     const gh = context.octokit as unknown as Octokit;
     const watched = [await checkNameOf(gh, where, p.repository.default_branch), defaultPolicy().check_name];
     await answerForgedStatus(gateRun(context, whoAmI), where, { sha: p.sha, context: p.context, forger: p.sender.login, state: p.state }, watched);

@@ -12,6 +12,7 @@ import { createAppServer, InFlight, type Middleware } from "./http.js";
 import { Redis } from "ioredis";
 import { deadlines } from "../deadlines.js";
 import { RedisOrder } from "../runtime/order.js";
+import { RedisPublished } from "../runtime/published.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -88,7 +89,13 @@ export async function serve(settings: ServerSettings) {
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const app = createAgentgate({
-    ...(redis ? { order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }) } : {}),
+    // ...and what was last posted per commit, so no replica skips a write another one made stale.
+    ...(redis
+      ? {
+          order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }),
+          published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
+        }
+      : {}),
     observer: {
       decision: (state) => metrics.decisions.inc({ state }),
       evaluated: (ms) => metrics.evaluationSeconds.observe(ms / 1000),

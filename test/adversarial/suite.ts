@@ -8,7 +8,8 @@
  */
 import { it } from "@jest/globals";
 
-/** The classes of issue #9, by number: `c1` .. `c13`; `c14`: the deploy gate of issue #11. */
+/** The classes of issue #9, by number: `c1` .. `c13`; `c14`: the deploy gate of issue #11;
+ *  `c15`: replicas sharing Redis (issue #10, test/runtime). */
 export type AttackClass = `c${number}`;
 
 export function attack(cls: AttackClass, name: string, fn: () => Promise<void> | void, timeout?: number): void {

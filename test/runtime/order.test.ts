@@ -4,43 +4,17 @@
  * repository's turns at once, other repositories are not held up, and a dead holder's lease ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
-import { freePort } from "../../devtools/demo/net.js";
+import { startRedis, type RedisServer } from "../helpers/redis.js";
 import { RedisOrder, TurnUnavailableError } from "../../src/runtime/order.js";
 
-let server: ChildProcess;
-let port: number;
-const clients: Redis[] = [];
-const client = () => {
-  const c = new Redis({ port, host: "127.0.0.1", lazyConnect: false, maxRetriesPerRequest: 1 });
-  clients.push(c);
-  return c;
-};
+let redis: RedisServer;
+const client = () => redis.client();
 
 beforeAll(async () => {
-  if (spawnSync("redis-server", ["--version"]).status !== 0) throw new Error("redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-  port = await freePort();
-  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  for (let i = 0; i < 50; i++) {
-    const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error("redis-server did not start");
+  redis = await startRedis();
 }, 20_000);
 
-afterAll(() => {
-  for (const c of clients) c.disconnect();
-  server?.kill();
-});
+afterAll(() => redis?.stop());
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
