@@ -85,14 +85,22 @@ export async function serve(settings: ServerSettings) {
   log.info({ host: address.address, port: address.port, webhookPath: settings.webhookPath }, "agentgate is listening");
   // Listening first: while Probot waits for Redis, /readyz can say so and deliveries get 503.
   // With Redis, replicas share each repository's turn: an older evaluation never publishes after a
-  // newer one on any replica. The lease outlives a turn (deadlines.turnLimitMs fences overruns).
+  // newer one on any replica.
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const app = createAgentgate({
     // ...and what was last posted per commit, so no replica skips a write another one made stale.
     ...(redis
       ? {
-          order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }),
+          order: new RedisOrder(redis as never, {
+            // A short lease, renewed while the turn runs: a replica that dies frees its repository
+            // within 6 s. A delivery waits at most 8 s for the turn, so it fails (500, redelivered
+            // by the catch-up) before Probot would answer 202 at 9 s and GitHub count it delivered.
+            leaseMs: 6_000,
+            renewMs: 2_000,
+            waitMs: 8_000,
+            maxHoldMs: deadlines.turnLimitMs,
+          }),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import { startRedis, type RedisServer } from "../helpers/redis.js";
-import { RedisOrder, TurnUnavailableError } from "../../src/runtime/order.js";
+import { RedisOrder, TurnLostError, TurnUnavailableError } from "../../src/runtime/order.js";
 
 let redis: RedisServer;
 const client = () => redis.client();
@@ -69,5 +69,43 @@ describe("the order replicas share through Redis", () => {
     let ran = false;
     await expect(b.run("acme/busy", async () => void (ran = true))).rejects.toBeInstanceOf(TurnUnavailableError);
     expect(ran).toBe(false);
+  });
+});
+
+describe("a renewed lease", () => {
+  it("outlives its lease while the holder runs, so no other replica gets the turn meanwhile", async () => {
+    const a = new RedisOrder(client(), { leaseMs: 300, renewMs: 100, waitMs: 5_000, pollMs: 20 });
+    const b = new RedisOrder(client(), { leaseMs: 300, renewMs: 100, waitMs: 5_000, pollMs: 20 });
+    const log: string[] = [];
+    await Promise.all([
+      a.run("acme/long", async () => {
+        log.push("a in");
+        await tick(1_000); // three leases long
+        log.push("a out");
+      }),
+      tick(50).then(() => b.run("acme/long", async () => void log.push("b ran"))),
+    ]);
+    expect(log).toEqual(["a in", "a out", "b ran"]);
+  });
+
+  it("frees a dead replica's repository within one lease", async () => {
+    const dead = client();
+    await dead.set("agentgate:turn:acme/killed", "killed-replica", "PX", 400, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 400, renewMs: 100, waitMs: 2_000, pollMs: 20 });
+    expect(await b.run("acme/killed", async () => "after one lease")).toBe("after one lease");
+  });
+
+  it("fences a holder whose lease lapsed: the delivery fails instead of publishing beside another replica", async () => {
+    const c = client();
+    const a = new RedisOrder(c, { leaseMs: 2_000, renewMs: 100, waitMs: 2_000, pollMs: 20 });
+    await expect(
+      a.run("acme/stolen", async () => {
+        await c.del("agentgate:turn:acme/stolen"); // as if it lapsed during a stall
+        await c.set("agentgate:turn:acme/stolen", "another-replica", "PX", 2_000);
+        await tick(400);
+        return "published";
+      }),
+    ).rejects.toBeInstanceOf(TurnLostError);
+    expect(await c.get("agentgate:turn:acme/stolen")).toBe("another-replica");
   });
 });
