@@ -6,6 +6,7 @@ import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
+import { readWithoutForgettableCopies } from "./facts/github.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
 import { observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
@@ -28,6 +29,11 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   order?: RepositoryOrder;
   /** What was last posted per commit and context, shared with other replicas (Redis); absent: this process's. */
   published?: PublishedStatuses;
+  /**
+   * Several replicas receive this App's webhooks: copies that only a webhook forgets (policies on a
+   * default branch, the check name) are not used, since that webhook may reach another replica.
+   */
+  replicated?: boolean;
 };
 
 /**
@@ -41,9 +47,10 @@ interface Services {
   published: PublishedStatuses;
   observer: GateObserver | undefined;
   order: RepositoryOrder | undefined;
+  replicated: boolean;
 }
 
-function withGuardedOctokits(app: Probot, { conditional, published, observer, order }: Services): Probot {
+function withGuardedOctokits(app: Probot, { conditional, published, observer, order, replicated }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
   // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
@@ -58,6 +65,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, observer, or
         return;
       }
       guardRequests(context.octokit);
+      if (replicated) readWithoutForgettableCopies(context.octokit as object);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
       publishedFor(context, published);
@@ -74,7 +82,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, observer, or
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, published, ...limits } = options;
+    const { conditional, observer, order, published, replicated, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -103,6 +111,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       published: published ?? new InProcessPublished(),
       observer,
       order,
+      replicated: replicated ?? false,
     });
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);

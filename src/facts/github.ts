@@ -77,6 +77,23 @@ export interface ReadOptions {
  */
 const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
 
+/**
+ * The Octokits of deliveries handled by one of several replicas. The push that forgets the copies
+ * above may reach another replica, so these never use them: they read the file each time (with
+ * conditional requests a 304, which costs no rate limit).
+ */
+const replicated = new WeakSet<object>();
+
+/** This delivery is handled by one of several replicas: copies only a webhook forgets are not used. */
+export function readWithoutForgettableCopies(gh: object): void {
+  replicated.add(gh);
+}
+
+/** Whether a copy that only a webhook forgets may answer for this delivery's Octokit. */
+export function mayUseForgettableCopies(gh: object): boolean {
+  return !replicated.has(gh);
+}
+
 /** A push changed a policy on this repository's default branch: read its files afresh. */
 export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
   const prefix = `${owner}/${repo}:`.toLowerCase();
@@ -130,6 +147,7 @@ export function githubPolicyReader(gh: Octokit): PolicyReader {
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
+        if (!mayUseForgettableCopies(gh)) return readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;

@@ -3,7 +3,7 @@ import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import { loadPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
-import { githubPolicyReader } from "../facts/github.js";
+import { githubPolicyReader, mayUseForgettableCopies } from "../facts/github.js";
 import { answerForgedStatus } from "../gate.js";
 import { gateRun, publishedOf, repoOf, type WhoAmI } from "./context.js";
 import { publishedKey } from "../publish.js";
@@ -21,12 +21,14 @@ export function forgetCheckName(owner: string, repo: string): void {
 
 async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
   const key = `${where.owner}/${where.repo}`.toLowerCase();
-  const cached = checkNames.get(key);
+  // With replicas, the push that forgets the name may reach another one: read it (mostly free 304s).
+  const keep = mayUseForgettableCopies(gh);
+  const cached = keep ? checkNames.get(key) : undefined;
   if (cached) return cached;
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });
   // An unreadable or invalid policy: the default name is the one we publish under then.
   const name = loaded.policy?.check_name ?? defaultPolicy().check_name;
-  checkNames.set(key, name);
+  if (keep) checkNames.set(key, name);
   return name;
 }
 

@@ -89,6 +89,7 @@ export async function serve(settings: ServerSettings) {
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const app = createAgentgate({
+    replicated: !!redis,
     // ...and what was last posted per commit, so no replica skips a write another one made stale.
     ...(redis
       ? {

@@ -202,6 +202,27 @@ describe("two replicas sharing Redis", () => {
 
   attack(
     "c15",
+    "an organization's stricter defaults, pushed to one replica, hold on the other at once",
+    async () => {
+      const { sim: s, replicas: [a, b] } = await cluster(2, { redis: true });
+      s.addRepo({ owner: "acme", name: ".github", files: { ".agentgate.yml": "approvals:\n  required: 1\n" } });
+      s.setWebhookTargets([a!.webhookUrl, b!.webhookUrl]);
+      const { number } = await copilotPullRequest(s, { "src/app.ts": "export const answer = 42;\n" }); // a reads the defaults
+      await approve(s, number, people.maintainerA.login); // b reads them too
+      await settledState(s, number, "success", "1/1 approvals · agent: copilot");
+      const [push] = await s.push("acme/.github", "main", { files: { ".agentgate.yml": "approvals:\n  required: 2\n" }, message: "two approvals", author: people.maintainerA });
+      expect(push!.target).toBe(a!.webhookUrl);
+      await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
+      // b still held the old defaults in its own memory; a label makes it judge the PR again.
+      const labeled = await s.addLabel(REPO, number, "ready", people.requester.login);
+      expect(labeled.target).toBe(b!.webhookUrl);
+      await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
+    },
+    60_000,
+  );
+
+  attack(
+    "c15",
     "a replica killed mid-delivery loses nothing: the delivery fails and the other replica's catch-up redelivers it",
     async () => {
       const { sim: s, replicas: [victim, survivor] } = await cluster(2, { redis: true });
