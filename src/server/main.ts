@@ -14,6 +14,7 @@ import { deadlines } from "../deadlines.js";
 import { RedisOrder } from "../runtime/order.js";
 import { RedisPublished } from "../runtime/published.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
+import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -57,7 +58,11 @@ export async function serve(settings: ServerSettings) {
     baseUrl: settings.baseUrl,
     log,
     ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
-    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never),
+    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts).
+    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
+      mendThrottleConnection(options.throttle?.connection);
+      return options;
+    }),
   });
   let middleware: Middleware | undefined;
   const checks: ReadinessCheck[] = [
@@ -126,11 +131,21 @@ export async function serve(settings: ServerSettings) {
   // Deliveries that failed (a restart, a crash, a network fault) are asked for again, once each.
   const asked = new Set<string>();
   let catchUpTimer: NodeJS.Timeout | undefined;
-  const catchUp = () =>
-    probot
+  const catchUp = async () => {
+    // Without Redis a redelivery would only fail again (no turn), and each is asked for once.
+    if (settings.redisUrl) {
+      try {
+        await redisPing(settings.redisUrl);
+      } catch (e) {
+        log.warn({ err: e instanceof Error ? e.message : String(e) }, "Redis does not answer: failed deliveries are left for a later round");
+        return;
+      }
+    }
+    await probot
       .auth()
       .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log }))
       .catch((e: unknown) => log.warn({ err: e }, "could not list the App's failed deliveries"));
+  };
   const startCatchUp = () => {
     void catchUp();
     if (settings.catchUpIntervalMs > 0) {
