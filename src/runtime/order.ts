@@ -75,7 +75,10 @@ export class RedisOrder implements RepositoryOrder {
     const held = this.opts.renewMs ? this.keepRenewing(lock, token, key) : undefined;
     try {
       if (!held) return await fn();
-      const result = await fencedBy(held.lost.signal, fn);
+      const work = fencedBy(held.lost.signal, fn);
+      work.catch(() => undefined); // once the turn is lost, its fenced end is not waited for
+      // A lost turn ends the delivery at once (500 while GitHub still waits), even if `fn` is stuck.
+      const result = await Promise.race([work, held.lostAnswer]);
       // Finished, but the lease lapsed on the way: what it wrote may interleave with another replica.
       if (held.lost.signal.aborted) throw held.lost.signal.reason as Error;
       return result;
@@ -103,6 +106,8 @@ export class RedisOrder implements RepositoryOrder {
       );
     }, this.opts.renewMs);
     timer.unref();
-    return { lost, stop: () => clearInterval(timer) };
+    const lostAnswer = new Promise<never>((_, reject) => lost.signal.addEventListener("abort", () => reject(lost.signal.reason as Error), { once: true }));
+    lostAnswer.catch(() => undefined);
+    return { lost, lostAnswer, stop: () => clearInterval(timer) };
   }
 }

@@ -11,12 +11,14 @@ export interface RedisServer {
   url: string;
   /** A client of this server, disconnected by stop(). */
   client(): Redis;
-  stop(): void;
+  /** Resolves once the server has exited. */
+  stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** On `port` (a free one when absent): a restart on the same port is Redis coming back. */
+export async function startRedis(onPort?: number): Promise<RedisServer> {
   if (spawnSync("redis-server", ["--version"]).status !== 0) throw new Error("redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-  const port = await freePort();
+  const port = onPort ?? (await freePort());
   const server: ChildProcess = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
   const clients: Redis[] = [];
   const running: RedisServer = {
@@ -29,7 +31,10 @@ export async function startRedis(): Promise<RedisServer> {
     },
     stop() {
       for (const c of clients) c.disconnect();
+      if (server.exitCode !== null || server.signalCode !== null) return Promise.resolve();
+      const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
       server.kill();
+      return exited;
     },
   };
   for (let i = 0; i < 50; i++) {
@@ -44,6 +49,6 @@ export async function startRedis(): Promise<RedisServer> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  running.stop();
+  await running.stop();
   throw new Error("redis-server did not start");
 }

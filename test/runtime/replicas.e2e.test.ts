@@ -28,8 +28,8 @@ beforeAll(async () => {
   pkg = buildScratchPackage("agentgate-replicas-");
 }, 120_000);
 
-afterAll(() => {
-  redis?.stop();
+afterAll(async () => {
+  await redis?.stop();
   if (pkg) rmSync(pkg, { recursive: true, force: true });
 });
 
@@ -94,10 +94,10 @@ async function startReplica(name: string, env: Record<string, string>): Promise<
 }
 
 /** The simulator, the seeded repository and `count` replicas it feeds round-robin. */
-async function cluster(count: number, opts: { redis: boolean }): Promise<{ sim: GitHubSimulator; replicas: Replica[] }> {
+async function cluster(count: number, opts: { redis: boolean; redisUrl?: string }): Promise<{ sim: GitHubSimulator; replicas: Replica[] }> {
   sim = await GitHubSimulator.start({ webhookSecret: SECRET, appId: 1, appSlug: "agentgate", deliveries: "concurrent" });
   seedRepo(sim);
-  const env: Record<string, string> = opts.redis ? { REDIS_URL: redis.url } : {};
+  const env: Record<string, string> = opts.redis ? { REDIS_URL: opts.redisUrl ?? redis.url } : {};
   const started = await Promise.all(Array.from({ length: count }, (_, i) => startReplica(`replica ${"ab"[i]}`, env)));
   sim.setWebhookTargets(started.map((r) => r.webhookUrl));
   return { sim, replicas: started };
@@ -246,6 +246,44 @@ describe("two replicas sharing Redis", () => {
       const again = s.deliveries.filter((d) => d.id === delivery.id);
       expect(again[again.length - 1]).toMatchObject({ target: survivor!.webhookUrl, status: 200 });
       expect(survivor!.output()).toContain("asked GitHub to redeliver failed deliveries");
+    },
+    60_000,
+  );
+});
+
+describe("when Redis goes away", () => {
+  attack(
+    "c15",
+    "nothing passes while Redis is down: readiness fails, deliveries fail, and they are caught up once it is back",
+    async () => {
+      let own = await startRedis();
+      try {
+        const { sim: s, replicas: [a] } = await cluster(2, { redis: true, redisUrl: own.url });
+        const { number } = await copilotPullRequest(s, TF_CHANGE);
+        await settledState(s, number, "pending", "0/2 approvals · agent: copilot");
+        await own.stop();
+        const readyz = `${new URL(a!.webhookUrl).origin}/readyz`;
+        // Probot's throttle waits on Redis too, so the credentials check times out beside it.
+        const redisCheck = async () => {
+          const res = await fetch(readyz);
+          const body = (await res.json()) as { checks: { name: string; ok: boolean; reason?: string }[] };
+          return { status: res.status, check: body.checks.find((c) => c.name === "redis") };
+        };
+        let seen = await redisCheck();
+        for (let i = 0; i < 50 && seen.check?.ok !== false; i++) seen = await tick(200).then(redisCheck);
+        expect(seen).toMatchObject({ status: 503, check: { ok: false, reason: expect.stringContaining("Redis is unreachable") } });
+
+        const first = await approve(s, number, people.maintainerA.login);
+        const second = await approve(s, number, people.maintainerB.login);
+        expect([first.delivery.status, second.delivery.status]).toEqual([500, 500]);
+        await tick(1_500); // a catch-up round or more while Redis is away
+        expect(statusOf(s, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+
+        own = await startRedis(own.port);
+        await settledState(s, number, "success", "2/2 approvals · agent: copilot");
+      } finally {
+        await own.stop();
+      }
     },
     60_000,
   );
