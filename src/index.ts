@@ -2,7 +2,6 @@
  * agentgate: a two-person rule for code written by AI agents.
  * The Probot app: wires webhook families to their handlers.
  */
-import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
@@ -12,6 +11,7 @@ import { ConditionalCache, useConditionalRequests } from "./github/conditional.j
 import { observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
 import { onDeploymentProtectionRule } from "./handlers/deployment.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import { InProcessHandled, type HandledDeliveries } from "./runtime/handled.js";
 import { InProcessPublished, type PublishedStatuses } from "./runtime/published.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
@@ -29,6 +29,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   order?: RepositoryOrder;
   /** What was last posted per commit and context, shared with other replicas (Redis); absent: this process's. */
   published?: PublishedStatuses;
+  /** Deliveries handled to the end, shared with other replicas (Redis); absent: this process's. */
+  handled?: HandledDeliveries;
   /**
    * Several replicas receive this App's webhooks: copies that only a webhook forgets (policies on a
    * default branch, the check name) are not used, since that webhook may reach another replica.
@@ -45,22 +47,21 @@ type HandlerContext = { id: string; octokit: unknown; payload: { installation?: 
 interface Services {
   conditional: ConditionalCache;
   published: PublishedStatuses;
+  handled: HandledDeliveries;
   observer: GateObserver | undefined;
   order: RepositoryOrder | undefined;
   replicated: boolean;
 }
 
-function withGuardedOctokits(app: Probot, { conditional, published, observer, order, replicated }: Services): Probot {
+function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, replicated }: Services): Probot {
   const guarded = Object.create(app) as Probot;
-  // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
-  // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
-  const handled = new LRUCache<string, true>({ max: 20_000, ttl: 24 * 3_600_000 });
+  // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
   guarded.on = ((events: never, handler: (context: HandlerContext) => unknown) => {
     const which = handlers++;
     return app.on(events, async (context: HandlerContext) => {
       const key = `${context.id}:${which}`;
-      if (context.id && handled.has(key)) {
+      if (context.id && (await handled.has(key))) {
         context.log.info({ delivery: context.id }, "this delivery was handled already: nothing to do");
         return;
       }
@@ -74,7 +75,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, observer, or
       await handler(context);
       // An error published (or nothing publishable) is worth the redelivery: GitHub may answer now.
       const settled = !outcomesOf(context).some((o) => o === "error" || o === "unpublished");
-      if (context.id && settled) handled.set(key, true);
+      if (context.id && settled) await handled.add(key);
     });
   }) as Probot["on"];
   return guarded;
@@ -82,7 +83,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, observer, or
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, published, replicated, ...limits } = options;
+    const { conditional, observer, order, published, handled, replicated, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -109,6 +110,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
     const guarded = withGuardedOctokits(app, {
       conditional: conditional ?? new ConditionalCache(),
       published: published ?? new InProcessPublished(),
+      handled: handled ?? new InProcessHandled(),
       observer,
       order,
       replicated: replicated ?? false,

@@ -12,6 +12,7 @@ import { createAppServer, InFlight, type Middleware } from "./http.js";
 import { Redis } from "ioredis";
 import { deadlines } from "../deadlines.js";
 import { RedisOrder } from "../runtime/order.js";
+import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
 import { mendThrottleConnection } from "./throttle.js";
@@ -107,6 +108,7 @@ export async function serve(settings: ServerSettings) {
             waitMs: 8_000,
             maxHoldMs: deadlines.turnLimitMs,
           }),
+          handled: new RedisHandled(redis),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),

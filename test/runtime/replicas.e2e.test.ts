@@ -179,7 +179,7 @@ describe("two replicas sharing Redis", () => {
     "c15",
     "racing approvals of the new head across the replicas reach success",
     async () => {
-      const { sim: s } = await cluster(2, { redis: true });
+      const { sim: s, replicas: [a, b] } = await cluster(2, { redis: true });
       const { number, branch } = await copilotPullRequest(s, TF_CHANGE);
       await race([
         () => approve(s, number, people.maintainerA.login),
@@ -188,6 +188,14 @@ describe("two replicas sharing Redis", () => {
         () => approve(s, number, people.maintainerB.login),
       ]);
       await settledState(s, number, "success", "2/2 approvals · agent: copilot");
+      // GitHub redelivers one that replica a handled to the end: replica b knows, and asks GitHub nothing.
+      const handledByA = s.deliveries.find((d) => d.target === a!.webhookUrl && d.status === 200 && d.event === "pull_request_review")!;
+      s.setWebhookTargets([b!.webhookUrl, a!.webhookUrl]);
+      const asked = () => s.requests.filter((r) => r.token !== "jwt").length;
+      const before = asked();
+      const again = await s.redeliver(handledByA);
+      expect(again).toMatchObject({ target: b!.webhookUrl, status: 200 });
+      expect(asked()).toBe(before);
       // What Redis holds afterwards: the published statuses (a day each), Probot's shared throttle, no turn.
       const c = redis.client();
       const keys = await c.keys("*");
@@ -195,6 +203,9 @@ describe("two replicas sharing Redis", () => {
       expect(published.length).toBeGreaterThan(0);
       for (const k of published) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
       expect(keys.filter((k) => k.startsWith("agentgate:turn:"))).toEqual([]);
+      const handled = keys.filter((k) => k.startsWith("agentgate:handled:"));
+      expect(handled.length).toBeGreaterThan(0);
+      for (const k of handled) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
       expect(keys.some((k) => k.startsWith("b_"))).toBe(true);
     },
     60_000,
