@@ -222,7 +222,7 @@ export interface GateRun {
 /**
  * Deliveries for one repository are handled one at a time in this process, so an evaluation that
  * read older facts cannot publish after one that read newer facts (an old "success" landing after a
- * new "changes requested"). Replicas do not share this; see the README on running several.
+ * new "changes requested"). Replicas also hold the turn in Redis (run.order, src/runtime/order.ts).
  * A turn lasts at most `limitMs` (deadlines.ts): a delivery stuck longer no longer holds the others
  * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */

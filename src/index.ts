@@ -5,7 +5,8 @@
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
-import { readWithoutForgettableCopies } from "./facts/github.js";
+import { shareCopies } from "./facts/github.js";
+import type { SharedPolicyCopies } from "./runtime/policy-copies.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
 import { observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
@@ -32,10 +33,11 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   /** Deliveries handled to the end, shared with other replicas (Redis); absent: this process's. */
   handled?: HandledDeliveries;
   /**
-   * Several replicas receive this App's webhooks: copies that only a webhook forgets (policies on a
-   * default branch, the check name) are not used, since that webhook may reach another replica.
+   * Several replicas receive this App's webhooks: copies that only a webhook forgets are shared
+   * (policies on a default branch, in Redis) or not kept (the status handler's check name), since
+   * that webhook may reach another replica.
    */
-  replicated?: boolean;
+  policyCopies?: SharedPolicyCopies;
 };
 
 /**
@@ -50,10 +52,10 @@ interface Services {
   handled: HandledDeliveries;
   observer: GateObserver | undefined;
   order: RepositoryOrder | undefined;
-  replicated: boolean;
+  policyCopies: SharedPolicyCopies | undefined;
 }
 
-function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, replicated }: Services): Probot {
+function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, policyCopies }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
@@ -66,7 +68,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, handled, obs
         return;
       }
       guardRequests(context.octokit);
-      if (replicated) readWithoutForgettableCopies(context.octokit as object);
+      if (policyCopies) shareCopies(context.octokit as object, policyCopies);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
       publishedFor(context, published);
@@ -83,7 +85,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, handled, obs
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, published, handled, replicated, ...limits } = options;
+    const { conditional, observer, order, published, handled, policyCopies, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -113,7 +115,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       handled: handled ?? new InProcessHandled(),
       observer,
       order,
-      replicated: replicated ?? false,
+      policyCopies,
     });
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);

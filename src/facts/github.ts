@@ -12,6 +12,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
+import type { SharedPolicyCopies } from "../runtime/policy-copies.js";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
 import { MAX_POLICY_BYTES } from "../config/parse.js";
@@ -78,26 +79,27 @@ export interface ReadOptions {
 const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
 
 /**
- * The Octokits of deliveries handled by one of several replicas. The push that forgets the copies
- * above may reach another replica, so these never use them: they read the file each time (with
- * conditional requests a 304, which costs no rate limit).
+ * The Octokits of deliveries handled by one of several replicas, with the copies they share. The
+ * push that forgets the copies above may reach another replica, so these use the shared copies
+ * (src/runtime/policy-copies.ts), which the push forgets for every replica.
  */
-const replicated = new WeakSet<object>();
+const replicated = new WeakMap<object, SharedPolicyCopies>();
 
-/** This delivery is handled by one of several replicas: copies only a webhook forgets are not used. */
-export function readWithoutForgettableCopies(gh: object): void {
-  replicated.add(gh);
+/** This delivery is handled by one of several replicas: it uses the copies they share. */
+export function shareCopies(gh: object, copies: SharedPolicyCopies): void {
+  replicated.set(gh, copies);
 }
 
-/** Whether a copy that only a webhook forgets may answer for this delivery's Octokit. */
+/** Whether a copy this process keeps until a webhook forgets it may answer for this delivery. */
 export function mayUseForgettableCopies(gh: object): boolean {
   return !replicated.has(gh);
 }
 
-/** A push changed a policy on this repository's default branch: read its files afresh. */
-export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
+/** A push changed a policy on this repository's default branch: read its files afresh, on every replica. */
+export async function forgetDefaultBranchPolicies(gh: object, owner: string, repo: string): Promise<void> {
   const prefix = `${owner}/${repo}:`.toLowerCase();
   for (const key of [...defaultBranchPolicies.keys()]) if (key.startsWith(prefix)) defaultBranchPolicies.delete(key);
+  await replicated.get(gh)?.forget(`${owner}/${repo}`.toLowerCase());
 }
 
 export function clearFactCaches(): void {
@@ -147,7 +149,15 @@ export function githubPolicyReader(gh: Octokit): PolicyReader {
   return {
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
-        if (!mayUseForgettableCopies(gh)) return readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
+        const shared = replicated.get(gh);
+        if (shared) {
+          const repoKey = `${owner}/${repo}`.toLowerCase();
+          const { generation, copy } = await shared.get(repoKey, path);
+          if (copy) return copy.file;
+          const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
+          await shared.set(repoKey, path, generation, { file });
+          return file;
+        }
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;

@@ -14,6 +14,7 @@ import { deadlines } from "../deadlines.js";
 import { RedisOrder } from "../runtime/order.js";
 import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
+import { RedisPolicyCopies } from "../runtime/policy-copies.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
@@ -95,7 +96,6 @@ export async function serve(settings: ServerSettings) {
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const app = createAgentgate({
-    replicated: !!redis,
     // ...and what was last posted per commit, so no replica skips a write another one made stale.
     ...(redis
       ? {
@@ -109,6 +109,7 @@ export async function serve(settings: ServerSettings) {
             maxHoldMs: deadlines.turnLimitMs,
           }),
           handled: new RedisHandled(redis),
+          policyCopies: new RedisPolicyCopies(redis),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),

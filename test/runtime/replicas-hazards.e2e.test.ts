@@ -4,7 +4,7 @@
  */
 import { describe, expect } from "@jest/globals";
 import { attack, control } from "../adversarial/suite.js";
-import { approve, cluster, settledState, tick, useReplicas } from "../helpers/replicas.js";
+import { approve, cluster, settledState, sharedRedis, tick, useReplicas } from "../helpers/replicas.js";
 import { startRedis } from "../helpers/redis.js";
 import { copilotPullRequest, people, REPO, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
@@ -48,6 +48,10 @@ describe("two replicas sharing Redis", () => {
       const labeled = await s.addLabel(REPO, number, "ready", people.requester.login);
       expect(labeled.target).toBe(b!.webhookUrl);
       await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
+      // The copies they share: the push moved acme/.github to generation 1, and b read it there.
+      const keys = await sharedRedis().client().keys("agentgate:policy*");
+      expect(keys).toContain("agentgate:policy-gen:acme/.github");
+      expect(keys).toContain("agentgate:policy:acme/.github:1:.agentgate.yml");
     },
     60_000,
   );
