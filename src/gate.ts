@@ -215,6 +215,8 @@ export interface GateRun {
   onDeployAnswer?: (state: "approved" | "rejected") => void;
   /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
   order?: RepositoryOrder;
+  /** When the delivery arrived (Date.now()): a shared turn is waited for from then (src/runtime/order.ts). */
+  receivedAt?: number;
   /** What was last posted per commit and context (shared by replicas); absent: GitHub's list is read. */
   published?: PublishedStatuses;
 }
@@ -244,7 +246,7 @@ const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase(
 /** A repository's turn: in this process, and across replicas when the run has a shared order. */
 function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<T> {
   const key = queueKey(where);
-  return oneAtATime(key, () => (run.order ? run.order.run(key, fn) : fn()));
+  return oneAtATime(key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
 }
 
 /** Open PRs whose head is this SHA (they share its status). */

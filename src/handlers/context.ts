@@ -56,6 +56,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     requests += 1;
   });
   return {
+    receivedAt: Date.now(),
     requestCount: () => requests,
     // Probot's Octokit carries the same REST methods as @octokit/rest's (same plugins).
     gh: context.octokit as unknown as Octokit,

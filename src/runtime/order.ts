@@ -22,8 +22,11 @@ export interface RedisLike {
 }
 
 export interface RepositoryOrder {
-  /** Run `fn` holding `key`'s turn across every replica that shares this order. */
-  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Run `fn` holding `key`'s turn across every replica that shares this order. `since`: when the
+   * delivery arrived, from which its wait for the turn is counted (default: now).
+   */
+  run<T>(key: string, fn: () => Promise<T>, opts?: { since?: number }): Promise<T>;
 }
 
 export class TurnUnavailableError extends Error {
@@ -40,7 +43,14 @@ const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("
 
 export interface RedisOrderOptions {
   leaseMs: number;
+  /** The longest wait for the turn, counted from the delivery's arrival: it fails while GitHub still waits. */
   waitMs: number;
+  /**
+   * A delivery that reaches this point after `waitMs` (it waited in its own replica's queue) was, or
+   * is about to be, answered 202: a failure now would be lost, so it waits this much longer instead.
+   * Default: waitMs.
+   */
+  lateWaitMs?: number;
   prefix?: string;
   pollMs?: number;
   /** Renew the lease this often while the turn runs (well under leaseMs); absent: never renewed. */
@@ -55,10 +65,12 @@ export class RedisOrder implements RepositoryOrder {
     private readonly opts: RedisOrderOptions,
   ) {}
 
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  async run<T>(key: string, fn: () => Promise<T>, runOpts: { since?: number } = {}): Promise<T> {
     const lock = `${this.opts.prefix ?? "agentgate:turn:"}${key}`;
     const token = randomUUID();
-    const deadline = Date.now() + this.opts.waitMs;
+    const now = Date.now();
+    const answerBy = (runOpts.since ?? now) + this.opts.waitMs;
+    const deadline = answerBy > now ? answerBy : now + (this.opts.lateWaitMs ?? this.opts.waitMs);
     let pause = this.opts.pollMs ?? 25;
     for (;;) {
       let got: string | null;

@@ -101,11 +101,13 @@ export async function serve(settings: ServerSettings) {
       ? {
           order: new RedisOrder(redis as never, {
             // A short lease, renewed while the turn runs: a replica that dies frees its repository
-            // within 6 s. A delivery waits at most 8 s for the turn, so it fails (500, redelivered
-            // by the catch-up) before Probot would answer 202 at 9 s and GitHub count it delivered.
+            // within 6 s. A delivery waits at most 8 s from its arrival for the turn, so it fails
+            // (500, redelivered by the catch-up) before Probot would answer 202 at 9 s and GitHub
+            // count it delivered; one that already spent that in this replica's queue waits on.
             leaseMs: 6_000,
             renewMs: 2_000,
             waitMs: 8_000,
+            lateWaitMs: 60_000,
             maxHoldMs: deadlines.turnLimitMs,
           }),
           handled: new RedisHandled(redis),

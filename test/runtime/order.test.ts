@@ -109,3 +109,22 @@ describe("a renewed lease", () => {
     expect(await c.get("agentgate:turn:acme/stolen")).toBe("another-replica");
   });
 });
+
+describe("the wait for a shared turn", () => {
+  it("is counted from the delivery's arrival, so it fails while GitHub still waits for the answer", async () => {
+    const holder = client();
+    await holder.set("agentgate:turn:acme/queued", "someone", "PX", 3_000, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 1_000, lateWaitMs: 5_000, pollMs: 20 });
+    const started = Date.now();
+    // Arrived 700 ms ago (it waited in this replica's queue): 300 ms are left of its second.
+    await expect(b.run("acme/queued", async () => "ran", { since: started - 700 })).rejects.toBeInstanceOf(TurnUnavailableError);
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("goes on once the answer window has passed, since a failure then would be lost", async () => {
+    const holder = client();
+    await holder.set("agentgate:turn:acme/late", "someone", "PX", 600, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 1_000, lateWaitMs: 5_000, pollMs: 20 });
+    expect(await b.run("acme/late", async () => "ran after the holder", { since: Date.now() - 2_000 })).toBe("ran after the holder");
+  });
+});
