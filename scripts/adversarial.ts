@@ -1,5 +1,5 @@
 /**
- * `npm run adversarial`: runs the attack suite (test/adversarial) and prints one row per attack and
+ * `npm run adversarial`: runs the attack suite (test/adversarial, and the replicas' in test/runtime) and prints one row per attack and
  * control, then `N attacks, M bypasses`. An attack that fails is a bypass; a control that fails
  * means the gate no longer passes what it must. Exits 1 on either.
  */
@@ -63,7 +63,7 @@ function main(): number {
   const dir = mkdtempSync(join(tmpdir(), "agentgate-adversarial-"));
   const out = join(dir, "report.json");
   try {
-    const run = spawnSync("npx", ["jest", "--silent", "--json", `--outputFile=${out}`, "test/adversarial"], {
+    const run = spawnSync("npx", ["jest", "--silent", "--json", `--outputFile=${out}`, "test/adversarial", "test/runtime"], {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" ") },
     });

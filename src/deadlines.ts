@@ -53,6 +53,16 @@ export function withinTurn<T>(fn: () => Promise<T>, limitMs: number = deadlines.
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Runs `fn` fenced by `signal` too (a turn shared through Redis that this replica lost): its GitHub
+ * requests stop when either the delivery's own turn or `signal` ends.
+ */
+export function fencedBy<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+  const outer = turns.getStore();
+  const both = outer ? AbortSignal.any([outer.signal, signal]) : signal;
+  return turns.run({ signal: both }, () => Promise.resolve().then(fn));
+}
+
 interface HookedOctokit {
   hook: { wrap(name: "request", fn: (request: (o: RequestOptions) => Promise<unknown>, options: RequestOptions) => Promise<unknown>): void };
 }

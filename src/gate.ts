@@ -12,7 +12,7 @@ import type { Decision, GateState } from "./policy/types.js";
 import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { CANNOT_DECIDE } from "./report/reasons.js";
 import { LRUCache } from "lru-cache";
-import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
+import { publishCheckRun, publishDecision, publishedKey, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { Detection } from "./detect/types.js";
 import type { PullRequestFacts } from "./facts/types.js";
 import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
@@ -22,6 +22,7 @@ import { withMemory } from "./memory/remember.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import type { PublishedStatuses } from "./runtime/published.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
 import { cachedEnforcement } from "./doctor/read.js";
 import { decisionEvent, type AuditEvent } from "./audit/event.js";
@@ -250,12 +251,16 @@ export interface GateRun {
    * since cannot make a non-success any stricter than not passing); before a success, GitHub is asked.
    */
   openAt?: ReadonlyMap<string, readonly number[]>;
+  /** When the delivery arrived (Date.now()): a shared turn is waited for from then (src/runtime/order.ts). */
+  receivedAt?: number;
+  /** What was last posted per commit and context (shared by replicas); absent: GitHub's list is read. */
+  published?: PublishedStatuses;
 }
 
 /**
  * Deliveries for one repository are handled one at a time in this process, so an evaluation that
  * read older facts cannot publish after one that read newer facts (an old "success" landing after a
- * new "changes requested"). Replicas do not share this; see the README on running several.
+ * new "changes requested"). Replicas also hold the turn in Redis (run.order, src/runtime/order.ts).
  * A turn lasts at most `limitMs` (deadlines.ts): a delivery stuck longer no longer holds the others
  * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */
@@ -277,7 +282,7 @@ const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase(
 /** A repository's turn: in this process, and across replicas when the run has a shared order. */
 function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<T> {
   const key = queueKey(where);
-  return oneAtATime(key, () => (run.order ? run.order.run(key, fn) : fn()));
+  return oneAtATime(key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
 }
 
 /** Open PRs whose head is this SHA (they share its status). */
@@ -538,7 +543,7 @@ async function publishOrSayWhy(
 ): Promise<Published> {
   rememberCheckName(where, decision.checkName);
   try {
-    return await publishDecision(run.gh, where, sha, decision, self, opts);
+    return await publishDecision(run.gh, where, sha, decision, self, opts, run.published);
   } catch (e) {
     if (!isStatusCapError(e)) throw e;
     run.log.error({ sha, context: decision.checkName }, "GitHub refused the status: this commit has 1000 on its context");
@@ -611,6 +616,9 @@ async function answerForgedStatusNow(
 ): Promise<void> {
   const self = await run.self();
   const { sha, context, forger } = forged;
+  // Forgotten again within the turn: a publish that was running when the forged status came in may
+  // have remembered its own write after the status handler forgot it.
+  await run.published?.forget(publishedKey(where, sha, context));
   const { data } = await run.gh.rest.checks.listForRef({ ...where, ref: sha, app_id: self.appId, filter: "latest", per_page: 100 });
   const ours = data.check_runs.filter((r) => r.app?.id === self.appId);
   const answer = forgeryAnswer(context, forger, forged.state, ours, [...watched, ...publishedCheckNames(where)]);

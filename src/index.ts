@@ -2,17 +2,20 @@
  * agentgate: a two-person rule for code written by AI agents.
  * The Probot app: wires webhook families to their handlers.
  */
-import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
+import { shareCopies } from "./facts/github.js";
+import type { SharedPolicyCopies } from "./runtime/policy-copies.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
-import { auditDelivery, observeDelivery, orderDelivery, outcomesOf, type GateObserver } from "./handlers/context.js";
+import { auditDelivery, observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
 import { onBypass } from "./handlers/bypass.js";
 import { AuditTrail } from "./runtime/audit.js";
 import { onDeploymentProtectionRule } from "./handlers/deployment.js";
 import type { RepositoryOrder } from "./runtime/order.js";
+import { InProcessHandled, type HandledDeliveries } from "./runtime/handled.js";
+import { InProcessPublished, type PublishedStatuses } from "./runtime/published.js";
 import { onInstallation } from "./handlers/installation.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -30,6 +33,16 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
   order?: RepositoryOrder;
   /** Where audit events go (src/runtime/audit.ts); absent: the app's log alone. */
   audit?: AuditTrail;
+  /** What was last posted per commit and context, shared with other replicas (Redis); absent: this process's. */
+  published?: PublishedStatuses;
+  /** Deliveries handled to the end, shared with other replicas (Redis); absent: this process's. */
+  handled?: HandledDeliveries;
+  /**
+   * Several replicas receive this App's webhooks: copies that only a webhook forgets are shared
+   * (policies on a default branch, in Redis) or not kept (the status handler's check name), since
+   * that webhook may reach another replica.
+   */
+  policyCopies?: SharedPolicyCopies;
 };
 
 /**
@@ -38,30 +51,40 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
  */
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
-function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observer: GateObserver | undefined, order: RepositoryOrder | undefined, audit: AuditTrail): Probot {
+interface Services {
+  audit: AuditTrail;
+  conditional: ConditionalCache;
+  published: PublishedStatuses;
+  handled: HandledDeliveries;
+  observer: GateObserver | undefined;
+  order: RepositoryOrder | undefined;
+  policyCopies: SharedPolicyCopies | undefined;
+}
+
+function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, policyCopies, audit }: Services): Probot {
   const guarded = Object.create(app) as Probot;
-  // Deliveries this process handled to the end, by handler: GitHub's redelivery of one (after a
-  // timeout on its side, or by hand) changes nothing and costs nothing. A failed one is not kept.
-  const handled = new LRUCache<string, true>({ max: 20_000, ttl: 24 * 3_600_000 });
+  // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
   guarded.on = ((events: never, handler: (context: HandlerContext) => unknown) => {
     const which = handlers++;
     return app.on(events, async (context: HandlerContext) => {
       const key = `${context.id}:${which}`;
-      if (context.id && handled.has(key)) {
+      if (context.id && (await handled.has(key))) {
         context.log.info({ delivery: context.id }, "this delivery was handled already: nothing to do");
         return;
       }
       guardRequests(context.octokit);
+      if (policyCopies) shareCopies(context.octokit as object, policyCopies);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
       auditDelivery(context, audit);
+      publishedFor(context, published);
       // A 304 costs no rate limit: every GET goes out with the ETag of its last answer.
       useConditionalRequests(context.octokit as never, conditional, String(context.payload.installation?.id ?? "app"));
       await handler(context);
       // An error published (or nothing publishable) is worth the redelivery: GitHub may answer now.
       const settled = !outcomesOf(context).some((o) => o === "error" || o === "unpublished");
-      if (context.id && settled) handled.set(key, true);
+      if (context.id && settled) await handled.add(key);
     });
   }) as Probot["on"];
   return guarded;
@@ -69,7 +92,7 @@ function withGuardedOctokits(app: Probot, conditional: ConditionalCache, observe
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, audit, ...limits } = options;
+    const { conditional, observer, order, audit, published, handled, policyCopies, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -92,8 +115,16 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       return identity;
     };
 
-    const trail = audit ?? new AuditTrail({ log: app.log as never });
-    const guarded = withGuardedOctokits(app, conditional ?? new ConditionalCache(), observer, order, trail);
+    // Made once per app: each app (and each test's stack) has its own unless the server shares one.
+    const guarded = withGuardedOctokits(app, {
+      conditional: conditional ?? new ConditionalCache(),
+      published: published ?? new InProcessPublished(),
+      handled: handled ?? new InProcessHandled(),
+      observer,
+      order,
+      policyCopies,
+      audit: audit ?? new AuditTrail({ log: app.log as never }),
+    });
     onPullRequest(guarded, whoAmI);
     onRerequest(guarded, whoAmI);
     onMergeGroup(guarded, whoAmI);

@@ -3,7 +3,7 @@
  * GitHub (and by Probot to one a second), so an unchanged result is not re-posted.
  */
 import type { Octokit } from "@octokit/rest";
-import { LRUCache } from "lru-cache";
+import type { PublishedStatuses } from "./runtime/published.js";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
 import { forgetOwnCheckRuns, ownCheckRunsMaybeKnown, rememberOwnCheckRun, type OwnCheckRun } from "./facts/memory.js";
@@ -40,21 +40,13 @@ export interface PublishResult {
 }
 
 /**
- * The status this process last posted, per commit and context. Posting the same again would change
- * nothing, and reading the list to find that out costs a request: so an unchanged result costs no
- * request, and a changed one only the write. A status someone else posts arrives as a `status`
- * webhook, which forgets the entry (forgetPublishedStatus), so the next publish reads the list again.
+ * The status agentgate last posted, per commit and context (src/runtime/published.ts; shared by
+ * replicas through Redis). Posting the same again would change nothing, and reading the list to find
+ * that out costs a request: so an unchanged result costs no request, and a changed one only the
+ * write. A status someone else posts arrives as a `status` webhook, which forgets the entry, so the
+ * next publish reads the list again. Without a memory (the CLI), the list is always read.
  */
-const publishedStatuses = new LRUCache<string, string>({ max: 50_000 });
-const publishedKey = (where: RepoRef, sha: string, context: string) => `${where.owner}/${where.repo}`.toLowerCase() + `@${sha}#${context}`;
-
-export function forgetPublishedStatus(where: RepoRef, sha: string, context: string): void {
-  publishedStatuses.delete(publishedKey(where, sha, context));
-}
-
-export function clearPublishedStatuses(): void {
-  publishedStatuses.clear();
-}
+export const publishedKey = (where: RepoRef, sha: string, context: string) => `${where.owner}/${where.repo}`.toLowerCase() + `@${sha}#${context}`;
 
 /**
  * Whether agentgate's check-run read before deciding found no run of its own under this name on this
@@ -67,15 +59,20 @@ function neverPublishedHere(sha: string, d: Decision): boolean {
   return prior?.sha === sha && prior.checkName === d.checkName && prior.run === null;
 }
 
-export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity) {
+export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, memory?: PublishedStatuses) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const key = publishedKey(where, sha, d.checkName);
   const wanted = `${d.state}\0${description}`;
-  const remembered = publishedStatuses.get(key);
+  const remembered = memory ? await memory.get(key) : undefined;
   if (remembered === wanted) return "unchanged" as const;
-  if (remembered !== undefined || neverPublishedHere(sha, d)) {
+  const write = async () => {
     await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
-    publishedStatuses.set(key, wanted);
+    await memory?.set(key, wanted);
+  };
+  // Forgotten before the write: if remembering it fails afterwards, the entry is unknown, not stale.
+  const post = () => (memory ? forgetBeforeWriting(memory, key, d.state, write) : write());
+  if (remembered !== undefined || neverPublishedHere(sha, d)) {
+    await post();
     return "posted" as const;
   }
   const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
@@ -87,12 +84,31 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
     current.description === description &&
     current.creator?.login?.toLowerCase() === self.botLogin.toLowerCase()
   ) {
-    publishedStatuses.set(key, wanted);
+    await memory?.set(key, wanted);
     return "unchanged" as const;
   }
-  await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
-  publishedStatuses.set(key, wanted);
+  await post();
   return "posted" as const;
+}
+
+/**
+ * A memory that cannot forget (Redis gone mid-turn) may keep an entry that a later, equal result
+ * would trust while GitHub shows something else. A stricter result is still written (GitHub then
+ * shows no more than the truth), a success is not; either way the delivery fails, so GitHub marks it
+ * failed and the catch-up brings it back once the memory answers again.
+ */
+async function forgetBeforeWriting(memory: PublishedStatuses, key: string, state: Decision["state"], write: () => Promise<void>) {
+  try {
+    await memory.forget(key);
+  } catch (e) {
+    if (state !== "success") await write();
+    throw new PublishedMemoryError(`the published-status memory could not forget ${key}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  await write();
+}
+
+export class PublishedMemoryError extends Error {
+  override name = "PublishedMemoryError";
 }
 
 /** The PR numbers an external id names (`12` or `12,14`). */
@@ -184,18 +200,28 @@ async function writeCheckRun(
  * success, or this process remembers posting a success here, the status list is read and a success
  * on the context is overwritten with the new state. Costs nothing otherwise.
  */
-async function retractSuccessStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, replaced: OwnCheckRun | undefined): Promise<PublishResult["status"]> {
+async function retractSuccessStatus(
+  gh: Octokit,
+  where: RepoRef,
+  sha: string,
+  d: Decision,
+  replaced: OwnCheckRun | undefined,
+  memory?: PublishedStatuses,
+): Promise<PublishResult["status"]> {
   if (d.state === "success") return "skipped";
   const key = publishedKey(where, sha, d.checkName);
-  const remembered = publishedStatuses.get(key);
+  const remembered = memory ? await memory.get(key) : undefined;
   const wasSuccess = replaced?.status === "completed" && replaced.conclusion === "success";
   if (!wasSuccess && !remembered?.startsWith("success\0")) return "skipped";
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
   const current = existing.find((s) => s.context === d.checkName);
   if (current?.state !== "success") return "skipped";
-  await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
-  publishedStatuses.set(key, `${d.state}\0${description}`);
+  const write = async () => {
+    await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
+    await memory?.set(key, `${d.state}\0${description}`);
+  };
+  await (memory ? forgetBeforeWriting(memory, key, d.state, write) : write());
   return "posted";
 }
 
@@ -206,12 +232,13 @@ export async function publishDecision(
   decision: Decision,
   self: AppIdentity,
   opts: PublishOptions,
+  memory?: PublishedStatuses,
 ): Promise<PublishResult> {
   if (opts.publish === "check_run") {
     const { outcome, replaced } = await writeCheckRun(gh, where, sha, decision, self, opts);
-    return { status: await retractSuccessStatus(gh, where, sha, decision, replaced), checkRun: outcome };
+    return { status: await retractSuccessStatus(gh, where, sha, decision, replaced, memory), checkRun: outcome };
   }
-  const status = await publishStatus(gh, where, sha, decision, self);
+  const status = await publishStatus(gh, where, sha, decision, self, memory);
   const checkRun = await publishCheckRun(gh, where, sha, decision, self, opts);
   return { status, checkRun };
 }

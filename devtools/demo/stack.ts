@@ -7,7 +7,6 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
 import { clearFactCaches } from "../../src/facts/github.js";
-import { clearPublishedStatuses } from "../../src/publish.js";
 import { clearEnforcementCache } from "../../src/doctor/read.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
@@ -35,7 +34,6 @@ export interface StackOptions {
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   clearFactCaches();
-  clearPublishedStatuses();
   clearEnforcementCache();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
   const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0 });

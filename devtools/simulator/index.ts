@@ -8,6 +8,8 @@
  * ```ts
  * const sim = await GitHubSimulator.start({ webhookSecret: "s3cret" });     // app id 1, slug "agentgate"
  * sim.setWebhookTarget("http://127.0.0.1:3000/api/github/webhooks");         // the app (Probot)
+ * // or replicas behind a round-robin balancer, deliveries not waiting for each other:
+ * // GitHubSimulator.start({ webhookSecret, webhookUrls: [a, b], deliveries: "concurrent" })
  * sim.addOrg("acme");
  * sim.addUser({ login: "maria", email: "maria@acme.example" });
  * sim.addUser({ login: "Copilot", type: "Bot" });                            // known agents get their real ids
@@ -99,6 +101,16 @@ export { signature } from "./events.js";
 export interface SimulatorOptions {
   /** Where to POST webhooks (the app); may be set later with setWebhookTarget. */
   webhookUrl?: string;
+  /**
+   * Several replicas of the app behind a round-robin balancer: each delivery goes to the next URL
+   * in turn (redeliveries too). Overrides `webhookUrl`; may be set later with setWebhookTargets.
+   */
+  webhookUrls?: string[];
+  /**
+   * "concurrent": each delivery is posted at once, without waiting for the one before (GitHub does
+   * not wait either); the requests a delivery made are then not attributed to it. Default "serial".
+   */
+  deliveries?: "serial" | "concurrent";
   /** HMAC-SHA256 key of the `x-hub-signature-256` header. */
   webhookSecret: string;
   appId?: number;
@@ -150,8 +162,12 @@ export class GitHubSimulator {
   private readonly state: SimState;
   private readonly api: ApiServer;
   private readonly events = new EventEmitter();
-  private webhookUrl: string | undefined;
+  private webhookUrls: string[];
+  /** Which of webhookUrls the next delivery goes to. */
+  private nextTarget = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Deliveries posted concurrently and not yet answered (stop() waits for them). */
+  private readonly inFlight = new Set<Promise<unknown>>();
   /** The request list of the delivery being handled, so its API calls are attributed to it. */
   private collecting: RequestLogEntry[] | undefined;
 
@@ -163,7 +179,7 @@ export class GitHubSimulator {
   ) {
     this.url = url;
     this.state = state;
-    this.webhookUrl = opts.webhookUrl;
+    this.webhookUrls = opts.webhookUrls?.length ? [...opts.webhookUrls] : opts.webhookUrl ? [opts.webhookUrl] : [];
     this.api = new ApiServer(state, (s) => this.served(s));
     this.api.latencyMs = opts.latencyMs ?? 0;
     state.redeliverAttempt = (attempt) => {
@@ -199,11 +215,23 @@ export class GitHubSimulator {
   }
 
   setWebhookTarget(url: string): void {
-    this.webhookUrl = url;
+    this.setWebhookTargets([url]);
+  }
+
+  /** Replicas behind a round-robin balancer (see SimulatorOptions.webhookUrls); the rotation restarts at the first. */
+  setWebhookTargets(urls: readonly string[]): void {
+    this.webhookUrls = [...urls];
+    this.nextTarget = 0;
+  }
+
+  /** The URL the next delivery will be posted to. */
+  nextWebhookTarget(): string | undefined {
+    return this.webhookUrls.length ? this.webhookUrls[this.nextTarget % this.webhookUrls.length] : undefined;
   }
 
   async stop(): Promise<void> {
     await this.queue.catch(() => undefined);
+    await Promise.allSettled([...this.inFlight]);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -1083,6 +1111,12 @@ export class GitHubSimulator {
   }
 
   private enqueue(fn: () => Promise<Delivery>): Promise<Delivery> {
+    if (this.opts.deliveries === "concurrent") {
+      const now = fn();
+      this.inFlight.add(now);
+      void now.finally(() => this.inFlight.delete(now)).catch(() => undefined);
+      return now;
+    }
     const next = this.queue.then(fn, fn);
     this.queue = next.catch(() => undefined);
     return next;
@@ -1092,12 +1126,17 @@ export class GitHubSimulator {
     const started = Date.now();
     const requests: RequestLogEntry[] = [];
     const delivery: Delivery = { id, event, ...(action ? { action } : {}), status: 0, body: "", requests, payload: body };
-    this.collecting = requests;
+    const concurrent = this.opts.deliveries === "concurrent";
+    if (!concurrent) this.collecting = requests;
+    // The balancer picks the target when the delivery is posted (a redelivery may land elsewhere).
+    const target = this.nextWebhookTarget();
+    if (this.webhookUrls.length) this.nextTarget = (this.nextTarget + 1) % this.webhookUrls.length;
+    if (target) delivery.target = target;
     try {
-      if (!this.webhookUrl) {
+      if (!target) {
         delivery.body = "no webhook target: call setWebhookTarget first";
       } else {
-        const res = await postOnce(this.webhookUrl, body, {
+        const res = await postOnce(target, body, {
           "content-type": "application/json",
           "user-agent": "GitHub-Hookshot/sim",
           "x-github-event": event,
@@ -1113,7 +1152,7 @@ export class GitHubSimulator {
     } catch (e) {
       delivery.body = e instanceof Error ? e.message : String(e);
     } finally {
-      this.collecting = undefined;
+      if (!concurrent) this.collecting = undefined;
     }
     this.deliveries.push(delivery);
     this.recordAttempt(delivery, body, redelivery, Date.now() - started);

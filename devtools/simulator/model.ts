@@ -190,4 +190,6 @@ export interface Delivery {
   requests: RequestLogEntry[];
   /** The exact JSON sent, for redelivery. */
   payload: string;
+  /** The webhook URL it was posted to (with several replicas, which one). */
+  target?: string;
 }

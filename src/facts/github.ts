@@ -13,6 +13,7 @@
 import type { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
+import type { SharedPolicyCopies } from "../runtime/policy-copies.js";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
 import { MAX_POLICY_BYTES } from "../config/parse.js";
@@ -79,10 +80,28 @@ export interface ReadOptions {
  */
 const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
 
-/** A push changed a policy on this repository's default branch: read its files afresh. */
-export function forgetDefaultBranchPolicies(owner: string, repo: string): void {
+/**
+ * The Octokits of deliveries handled by one of several replicas, with the copies they share. The
+ * push that forgets the copies above may reach another replica, so these use the shared copies
+ * (src/runtime/policy-copies.ts), which the push forgets for every replica.
+ */
+const replicated = new WeakMap<object, SharedPolicyCopies>();
+
+/** This delivery is handled by one of several replicas: it uses the copies they share. */
+export function shareCopies(gh: object, copies: SharedPolicyCopies): void {
+  replicated.set(gh, copies);
+}
+
+/** Whether a copy this process keeps until a webhook forgets it may answer for this delivery. */
+export function mayUseForgettableCopies(gh: object): boolean {
+  return !replicated.has(gh);
+}
+
+/** A push changed a policy on this repository's default branch: read its files afresh, on every replica. */
+export async function forgetDefaultBranchPolicies(gh: object, owner: string, repo: string): Promise<void> {
   const prefix = `${owner}/${repo}:`.toLowerCase();
   for (const key of [...defaultBranchPolicies.keys()]) if (key.startsWith(prefix)) defaultBranchPolicies.delete(key);
+  await replicated.get(gh)?.forget(`${owner}/${repo}`.toLowerCase());
 }
 
 /**
@@ -173,6 +192,15 @@ export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(ow
     },
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
+        const shared = replicated.get(gh);
+        if (shared) {
+          const repoKey = `${owner}/${repo}`.toLowerCase();
+          const { generation, copy } = await shared.get(repoKey, path);
+          if (copy) return copy.file;
+          const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
+          await shared.set(repoKey, path, generation, { file });
+          return file;
+        }
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;

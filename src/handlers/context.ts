@@ -7,6 +7,7 @@ import type { Context } from "probot";
 import type { GateRun, Logger, PayloadHint } from "../gate.js";
 import type { GateState } from "../policy/types.js";
 import type { RepositoryOrder } from "../runtime/order.js";
+import type { PublishedStatuses } from "../runtime/published.js";
 import type { AppIdentity } from "../publish.js";
 
 export type WhoAmI = () => Promise<AppIdentity>;
@@ -28,6 +29,7 @@ export function auditDelivery(context: object, audit: NonNullable<GateRun["audit
   audits.set(context, audit);
 }
 const orders = new WeakMap<object, RepositoryOrder>();
+const publishedMemories = new WeakMap<object, PublishedStatuses>();
 
 export function observeDelivery(context: object, observer: GateObserver): void {
   observers.set(context, observer);
@@ -36,6 +38,16 @@ export function observeDelivery(context: object, observer: GateObserver): void {
 /** The order replicas share (Redis), for this delivery's gate runs. */
 export function orderDelivery(context: object, order: RepositoryOrder): void {
   orders.set(context, order);
+}
+
+/** What was last posted per commit and context (in process, or shared by replicas), for this delivery. */
+export function publishedFor(context: object, published: PublishedStatuses): void {
+  publishedMemories.set(context, published);
+}
+
+/** The same memory, for handlers that forget an entry (a status someone else posted). */
+export function publishedOf(context: object): PublishedStatuses | undefined {
+  return publishedMemories.get(context);
 }
 
 /** What the gate published while handling this delivery: a state per decision, or "unpublished". */
@@ -50,6 +62,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     requests += 1;
   });
   return {
+    receivedAt: Date.now(),
     requestCount: () => requests,
     // Probot's Octokit carries the same REST methods as @octokit/rest's (same plugins).
     gh: context.octokit as unknown as Octokit,
@@ -66,6 +79,7 @@ export function gateRun(context: Context, whoAmI: WhoAmI, extra: Partial<GateRun
     ...(orders.has(context) ? { order: orders.get(context)! } : {}),
     ...(audits.has(context) ? { audit: audits.get(context)! } : {}),
     ...(context.id ? { delivery: context.id } : {}),
+    ...(publishedMemories.has(context) ? { published: publishedMemories.get(context)! } : {}),
     ...extra,
   };
 }

@@ -36,7 +36,8 @@ export function onPush(app: Probot, whoAmI: WhoAmI): void {
     const onDefault = branch === p.repository.default_branch;
     const where = repoOf(p);
     const run = gateRun(context, whoAmI);
-    if (onDefault) forgetDefaultBranchPolicies(where.owner, where.repo);
+    // With replicas, when the shared copies cannot be forgotten this delivery fails and comes back.
+    if (onDefault) await forgetDefaultBranchPolicies(context.octokit, where.owner, where.repo);
     if (onDefault && where.repo === ORG_DEFAULTS_REPO) {
       // The organization's defaults changed: any repository of this installation may use them.
       const repos = (await run.gh.paginate(run.gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }))

@@ -3,10 +3,10 @@ import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import { loadPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
-import { githubPolicyReader } from "../facts/github.js";
+import { githubPolicyReader, mayUseForgettableCopies } from "../facts/github.js";
 import { answerForgedStatus } from "../gate.js";
-import { gateRun, repoOf, type WhoAmI } from "./context.js";
-import { forgetPublishedStatus } from "../publish.js";
+import { gateRun, publishedOf, repoOf, type WhoAmI } from "./context.js";
+import { publishedKey } from "../publish.js";
 
 /**
  * CI systems post many statuses; reading the policy for each to learn our context name would cost
@@ -21,12 +21,14 @@ export function forgetCheckName(owner: string, repo: string): void {
 
 export async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
   const key = `${where.owner}/${where.repo}`.toLowerCase();
-  const cached = checkNames.get(key);
+  // With replicas, the push that forgets the name may reach another one: read it (mostly free 304s).
+  const keep = mayUseForgettableCopies(gh);
+  const cached = keep ? checkNames.get(key) : undefined;
   if (cached) return cached;
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });
   // An unreadable or invalid policy: the default name is the one we publish under then.
   const name = loaded.policy?.check_name ?? defaultPolicy().check_name;
-  checkNames.set(key, name);
+  if (keep) checkNames.set(key, name);
   return name;
 }
 
@@ -43,7 +45,8 @@ export function onStatus(app: Probot, whoAmI: WhoAmI): void {
     if (p.sender.login.toLowerCase() === self.botLogin.toLowerCase()) return; // our own write coming back
     const where = repoOf(p);
     // Someone else wrote on this commit: what agentgate posted there may no longer be the latest.
-    forgetPublishedStatus(where, p.sha, p.context);
+    // When the memory cannot forget (Redis down), this delivery fails and is caught up later.
+    await publishedOf(context)?.forget(publishedKey(where, p.sha, p.context));
     const gh = context.octokit as unknown as Octokit;
     const watched = [await checkNameOf(gh, where, p.repository.default_branch), defaultPolicy().check_name];
     await answerForgedStatus(gateRun(context, whoAmI), where, { sha: p.sha, context: p.context, forger: p.sender.login, state: p.state }, watched);

@@ -12,7 +12,11 @@ import { createAppServer, InFlight, type Middleware } from "./http.js";
 import { Redis } from "ioredis";
 import { deadlines } from "../deadlines.js";
 import { RedisOrder } from "../runtime/order.js";
+import { RedisHandled } from "../runtime/handled.js";
+import { RedisPublished } from "../runtime/published.js";
+import { RedisPolicyCopies } from "../runtime/policy-copies.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
+import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -57,7 +61,11 @@ export async function serve(settings: ServerSettings) {
     baseUrl: settings.baseUrl,
     log,
     ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
-    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never),
+    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts).
+    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
+      mendThrottleConnection(options.throttle?.connection);
+      return options;
+    }),
   });
   let middleware: Middleware | undefined;
   const checks: ReadinessCheck[] = [
@@ -85,7 +93,7 @@ export async function serve(settings: ServerSettings) {
   log.info({ host: address.address, port: address.port, webhookPath: settings.webhookPath }, "agentgate is listening");
   // Listening first: while Probot waits for Redis, /readyz can say so and deliveries get 503.
   // With Redis, replicas share each repository's turn: an older evaluation never publishes after a
-  // newer one on any replica. The lease outlives a turn (deadlines.turnLimitMs fences overruns).
+  // newer one on any replica.
   const redis = settings.redisUrl ? new Redis(settings.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false }) : undefined;
   redis?.on("error", (e: Error) => log.warn({ err: e.message }, "Redis: connection trouble"));
   const audit = new AuditTrail({
@@ -96,7 +104,25 @@ export async function serve(settings: ServerSettings) {
   });
   const app = createAgentgate({
     audit,
-    ...(redis ? { order: new RedisOrder(redis as never, { leaseMs: deadlines.turnLimitMs + 30_000, waitMs: 60_000 }) } : {}),
+    // ...and what was last posted per commit, so no replica skips a write another one made stale.
+    ...(redis
+      ? {
+          order: new RedisOrder(redis as never, {
+            // A short lease, renewed while the turn runs: a replica that dies frees its repository
+            // within 6 s. A delivery waits at most 8 s from its arrival for the turn, so it fails
+            // (500, redelivered by the catch-up) before Probot would answer 202 at 9 s and GitHub
+            // count it delivered; one that already spent that in this replica's queue waits on.
+            leaseMs: 6_000,
+            renewMs: 2_000,
+            waitMs: 8_000,
+            lateWaitMs: 60_000,
+            maxHoldMs: deadlines.turnLimitMs,
+          }),
+          handled: new RedisHandled(redis),
+          policyCopies: new RedisPolicyCopies(redis),
+          published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
+        }
+      : {}),
     observer: {
       decision: (state) => metrics.decisions.inc({ state }),
       evaluated: (ms) => metrics.evaluationSeconds.observe(ms / 1000),
@@ -118,11 +144,21 @@ export async function serve(settings: ServerSettings) {
   // Deliveries that failed (a restart, a crash, a network fault) are asked for again, once each.
   const asked = new Set<string>();
   let catchUpTimer: NodeJS.Timeout | undefined;
-  const catchUp = () =>
-    probot
+  const catchUp = async () => {
+    // Without Redis a redelivery would only fail again (no turn), and each is asked for once.
+    if (settings.redisUrl) {
+      try {
+        await redisPing(settings.redisUrl);
+      } catch (e) {
+        log.warn({ err: e instanceof Error ? e.message : String(e) }, "Redis does not answer: failed deliveries are left for a later round");
+        return;
+      }
+    }
+    await probot
       .auth()
       .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log }))
       .catch((e: unknown) => log.warn({ err: e }, "could not list the App's failed deliveries"));
+  };
   const startCatchUp = () => {
     void catchUp();
     if (settings.catchUpIntervalMs > 0) {

@@ -8,7 +8,8 @@
  */
 import { it } from "@jest/globals";
 
-/** The classes of issue #9, by number: `c1` .. `c13`; of issue #11: `c14` the deploy gate, `c15` the enforcement doctor, `c16` bypasses. */
+/** The classes of issue #9, by number: `c1` .. `c13`; of issue #11: `c14` the deploy gate, `c15` the enforcement doctor, `c16` bypasses;
+ *  of issue #10: `c17` replicas sharing Redis (test/runtime). */
 export type AttackClass = `c${number}`;
 
 export function attack(cls: AttackClass, name: string, fn: () => Promise<void> | void, timeout?: number): void {

@@ -4,43 +4,17 @@
  * repository's turns at once, other repositories are not held up, and a dead holder's lease ends.
  */
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
-import { freePort } from "../../devtools/demo/net.js";
-import { RedisOrder, TurnUnavailableError } from "../../src/runtime/order.js";
+import { startRedis, type RedisServer } from "../helpers/redis.js";
+import { RedisOrder, TurnLostError, TurnUnavailableError } from "../../src/runtime/order.js";
 
-let server: ChildProcess;
-let port: number;
-const clients: Redis[] = [];
-const client = () => {
-  const c = new Redis({ port, host: "127.0.0.1", lazyConnect: false, maxRetriesPerRequest: 1 });
-  clients.push(c);
-  return c;
-};
+let redis: RedisServer;
+const client = () => redis.client();
 
 beforeAll(async () => {
-  if (spawnSync("redis-server", ["--version"]).status !== 0) throw new Error("redis-server is not installed (Debian package redis-server; .ci/run installs it)");
-  port = await freePort();
-  server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  for (let i = 0; i < 50; i++) {
-    const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    try {
-      await probe.connect();
-      await probe.ping();
-      probe.disconnect();
-      return;
-    } catch {
-      probe.disconnect();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error("redis-server did not start");
+  redis = await startRedis();
 }, 20_000);
 
-afterAll(() => {
-  for (const c of clients) c.disconnect();
-  server?.kill();
-});
+afterAll(() => redis?.stop());
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -95,5 +69,62 @@ describe("the order replicas share through Redis", () => {
     let ran = false;
     await expect(b.run("acme/busy", async () => void (ran = true))).rejects.toBeInstanceOf(TurnUnavailableError);
     expect(ran).toBe(false);
+  });
+});
+
+describe("a renewed lease", () => {
+  it("outlives its lease while the holder runs, so no other replica gets the turn meanwhile", async () => {
+    const a = new RedisOrder(client(), { leaseMs: 300, renewMs: 100, waitMs: 5_000, pollMs: 20 });
+    const b = new RedisOrder(client(), { leaseMs: 300, renewMs: 100, waitMs: 5_000, pollMs: 20 });
+    const log: string[] = [];
+    await Promise.all([
+      a.run("acme/long", async () => {
+        log.push("a in");
+        await tick(1_000); // three leases long
+        log.push("a out");
+      }),
+      tick(50).then(() => b.run("acme/long", async () => void log.push("b ran"))),
+    ]);
+    expect(log).toEqual(["a in", "a out", "b ran"]);
+  });
+
+  it("frees a dead replica's repository within one lease", async () => {
+    const dead = client();
+    await dead.set("agentgate:turn:acme/killed", "killed-replica", "PX", 400, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 400, renewMs: 100, waitMs: 2_000, pollMs: 20 });
+    expect(await b.run("acme/killed", async () => "after one lease")).toBe("after one lease");
+  });
+
+  it("fences a holder whose lease lapsed: the delivery fails instead of publishing beside another replica", async () => {
+    const c = client();
+    const a = new RedisOrder(c, { leaseMs: 2_000, renewMs: 100, waitMs: 2_000, pollMs: 20 });
+    await expect(
+      a.run("acme/stolen", async () => {
+        await c.del("agentgate:turn:acme/stolen"); // as if it lapsed during a stall
+        await c.set("agentgate:turn:acme/stolen", "another-replica", "PX", 2_000);
+        await tick(400);
+        return "published";
+      }),
+    ).rejects.toBeInstanceOf(TurnLostError);
+    expect(await c.get("agentgate:turn:acme/stolen")).toBe("another-replica");
+  });
+});
+
+describe("the wait for a shared turn", () => {
+  it("is counted from the delivery's arrival, so it fails while GitHub still waits for the answer", async () => {
+    const holder = client();
+    await holder.set("agentgate:turn:acme/queued", "someone", "PX", 3_000, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 1_000, lateWaitMs: 5_000, pollMs: 20 });
+    const started = Date.now();
+    // Arrived 700 ms ago (it waited in this replica's queue): 300 ms are left of its second.
+    await expect(b.run("acme/queued", async () => "ran", { since: started - 700 })).rejects.toBeInstanceOf(TurnUnavailableError);
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it("goes on once the answer window has passed, since a failure then would be lost", async () => {
+    const holder = client();
+    await holder.set("agentgate:turn:acme/late", "someone", "PX", 600, "NX");
+    const b = new RedisOrder(client(), { leaseMs: 10_000, waitMs: 1_000, lateWaitMs: 5_000, pollMs: 20 });
+    expect(await b.run("acme/late", async () => "ran after the holder", { since: Date.now() - 2_000 })).toBe("ran after the holder");
   });
 });

@@ -83,6 +83,40 @@ describe("webhooks", () => {
     expect(receiver.received[1]?.headers["x-github-delivery"]).toBe(first?.id);
   });
 
+  it("go to several replicas in turn, round-robin, redeliveries included", async () => {
+    const other = await startReceiver();
+    try {
+      sim.setWebhookTargets([receiver.url, other.url]);
+      const sent = [];
+      for (let i = 0; i < 4; i++) sent.push(await sim.deliver("ping", { zen: `ping ${i}` }));
+      expect(sent.map((d) => d.target)).toEqual([receiver.url, other.url, receiver.url, other.url]);
+      expect(receiver.received.map((r) => r.payload.zen)).toEqual(["ping 0", "ping 2"]);
+      expect(other.received.map((r) => r.payload.zen)).toEqual(["ping 1", "ping 3"]);
+      const again = await sim.redeliver(sent[0]!);
+      expect(again.target).toBe(receiver.url);
+      expect(receiver.received.map((r) => r.payload.zen)).toEqual(["ping 0", "ping 2", "ping 0"]);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("are posted without waiting for each other when deliveries are concurrent", async () => {
+    const concurrent = await GitHubSimulator.start({ webhookSecret: SECRET, webhookUrls: [receiver.url], deliveries: "concurrent" });
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      receiver.onDelivery = (r) => (r.payload.zen === "slow" ? held : Promise.resolve());
+      const slow = concurrent.deliver("ping", { zen: "slow" });
+      const fast = await concurrent.deliver("ping", { zen: "fast" });
+      expect(fast.status).toBe(200);
+      release();
+      expect((await slow).status).toBe(200);
+      expect(receiver.received.map((r) => r.payload.zen)).toEqual(["slow", "fast"]);
+    } finally {
+      await concurrent.stop();
+    }
+  });
+
   it("reports an unreachable app as status 0 instead of throwing", async () => {
     sim.setWebhookTarget("http://127.0.0.1:1/nowhere");
     const d = await sim.deliver("ping", { zen: "Keep it simple." });
