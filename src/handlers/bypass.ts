@@ -19,6 +19,7 @@ import type { Octokit } from "@octokit/rest";
 import { mayChangePolicy } from "./push.js";
 import { checkNameOf } from "./status.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { outcomeText } from "../report/deploy.js";
 
 const ZERO = /^0{40}$/;
 
@@ -101,7 +102,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       recordBypass(run.log, audit, { sha: p.after, branch, reason: found.tooMany }, "bypass-unchecked", run.audit);
     }
     for (const u of found.unread) {
-      const why = u.outcome.kind === "unread" ? u.outcome.why : "unread";
+      const why = u.outcome.kind === "unread" ? outcomeText(u.outcome) : "unread";
       await postUnchecked(run.gh, where, u.sha, policy.check_name, why);
       recordBypass(run.log, audit, { sha: u.sha, branch, reason: why }, "bypass-unchecked", run.audit);
       run.onOutcome?.("unpublished"); // a redelivery reads it again
