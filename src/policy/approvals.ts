@@ -6,7 +6,6 @@ import { noreplyLogin } from "../detect/text.js";
 import type { Detection } from "../detect/types.js";
 import type { Permission, PullRequestFacts, ReviewFacts } from "../facts/types.js";
 import type { Contribution, CountedApproval, IgnoredApproval, Ineligibility, Reason } from "./types.js";
-import { reasonText } from "../report/reasons.js";
 import { commitIdentities, describeIdentity, resolverFor, type CommitIdentity } from "./identities.js";
 
 const PERMISSION_RANK: Record<Permission, number> = {
@@ -108,11 +107,6 @@ export function unresolvedIdentityReasons(inputs: ApprovalInputs): Reason[] {
     steering: u.steering,
     linksAsked,
   }));
-}
-
-/** One line per unresolved identity that holds approvals up: who, where, and what unblocks it. */
-export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
-  return unresolvedIdentityReasons(inputs).map(reasonText);
 }
 
 /** The latest review of each reviewer that says approve, request changes or dismissed. */

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "../../src/config/schema.js";
-import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityLines } from "../../src/policy/approvals.js";
+import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityReasons, type ApprovalInputs } from "../../src/policy/approvals.js";
+import { reasonText } from "../../src/report/reasons.js";
+
+/** One line per unresolved identity that holds approvals up, as the check run words it. */
+const unresolvedIdentityLines = (inputs: ApprovalInputs) => unresolvedIdentityReasons(inputs).map(reasonText);
 import type { DismissalFacts, ReviewFacts } from "../../src/facts/types.js";
 import { agentDetection, commit, facts, HEAD, OLD_HEAD, review, reviewer } from "../helpers/facts.js";
 import { ignoredText } from "../../src/report/approvals.js";
