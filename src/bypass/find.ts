@@ -15,7 +15,7 @@ import { minimatch } from "minimatch";
 import type { Octokit } from "@octokit/rest";
 import type { Policy } from "../config/schema.js";
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
-import { judgeCommit, type CommitJudgment, type CommitOutcome, type GateVerdict } from "../deploy/judge.js";
+import { judgeCommit, REMEMBERED_AGENT, type CommitJudgment, type CommitOutcome, type GateVerdict } from "../deploy/judge.js";
 import { commitRoutes, gateVerdictOf, reasonOf } from "../facts/deployment.js";
 import { ownCheckRuns, type OwnCheckRun } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
@@ -152,7 +152,7 @@ export function agentsOfPull(runs: readonly OwnCheckRun[], signals: PullRequestS
     if (isBypassRun(r)) continue;
     const d = decodeMemory(r.output.text);
     if (d.kind === "record" && d.record.prs.length) remembered.push(...d.record.agents);
-    if (d.kind === "garbled") remembered.push("remembered by agentgate");
+    if (d.kind === "garbled") remembered.push(REMEMBERED_AGENT);
   }
   return [...new Set([...remembered, ...detectAgents({ pr: signals, commits: [...commits] }, detector).agents])];
 }

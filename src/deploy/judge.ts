@@ -146,11 +146,17 @@ export function isAgentAccount(who: { login: string; type: string }, detector: D
     .agentAuthored;
 }
 
+/**
+ * The agent named when only agentgate's memory says a commit is agent-written (its record names no
+ * agent, or cannot be read). A name, not a sentence: it is kept in bypass records' `agents`.
+ */
+export const REMEMBERED_AGENT = "remembered by agentgate";
+
 /** Agents the PR's own signals or agentgate's memory name for this commit; [] when none. */
 function pullAgents(commitSha: string, pull: PullRoute, detector: Detector): string[] {
   const found = detectAgents({ pr: pull.signals, commits: [] }, detector).agents;
   const remembered = pull.memory.pr || pull.memory.garbled || pull.memory.commits.includes(commitSha);
-  return found.length ? found : remembered ? ["remembered by agentgate"] : [];
+  return found.length ? found : remembered ? [REMEMBERED_AGENT] : [];
 }
 
 /** An accepted bypass: a person the policy names accepted it with the bypass run's button. */
@@ -201,7 +207,7 @@ export function judgeCommit(
   const r: CommitRoute | { kind: "unread"; cause?: undefined } = route ?? { kind: "unread" };
   const own = detectCommit(c, detector).agents;
   const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
-  if (r.kind === "pulls" && r.remembered) viaPull.push("remembered by agentgate");
+  if (r.kind === "pulls" && r.remembered) viaPull.push(REMEMBERED_AGENT);
   if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
   const agents = [...new Set([...own, ...viaPull])];
   // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.

@@ -16,7 +16,7 @@
 import type { Octokit } from "@octokit/rest";
 import { acceptedOn, decodeBypass, isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
-import type { CommitRoute, DeployProblem, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
+import { REMEMBERED_AGENT, type CommitRoute, type DeployProblem, type GateVerdict, type PullRoute, type Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
 import { ownCheckRuns } from "./memory.js";
 import type { CommitFacts } from "./types.js";
@@ -143,7 +143,7 @@ function bypassAgentsOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>): string[
     const d = decodeBypass(r.output.text);
     return d.kind === "record" ? d.record.agents : [];
   });
-  return agents.length ? [...new Set(agents)] : ["remembered by agentgate"];
+  return agents.length ? [...new Set(agents)] : [REMEMBERED_AGENT];
 }
 
 function bypassed(own: Awaited<ReturnType<typeof ownCheckRuns>>): { reported?: true; bypassAgents?: string[] } {
