@@ -7,7 +7,7 @@
  * a PR's title or body. Names (logins, file paths, rule ids, policy files) and SHAs only.
  */
 import type { PolicyFileRef } from "../config/load.js";
-import type { DeploymentJudgment } from "../deploy/judge.js";
+import type { DeployProblem, DeploymentJudgment, RejectedOutcome } from "../deploy/judge.js";
 import type { Evidence } from "../detect/types.js";
 import type { Decision, Reason } from "../policy/types.js";
 
@@ -62,9 +62,11 @@ export interface DeploymentEvent extends EventBase {
   senderIsAgent: boolean;
   commits: number;
   since: string | null;
-  rejected: { sha: string; agents: string[]; why: string }[];
+  /** Each rejected commit's outcome as data (kind + PR, branch, shown state, cause): src/report/deploy.ts words it. */
+  rejected: { sha: string; agents: string[]; outcome: RejectedOutcome }[];
   passed: { sha: string; pr: number }[];
-  problems: string[];
+  /** Codes with their data (src/deploy/judge.ts DeployProblem), never sentences. */
+  problems: DeployProblem[];
   policy: PolicyFileRef[];
 }
 
@@ -145,7 +147,7 @@ export function deploymentEvent(req: DeploymentAsked, j: DeploymentJudgment, ctx
     senderIsAgent: j.senderIsAgent,
     commits: j.commitCount,
     since: j.since ?? null,
-    rejected: j.rejectedCommits.map((c) => ({ sha: c.sha, agents: c.agents, why: c.why })),
+    rejected: j.rejectedCommits.map((c) => ({ sha: c.sha, agents: c.agents, outcome: c.outcome })),
     passed: j.passedCommits.map((p) => ({ sha: p.sha, pr: p.pr })),
     problems: [...j.problems],
     policy: j.policyFiles ?? [],

@@ -20,7 +20,8 @@ import { reasonOf } from "../facts/deployment.js";
 import { ownCheckRuns } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
 import { decodeMemory } from "../memory/record.js";
-import { actionsFor, bypassSummary, bypassTitle, postBypassStatus } from "./publish.js";
+import { bypassSummary, bypassTitle } from "../report/bypass.js";
+import { actionsFor, postBypassStatus } from "./publish.js";
 import { acceptedOn, BYPASS_CHECK_NAME, decodeBypass, encodeBypass, isBypassRun, type BypassRecord } from "./record.js";
 
 interface Where {
@@ -39,17 +40,35 @@ export interface AcceptanceFacts {
 
 const lower = (s: string) => s.toLowerCase();
 
+/**
+ * Why a press of "Accept bypass" does not accept, as data (src/report/bypass.ts words it):
+ * `policy-tainted`: the policy's last change on `branch` is the bypass `sha`, not accepted;
+ * `read-failed`: GitHub failed while checking who `login` is (`cause`: status or first line).
+ */
+export type AcceptRefusal =
+  | { code: "nobody-named" }
+  | { code: "not-human"; login: string }
+  | { code: "not-named"; login: string }
+  | { code: "involved"; login: string }
+  | { code: "no-write"; login: string; permission: string }
+  | { code: "policy-unusable"; problem?: string }
+  | { code: "policy-tainted"; branch: string; sha: string }
+  | { code: "read-failed"; login: string; cause: string };
+
+/** A press that is not judged at all: not our bypass run, no readable record, or accepted already. */
+export type IgnoredPress = { code: "not-bypass-run" } | { code: "no-record" } | { code: "accepted-already"; by: string };
+
 /** Why the sender may not accept (undefined: they may). Pure. */
-export function acceptanceRefusal(facts: AcceptanceFacts, policy: Pick<Policy, "bypasses">, detector: Detector): string | undefined {
+export function acceptanceRefusal(facts: AcceptanceFacts, policy: Pick<Policy, "bypasses">, detector: Detector): AcceptRefusal | undefined {
   const login = facts.sender.login;
   const acceptBy = policy.bypasses.accept_by;
-  if (!acceptBy.length) return "the policy names nobody who may accept a bypass (bypasses.accept_by)";
-  if (facts.sender.type !== "User" || isAgentAccount(facts.sender, detector)) return `@${login} is not a human account`;
+  if (!acceptBy.length) return { code: "nobody-named" };
+  if (facts.sender.type !== "User" || isAgentAccount(facts.sender, detector)) return { code: "not-human", login };
   const named = acceptBy.some((a) => !a.startsWith("@") && lower(a) === lower(login));
   const inTeam = acceptBy.some((a) => a.startsWith("@") && facts.teams.map(lower).includes(lower(a.slice(1))));
-  if (!named && !inTeam) return `@${login} is not among those bypasses.accept_by names`;
-  if (facts.involved.map(lower).includes(lower(login))) return `@${login} pushed, merged, wrote or steered what the bypass brought, and may not accept it`;
-  if (!["admin", "maintain", "write"].includes(facts.permission)) return `@${login} has no write permission on the repository (${facts.permission})`;
+  if (!named && !inTeam) return { code: "not-named", login };
+  if (facts.involved.map(lower).includes(lower(login))) return { code: "involved", login };
+  if (!["admin", "maintain", "write"].includes(facts.permission)) return { code: "no-write", login, permission: facts.permission };
   return undefined;
 }
 
@@ -59,9 +78,9 @@ export function acceptTeams(policy: Pick<Policy, "bypasses">): string[] {
 }
 
 export type AcceptOutcome =
-  | { kind: "ignored"; why: string }
+  | { kind: "ignored"; why: IgnoredPress }
   | { kind: "accepted"; record: BypassRecord }
-  | { kind: "refused"; record: BypassRecord; why: string };
+  | { kind: "refused"; record: BypassRecord; why: AcceptRefusal };
 
 function statusOf(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
@@ -149,13 +168,13 @@ export async function acceptBypass(
 ): Promise<AcceptOutcome> {
   // The payload is a pointer: what the run says is read from GitHub, and only from our own run.
   const { data: run } = await gh.rest.checks.get({ ...where, check_run_id: press.checkRunId });
-  if (run.app?.id !== appId || run.name !== BYPASS_CHECK_NAME) return { kind: "ignored", why: "not an agentgate bypass run" };
+  if (run.app?.id !== appId || run.name !== BYPASS_CHECK_NAME) return { kind: "ignored", why: { code: "not-bypass-run" } };
   const decoded = decodeBypass(run.output?.text);
-  if (decoded.kind !== "record") return { kind: "ignored", why: "the bypass run holds no readable record" };
+  if (decoded.kind !== "record") return { kind: "ignored", why: { code: "no-record" } };
   const record = decoded.record;
-  if (record.accepted) return { kind: "ignored", why: `accepted already by @${record.accepted.by}` };
-  let why: string | undefined;
-  if (!policy) why = `the policy on the default branch cannot be used${policyProblem ? `: ${policyProblem}` : ""}`;
+  if (record.accepted) return { kind: "ignored", why: { code: "accepted-already", by: record.accepted.by } };
+  let why: AcceptRefusal | undefined;
+  if (!policy) why = { code: "policy-unusable", ...(policyProblem ? { problem: policyProblem } : {}) };
   else {
     try {
       const involved = await involvedIn(gh, where, record, detector, appId);
@@ -163,18 +182,17 @@ export async function acceptBypass(
       const permission = await permissionOf(gh, where, press.sender.login);
       why = acceptanceRefusal({ sender: press.sender, involved, teams, permission }, policy, detector);
       const tainted = why ? undefined : await policyChangedByBypass(gh, where, press.defaultBranch, appId);
-      if (tainted) why = `the policy on ${press.defaultBranch} was last changed by ${tainted.slice(0, 7)}, itself a bypass not accepted: its bypasses.accept_by cannot be trusted (change the policy through a pull request)`;
+      if (tainted) why = { code: "policy-tainted", branch: press.defaultBranch, sha: tainted };
     } catch (e) {
-      why = `agentgate could not check who @${press.sender.login} is: ${reasonOf(e)}`;
+      why = { code: "read-failed", login: press.sender.login, cause: reasonOf(e) };
     }
   }
   const bypasses = policy?.bypasses ?? { branches: [], notify: "none" as const, accept_by: [] };
   if (why) {
-    const note = `**Not accepted:** @${press.sender.login} pressed Accept bypass at ${press.now}: ${why}.`;
     await gh.rest.checks.update({
       ...where,
       check_run_id: press.checkRunId,
-      output: { title: bypassTitle(record), summary: bypassSummary(record, bypasses, note), text: encodeBypass(record) },
+      output: { title: bypassTitle(record), summary: bypassSummary(record, bypasses, { by: press.sender.login, at: press.now, why }), text: encodeBypass(record) },
     });
     return { kind: "refused", record, why };
   }

@@ -15,7 +15,7 @@ import { minimatch } from "minimatch";
 import type { Octokit } from "@octokit/rest";
 import type { Policy } from "../config/schema.js";
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
-import { judgeCommit, type CommitJudgment, type GateVerdict } from "../deploy/judge.js";
+import { judgeCommit, REMEMBERED_AGENT, type CommitJudgment, type CommitOutcome, type GateVerdict } from "../deploy/judge.js";
 import { commitRoutes, gateVerdictOf, reasonOf } from "../facts/deployment.js";
 import { ownCheckRuns, type OwnCheckRun } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
@@ -69,13 +69,26 @@ export function suspectCommits(commits: readonly CommitFacts[], headRuns: readon
   return commits.filter((c) => all || named.has(c.sha) || detectCommit(c, detector).agents.length > 0);
 }
 
+/**
+ * Why a commit, a push or a merge could not be checked for bypasses (fail closed: a failing status
+ * says so), as data: src/report/bypass.ts words it. `cause`: the HTTP status or the error's first line.
+ */
+export type Unchecked =
+  | { code: "policy-unusable"; problem: string }
+  | { code: "push-too-long"; listed: number }
+  | { code: "too-many-suspects"; suspects: number; max: number }
+  | { code: "route-unread"; outcome: Extract<CommitOutcome, { kind: "unread" }> }
+  | { code: "not-marked"; left: number; max: number }
+  | { code: "verdict-unread"; pr: number; cause: string }
+  | { code: "commits-unread"; pr: number; cause: string };
+
 export interface PushBypasses {
   /** Commits pushed straight (no merged PR brought them), with their agents; `reported`: a bypass run is on it already. */
   direct: (CommitJudgment & { reported: boolean })[];
   /** Commits whose route could not be read: fail closed, a failing status says so. */
   unread: CommitJudgment[];
   /** The push could not be checked whole: a failing status on its head says why. */
-  tooMany?: string;
+  tooMany?: Unchecked;
   /** Suspects read (0: the push looked human). */
   suspects: number;
 }
@@ -88,14 +101,14 @@ export async function findPushBypasses(
   appId: number,
 ): Promise<PushBypasses> {
   if (push.commits.length >= PUSH_COMMITS_LISTED) {
-    return { direct: [], unread: [], suspects: 0, tooMany: `too many commits to check: GitHub lists only ${PUSH_COMMITS_LISTED} of a push` };
+    return { direct: [], unread: [], suspects: 0, tooMany: { code: "push-too-long", listed: PUSH_COMMITS_LISTED } };
   }
   const commits = push.commits.map(commitFromPayload);
   const headRuns = await ownCheckRuns(gh, where, push.after, appId);
   const suspects = suspectCommits(commits, headRuns, detector);
   if (!suspects.length) return { direct: [], unread: [], suspects: 0 };
   if (suspects.length > BYPASS_COMMITS_READ) {
-    return { direct: [], unread: [], suspects: suspects.length, tooMany: `too many commits to check: ${suspects.length} may be agent-written, agentgate reads at most ${BYPASS_COMMITS_READ}` };
+    return { direct: [], unread: [], suspects: suspects.length, tooMany: { code: "too-many-suspects", suspects: suspects.length, max: BYPASS_COMMITS_READ } };
   }
   const routes = await commitRoutes(gh, where, suspects, appId);
   const out: PushBypasses = { direct: [], unread: [], suspects: suspects.length };
@@ -120,7 +133,7 @@ export type MergeFinding =
   | { kind: "passed" }
   | { kind: "human" }
   | { kind: "bypass"; shown: string; agents: string[] }
-  | { kind: "unread"; reason: string };
+  | { kind: "unread"; reason: Unchecked };
 
 /**
  * What agentgate said on the head, read as the deploy gate reads it: every run of ours there but the
@@ -139,7 +152,7 @@ export function agentsOfPull(runs: readonly OwnCheckRun[], signals: PullRequestS
     if (isBypassRun(r)) continue;
     const d = decodeMemory(r.output.text);
     if (d.kind === "record" && d.record.prs.length) remembered.push(...d.record.agents);
-    if (d.kind === "garbled") remembered.push("remembered by agentgate");
+    if (d.kind === "garbled") remembered.push(REMEMBERED_AGENT);
   }
   return [...new Set([...remembered, ...detectAgents({ pr: signals, commits: [...commits] }, detector).agents])];
 }
@@ -150,7 +163,7 @@ export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPul
   try {
     runs = await ownCheckRuns(gh, where, pull.headSha, appId);
   } catch (e) {
-    return { kind: "unread", reason: `could not read agentgate's verdict on #${pull.number}'s head: ${reasonOf(e)}` };
+    return { kind: "unread", reason: { code: "verdict-unread", pr: pull.number, cause: reasonOf(e) } };
   }
   const verdict = verdictOnHead(runs);
   if (verdict.state === "success") return { kind: "passed" };
@@ -162,7 +175,7 @@ export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPul
       if (!Array.isArray(data)) throw new Error(`GitHub's commits of #${pull.number} are malformed`);
       commits = (data as RestCommit[]).map(commitFromRest);
     } catch (e) {
-      return { kind: "unread", reason: `could not read #${pull.number}'s commits: ${reasonOf(e)}` };
+      return { kind: "unread", reason: { code: "commits-unread", pr: pull.number, cause: reasonOf(e) } };
     }
   }
   const agents = agentsOfPull(runs, pull.signals, commits, detector);

@@ -131,7 +131,7 @@ export function acceptedOn(
 
 /** The structured audit line every bypass (and every acceptance) logs, for the audit sinks. */
 export interface BypassAudit {
-  audit: { v: 1; type: "bypass" | "bypass-accepted" | "bypass-unchecked"; delivery: string; repo: string } & Partial<BypassRecord> & { reason?: string };
+  audit: { v: 1; type: "bypass" | "bypass-accepted" | "bypass-unchecked"; delivery: string; repo: string } & Partial<BypassRecord> & { reason?: string; code?: string };
 }
 
 /** Where audit events go (src/runtime/audit.ts); absent, the log line is the only record. */
@@ -142,7 +142,8 @@ export interface BypassAuditSink {
 export function recordBypass(
   log: { warn(o: object, m: string): void },
   at: { delivery: string; repo: string },
-  record: BypassRecord | { sha: string; branch: string; reason: string },
+  /** `code`: why it could not be checked, as src/bypass/find.ts `Unchecked` names it; `reason` says it. */
+  record: BypassRecord | { sha: string; branch: string; reason: string; code?: string },
   type: BypassAudit["audit"]["type"] = "bypass",
   trail?: BypassAuditSink,
 ): BypassAudit {

@@ -7,13 +7,13 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { loadPolicy, type LoadedPolicy } from "../config/load.js";
-import { formatProblem } from "../config/parse.js";
 import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { forgetOwnCheckRuns } from "../facts/memory.js";
 import { commitRoutes, deployRecordName, deploymentRange, lastSuccessfulDeployment, reasonOf } from "../facts/deployment.js";
-import { defaultEnvironmentRule, deploymentComment, environmentRuleFor, judgeDeployment, type DeploymentJudgment } from "./judge.js";
+import { deploymentComment, deploymentRecordTitle } from "../report/deploy.js";
+import { defaultEnvironmentRule, environmentRuleFor, judgeDeployment, type DeployProblem, type DeploymentJudgment } from "./judge.js";
 
 export interface DeploymentRequest {
   owner: string;
@@ -43,11 +43,11 @@ export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest
 
 async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, appId: number, seen: { current?: LoadedPolicy }): Promise<DeploymentJudgment> {
   const where = { owner: req.owner, repo: req.repo };
-  const facts = { environment: req.environment, sha: req.sha, ref: req.ref, defaultBranch: req.defaultBranch, sender: req.sender, commits: [], routes: {}, problems: [] as string[] };
+  const facts = { environment: req.environment, sha: req.sha, ref: req.ref, defaultBranch: req.defaultBranch, sender: req.sender, commits: [], routes: {}, problems: [] as DeployProblem[] };
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: req.defaultBranch });
   seen.current = loaded;
   if (!loaded.policy) {
-    const problems = loaded.problems.map((p) => `the policy on ${req.defaultBranch} cannot be used: ${formatProblem(p)}`);
+    const problems = loaded.problems.map((problem): DeployProblem => ({ code: "policy-unusable", branch: req.defaultBranch, problem }));
     return judgeDeployment({ ...facts, problems }, defaultPolicy(), detectorFor(defaultPolicy()));
   }
   const policy = loaded.policy;
@@ -67,7 +67,7 @@ async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, appId: numbe
       detector,
     );
   } catch (e) {
-    return judgeDeployment({ ...facts, problems: [`could not read what the deployment brings: ${reasonOf(e)}`] }, policy, detector);
+    return judgeDeployment({ ...facts, problems: [{ code: "read-failed", cause: reasonOf(e) }] }, policy, detector);
   }
 }
 
@@ -107,6 +107,6 @@ async function createDeployRecord(gh: Octokit, req: DeploymentRequest, j: Deploy
     status: "completed",
     conclusion: "success",
     external_id: `deployment:${req.deploymentId}`,
-    output: { title: `Deployment to ${req.environment} approved`.slice(0, 255), summary: deploymentComment(j) },
+    output: { title: deploymentRecordTitle(req.environment), summary: deploymentComment(j) },
   });
 }

@@ -12,6 +12,7 @@ import { DEPLOY_MAX_COMMITS_DEFAULT, type EnvironmentRule, type Policy } from ".
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
 import type { CommitFacts } from "../facts/types.js";
 import type { PolicyFileRef } from "../config/load.js";
+import type { PolicyProblem } from "../config/parse.js";
 
 /** What agentgate said about a pull request's head: its own check runs there. */
 export type GateVerdict =
@@ -54,7 +55,26 @@ export interface PullRoute {
  * run says a named person accepted it; `reported`: a bypass run is on it (accepted or not), and
  * `bypassAgents` the agents its record names (a bypass run is only put on an agent-written commit).
  */
-export type CommitRoute = { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean; accepted?: Acceptance; reported?: boolean; bypassAgents?: readonly string[] } | { kind: "unread"; reason: string };
+export type CommitRoute =
+  | { kind: "pulls"; pulls: readonly PullRoute[]; remembered?: boolean; accepted?: Acceptance; reported?: boolean; bypassAgents?: readonly string[] }
+  /** `cause`: the HTTP status or the error's first line (facts/deployment.ts reasonOf), never file contents. */
+  | { kind: "unread"; cause: string };
+
+/**
+ * Why a deployment is rejected before (or besides) its commits, as data: src/report/deploy.ts
+ * words each one. `policy-unusable`: the default branch's policy cannot be used; `read-failed`:
+ * GitHub failed (`cause` as in CommitRoute); `too-many-commits`: more than `max` (`count` null:
+ * more than max, the exact number unknown); `range-cut-short`: GitHub listed fewer than it counted;
+ * `agent-deployer`: an agent deploys where the policy does not let agents.
+ */
+export type DeployProblem =
+  | { code: "policy-unusable"; branch: string; problem: PolicyProblem }
+  | { code: "read-failed"; cause: string }
+  | { code: "too-many-commits"; count: number | null; since?: string; max: number }
+  | { code: "range-cut-short"; listed: number; total: number; since: string }
+  | { code: "agent-deployer"; login: string; environment: string };
+
+export type DeployProblemCode = DeployProblem["code"];
 
 export interface DeploymentFacts {
   environment: string;
@@ -72,7 +92,7 @@ export interface DeploymentFacts {
   /** By commit SHA. A commit without an entry was not looked up: it rejects. */
   routes: Readonly<Record<string, CommitRoute>>;
   /** Reads that failed or were cut short (the range, the policy): each rejects. */
-  problems: readonly string[];
+  problems: readonly DeployProblem[];
 }
 
 /** A bypass the deploy gate rejects that has no `agentgate bypass` run yet (nothing to accept). */
@@ -83,7 +103,8 @@ export type UnmarkedBypass =
 export interface CommitFinding {
   sha: string;
   agents: string[];
-  why: string;
+  /** How it arrived: src/report/deploy.ts `outcomeText` says it. */
+  outcome: RejectedOutcome;
 }
 
 export interface DeploymentJudgment {
@@ -91,7 +112,7 @@ export interface DeploymentJudgment {
   environment: string;
   rule: EnvironmentRule;
   /** Why it is rejected: problems first, then the deployer, then each commit. */
-  problems: string[];
+  problems: DeployProblem[];
   senderIsAgent: boolean;
   rejectedCommits: CommitFinding[];
   /** Agent-written commits that passed, with the PR that brought each. */
@@ -125,13 +146,17 @@ export function isAgentAccount(who: { login: string; type: string }, detector: D
     .agentAuthored;
 }
 
-const short = (sha: string) => sha.slice(0, 7);
+/**
+ * The agent named when only agentgate's memory says a commit is agent-written (its record names no
+ * agent, or cannot be read). A name, not a sentence: it is kept in bypass records' `agents`.
+ */
+export const REMEMBERED_AGENT = "remembered by agentgate";
 
 /** Agents the PR's own signals or agentgate's memory name for this commit; [] when none. */
 function pullAgents(commitSha: string, pull: PullRoute, detector: Detector): string[] {
   const found = detectAgents({ pr: pull.signals, commits: [] }, detector).agents;
   const remembered = pull.memory.pr || pull.memory.garbled || pull.memory.commits.includes(commitSha);
-  return found.length ? found : remembered ? ["remembered by agentgate"] : [];
+  return found.length ? found : remembered ? [REMEMBERED_AGENT] : [];
 }
 
 /** An accepted bypass: a person the policy names accepted it with the bypass run's button. */
@@ -143,15 +168,22 @@ export interface Acceptance {
 /**
  * How one commit reached the branch, judged: `human` (no agent wrote it), `passed` (a merged PR
  * agentgate passed brought it), `accepted` (a bypass a named person accepted), or a bypass:
- * `direct-push` (no merged PR brought it), `merged-not-passing`, or `unread` (fail closed).
+ * `direct-push` (no merged PR into `bases` brought it; `elsewhere`: a PR merged it into another
+ * branch), `merged-not-passing` (`shown`: what agentgate's check said, "none" when it never judged
+ * the head), or `unread` (fail closed: `cause` absent when it was not looked up). Data only: the
+ * sentences are src/report/deploy.ts's.
  */
 export type CommitOutcome =
   | { kind: "human" }
   | { kind: "passed"; pr: number }
   | { kind: "accepted"; accepted: Acceptance; pr?: number }
-  | { kind: "direct-push"; why: string }
-  | { kind: "merged-not-passing"; pr: number; shown: string; why: string }
-  | { kind: "unread"; why: string };
+  | { kind: "direct-push"; branch: string; bases: string[]; elsewhere?: { pr: number; base: string } }
+  | { kind: "merged-not-passing"; pr: number; shown: string; judged: boolean }
+  | { kind: "unread"; branch: string; cause?: string };
+
+export type CommitOutcomeKind = CommitOutcome["kind"];
+/** The outcomes that reject a deployment. */
+export type RejectedOutcome = Extract<CommitOutcome, { kind: "direct-push" | "merged-not-passing" | "unread" }>;
 
 export interface CommitJudgment {
   sha: string;
@@ -172,33 +204,30 @@ export function judgeCommit(
   branch: string,
   bases: ReadonlySet<string> = new Set([branch]),
 ): CommitJudgment {
-  const r = route ?? { kind: "unread" as const, reason: "it was not looked up" };
+  const r: CommitRoute | { kind: "unread"; cause?: undefined } = route ?? { kind: "unread" };
   const own = detectCommit(c, detector).agents;
   const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
-  if (r.kind === "pulls" && r.remembered) viaPull.push("remembered by agentgate");
+  if (r.kind === "pulls" && r.remembered) viaPull.push(REMEMBERED_AGENT);
   if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
   const agents = [...new Set([...own, ...viaPull])];
   // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.
-  if (r.kind === "unread") return { sha: c.sha, agents, outcome: { kind: "unread", why: `could not tell how it reached ${branch}: ${r.reason}` } };
+  if (r.kind === "unread") return { sha: c.sha, agents, outcome: { kind: "unread", branch, ...(r.cause !== undefined ? { cause: r.cause } : {}) } };
   if (!agents.length) return { sha: c.sha, agents, outcome: { kind: "human" } };
   const mergedAnywhere = r.pulls.filter((p) => p.merged);
-  const merged = mergedAnywhere.filter((p) => bases.has(p.baseRef));
+  const merged = mergedAnywhere.filter((p) => p.baseRef !== "" && bases.has(p.baseRef));
   const passed = merged.find((p) => p.verdict.state === "success");
   if (passed) return { sha: c.sha, agents, outcome: { kind: "passed", pr: passed.number } };
   if (!merged.length) {
     if (r.accepted) return { sha: c.sha, agents, outcome: { kind: "accepted", accepted: r.accepted } };
     const elsewhere = mergedAnywhere[0];
-    const why = elsewhere
-      ? `merged in #${elsewhere.number} into ${elsewhere.baseRef || "another branch"}, not through a pull request into ${[...bases].join(" or ")}`
-      : `pushed straight to ${branch}: no merged pull request brought it`;
-    return { sha: c.sha, agents, outcome: { kind: "direct-push", why } };
+    const outcome = { kind: "direct-push" as const, branch, bases: [...bases], ...(elsewhere ? { elsewhere: { pr: elsewhere.number, base: elsewhere.baseRef } } : {}) };
+    return { sha: c.sha, agents, outcome };
   }
   const p = merged[0]!;
   const acceptedPull = merged.find((m) => m.accepted);
   if (acceptedPull?.accepted) return { sha: c.sha, agents, outcome: { kind: "accepted", accepted: acceptedPull.accepted, pr: acceptedPull.number } };
   const shown = p.verdict.state === "not-success" ? p.verdict.shown : "none";
-  const why = p.verdict.state === "none" ? `merged in #${p.number}, which agentgate never judged` : `merged in #${p.number} while agentgate said ${shown}`;
-  return { sha: c.sha, agents, outcome: { kind: "merged-not-passing", pr: p.number, shown, why } };
+  return { sha: c.sha, agents, outcome: { kind: "merged-not-passing", pr: p.number, shown, judged: p.verdict.state !== "none" } };
 }
 
 export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector: Detector): DeploymentJudgment {
@@ -206,9 +235,10 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
   const problems = [...facts.problems];
   const senderIsAgent = isAgentAccount(facts.sender, detector);
   if (senderIsAgent && !rule.allow_agent_deployers) {
-    problems.push(`@${facts.sender.login} is an agent, and the policy does not let agents deploy to ${facts.environment}`);
+    problems.push({ code: "agent-deployer", login: facts.sender.login, environment: facts.environment });
   }
-  const branch = facts.ref.replace(/^refs\/heads\//, "") || "the branch";
+  // "" when the ref names no branch: report/ words it, and no pull request's base matches it.
+  const branch = facts.ref.replace(/^refs\/heads\//, "");
   const bases = new Set([branch, ...(facts.defaultBranch ? [facts.defaultBranch] : [])]);
   const rejectedCommits: CommitFinding[] = [];
   const passedCommits: { sha: string; pr: number }[] = [];
@@ -220,7 +250,7 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     if (outcome.kind === "human") continue;
     if (outcome.kind === "passed") passedCommits.push({ sha: c.sha, pr: outcome.pr });
     else if (outcome.kind === "accepted") acceptedCommits.push({ sha: c.sha, by: outcome.accepted.by });
-    else rejectedCommits.push({ sha: c.sha, agents, why: outcome.why });
+    else rejectedCommits.push({ sha: c.sha, agents, outcome });
     if (outcome.kind === "direct-push" && route?.kind === "pulls" && !route.reported) unmarked.push({ kind: "direct-push", sha: c.sha, agents });
     if (outcome.kind === "merged-not-passing" && route?.kind === "pulls") {
       const p = route.pulls.find((x) => x.number === outcome.pr);
@@ -243,55 +273,4 @@ export function judgeDeployment(facts: DeploymentFacts, policy: Policy, detector
     commitCount: facts.commits.length,
     ...(facts.since ? { since: facts.since, sinceFrom: facts.sinceFrom ?? "deployment" } : {}),
   };
-}
-
-/** The callback's comment: GitHub shows it on the workflow run. Bounded, and never quotes file contents. */
-export const DEPLOY_COMMENT_MAX = 1024;
-
-export function deploymentComment(j: DeploymentJudgment): string {
-  const range = !j.since
-    ? `${j.commitCount} commit(s) (no deployment agentgate approved before)`
-    : j.sinceFrom === "policy"
-      ? `${j.commitCount} commit(s) since ${short(j.since)} (the policy's \`since\`)`
-      : `${j.commitCount} commit(s) since the last successful deployment (${short(j.since)})`;
-  if (j.state === "approved") {
-    const prs = [...new Set(j.passedCommits.map((p) => p.pr))].sort((a, b) => a - b);
-    const accepted = j.acceptedCommits ?? [];
-    const agentLine = prs.length
-      ? `${j.passedCommits.length} agent-written, each through a pull request agentgate passed (${prs.map((n) => `#${n}`).join(", ")})`
-      : accepted.length
-        ? ""
-        : "none agent-written";
-    const acceptedLine = accepted.length
-      ? `${accepted.length} accepted after a bypass (${accepted.map((a) => `${short(a.sha)} by @${a.by}`).join(", ")})`
-      : "";
-    return cut(`agentgate approved the deployment to ${j.environment}: ${range}, ${[agentLine, acceptedLine].filter(Boolean).join("; ")}.`);
-  }
-  const lines = [`agentgate rejected the deployment to ${j.environment}:`];
-  for (const p of j.problems) lines.push(`- ${p}`);
-  for (const c of j.rejectedCommits) {
-    const who = c.agents.length ? ` (${c.agents.join(", ")})` : "";
-    lines.push(`- ${short(c.sha)}${who}: ${c.why}`);
-  }
-  if (j.rejectedCommits.length) lines.push("A bypass stays rejected until a person the policy names (bypasses.accept_by) accepts it on its `agentgate bypass` check run; then deploy again.");
-  return cutLines(lines);
-}
-
-function cut(s: string): string {
-  return [...s].length <= DEPLOY_COMMENT_MAX ? s : `${[...s].slice(0, DEPLOY_COMMENT_MAX - 1).join("")}…`;
-}
-
-/** Whole lines while they fit, then how many were left out. */
-function cutLines(lines: readonly string[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const rest = lines.length - i;
-    const candidate = [...out, lines[i]!].join("\n");
-    const tail = rest > 1 ? `\n…and ${rest - 1} more` : "";
-    if ([...candidate].length + tail.length > DEPLOY_COMMENT_MAX) {
-      return cut(`${out.join("\n")}\n…and ${rest} more`);
-    }
-    out.push(lines[i]!);
-  }
-  return out.join("\n");
 }

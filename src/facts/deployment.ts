@@ -16,7 +16,7 @@
 import type { Octokit } from "@octokit/rest";
 import { acceptedOn, decodeBypass, isBypassRun } from "../bypass/record.js";
 import { decodeMemory } from "../memory/record.js";
-import type { CommitRoute, GateVerdict, PullRoute, Remembered } from "../deploy/judge.js";
+import { REMEMBERED_AGENT, type CommitRoute, type DeployProblem, type GateVerdict, type PullRoute, type Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
 import { ownCheckRuns } from "./memory.js";
 import type { CommitFacts } from "./types.js";
@@ -77,13 +77,12 @@ export async function lastSuccessfulDeployment(gh: Octokit, where: Where, enviro
 export interface Range {
   commits: CommitFacts[];
   since?: string;
-  problems: string[];
+  problems: DeployProblem[];
 }
 
 /** The commits `sha` brings since `since` (compare), or its whole history; at most `max`, else a problem. */
 export async function deploymentRange(gh: Octokit, where: Where, sha: string, since: string | undefined, max: number): Promise<Range> {
-  const tooMany = (n: number | string) =>
-    `the deployment brings ${n} commits${since ? ` since ${since.slice(0, 7)}` : " (no deployment agentgate approved before)"}; agentgate judges at most ${max} (environments[].max_commits, or environments[].since to start later)`;
+  const tooMany = (count: number | null): DeployProblem => ({ code: "too-many-commits", count, ...(since ? { since } : {}), max });
   if (since) {
     try {
       const commits: RestCommit[] = [];
@@ -95,7 +94,7 @@ export async function deploymentRange(gh: Octokit, where: Where, sha: string, si
         const got = (data.commits ?? []) as RestCommit[];
         commits.push(...got);
         if (commits.length >= total) break;
-        if (!got.length) return { commits: [], since, problems: [`GitHub listed ${commits.length} of the ${total} commits since ${since.slice(0, 7)}`] };
+        if (!got.length) return { commits: [], since, problems: [{ code: "range-cut-short", listed: commits.length, total, since }] };
       }
       return { commits: commits.map(commitFromRest), since, problems: [] };
     } catch (e) {
@@ -108,7 +107,7 @@ export async function deploymentRange(gh: Octokit, where: Where, sha: string, si
     const { data } = await gh.rest.repos.listCommits({ ...where, sha, per_page: 100, page });
     if (!Array.isArray(data)) throw new Error("GitHub's list of commits is malformed");
     commits.push(...(data as RestCommit[]));
-    if (commits.length > max) return { commits: [], problems: [tooMany(`more than ${max}`)] };
+    if (commits.length > max) return { commits: [], problems: [tooMany(null)] };
     if (data.length < 100) break;
   }
   return { commits: commits.map(commitFromRest), problems: [] };
@@ -144,7 +143,7 @@ function bypassAgentsOn(runs: Awaited<ReturnType<typeof ownCheckRuns>>): string[
     const d = decodeBypass(r.output.text);
     return d.kind === "record" ? d.record.agents : [];
   });
-  return agents.length ? [...new Set(agents)] : ["remembered by agentgate"];
+  return agents.length ? [...new Set(agents)] : [REMEMBERED_AGENT];
 }
 
 function bypassed(own: Awaited<ReturnType<typeof ownCheckRuns>>): { reported?: true; bypassAgents?: string[] } {
@@ -242,7 +241,7 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
       const accepted = acceptedOn(own, { sha: c.sha });
       routes[c.sha] = { kind: "pulls", pulls: list, ...(remembered ? { remembered } : {}), ...(accepted ? { accepted } : {}), ...bypassed(own) };
     } catch (e) {
-      routes[c.sha] = { kind: "unread", reason: reasonOf(e) };
+      routes[c.sha] = { kind: "unread", cause: reasonOf(e) };
     }
   };
   // A few at a time: hundreds of commits answer in seconds, far below GitHub's 100 concurrent requests.

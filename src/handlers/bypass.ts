@@ -19,6 +19,11 @@ import type { Octokit } from "@octokit/rest";
 import { mayChangePolicy } from "./push.js";
 import { checkNameOf } from "./status.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
+import { ignoredPressText, refusalText, uncheckedText } from "../report/bypass.js";
+import type { Unchecked } from "../bypass/find.js";
+
+/** A bypass-unchecked audit line: the code, and the sentence the status shows (as `reason` said before codes). */
+const uncheckedAudit = (u: Unchecked) => ({ reason: uncheckedText(u), code: u.code });
 
 const ZERO = /^0{40}$/;
 
@@ -87,8 +92,9 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     if ("problem" in loaded) {
       // Which branches are watched is the policy's: unreadable, only the default branch is known.
       if (branch !== defaultBranch) return;
-      await postUnchecked(run.gh, where, p.after, "agentgate", `the policy cannot be used: ${loaded.problem}`);
-      recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, { sha: p.after, branch, reason: loaded.problem }, "bypass-unchecked", run.audit);
+      const why: Unchecked = { code: "policy-unusable", problem: loaded.problem };
+      await postUnchecked(run.gh, where, p.after, "agentgate", why);
+      recordBypass(run.log, { delivery: context.id, repo: `${where.owner}/${where.repo}` }, { sha: p.after, branch, reason: loaded.problem, code: why.code }, "bypass-unchecked", run.audit);
       return;
     }
     const policy = loaded.policy;
@@ -98,21 +104,22 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
     if (found.tooMany) {
       await postUnchecked(run.gh, where, p.after, policy.check_name, found.tooMany);
-      recordBypass(run.log, audit, { sha: p.after, branch, reason: found.tooMany }, "bypass-unchecked", run.audit);
+      recordBypass(run.log, audit, { sha: p.after, branch, ...uncheckedAudit(found.tooMany) }, "bypass-unchecked", run.audit);
     }
     for (const u of found.unread) {
-      const why = u.outcome.kind === "unread" ? u.outcome.why : "unread";
+      if (u.outcome.kind !== "unread") continue;
+      const why: Unchecked = { code: "route-unread", outcome: u.outcome };
       await postUnchecked(run.gh, where, u.sha, policy.check_name, why);
-      recordBypass(run.log, audit, { sha: u.sha, branch, reason: why }, "bypass-unchecked", run.audit);
+      recordBypass(run.log, audit, { sha: u.sha, branch, ...uncheckedAudit(why) }, "bypass-unchecked", run.audit);
       run.onOutcome?.("unpublished"); // a redelivery reads it again
     }
     const posted: BypassRecord[] = [];
     const fresh = found.direct.filter((d) => !d.reported); // the others were told already (a redelivery, or pushed again)
     if (fresh.length > BYPASS_RUNS_PER_DELIVERY) {
       // GitHub limits how fast an app creates content: the rest are marked by a redelivery of this push.
-      const why = `${fresh.length - BYPASS_RUNS_PER_DELIVERY} more agent commits pushed straight are not marked yet (at most ${BYPASS_RUNS_PER_DELIVERY} a delivery): redeliver the push`;
+      const why: Unchecked = { code: "not-marked", left: fresh.length - BYPASS_RUNS_PER_DELIVERY, max: BYPASS_RUNS_PER_DELIVERY };
       await postUnchecked(run.gh, where, p.after, policy.check_name, why);
-      recordBypass(run.log, audit, { sha: p.after, branch, reason: why }, "bypass-unchecked", run.audit);
+      recordBypass(run.log, audit, { sha: p.after, branch, ...uncheckedAudit(why) }, "bypass-unchecked", run.audit);
       run.onOutcome?.("unpublished"); // not kept as handled: a redelivery marks the rest
     }
     for (const d of fresh.slice(0, BYPASS_RUNS_PER_DELIVERY)) {
@@ -141,7 +148,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
     if ("problem" in loaded) {
       if (pr.base.ref !== defaultBranch) return;
-      await postUnchecked(run.gh, where, mergeSha, "agentgate", `the policy cannot be used: ${loaded.problem}`);
+      await postUnchecked(run.gh, where, mergeSha, "agentgate", { code: "policy-unusable", problem: loaded.problem });
       recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: loaded.problem }, "bypass-unchecked", run.audit);
       return;
     }
@@ -159,7 +166,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, detectorFor(policy), self.appId);
     if (finding.kind === "unread") {
       await postUnchecked(run.gh, where, mergeSha, policy.check_name, finding.reason);
-      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, reason: finding.reason }, "bypass-unchecked", run.audit);
+      recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, ...uncheckedAudit(finding.reason) }, "bypass-unchecked", run.audit);
       return;
     }
     if (finding.kind !== "bypass") {
@@ -217,6 +224,6 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     );
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
     if (outcome.kind === "accepted") recordBypass(run.log, audit, outcome.record, "bypass-accepted", run.audit);
-    else run.log.warn({ repo: audit.repo, checkRun: p.check_run.id, sender: sender.login, outcome: outcome.kind, why: "why" in outcome ? outcome.why : undefined }, "a bypass was not accepted");
+    else run.log.warn({ repo: audit.repo, checkRun: p.check_run.id, sender: sender.login, outcome: outcome.kind, why: outcome.kind === "refused" ? refusalText(outcome.why) : ignoredPressText(outcome.why), code: outcome.why.code }, "a bypass was not accepted");
   });
 }

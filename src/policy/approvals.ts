@@ -5,8 +5,7 @@ import type { Policy, PermissionLevel } from "../config/schema.js";
 import { noreplyLogin } from "../detect/text.js";
 import type { Detection } from "../detect/types.js";
 import type { Permission, PullRequestFacts, ReviewFacts } from "../facts/types.js";
-import type { CountedApproval, IgnoredApproval, IgnoredReason, Reason } from "./types.js";
-import { reasonText } from "../report/reasons.js";
+import type { Contribution, CountedApproval, IgnoredApproval, Ineligibility, Reason } from "./types.js";
 import { commitIdentities, describeIdentity, resolverFor, type CommitIdentity } from "./identities.js";
 
 const PERMISSION_RANK: Record<Permission, number> = {
@@ -34,8 +33,8 @@ export const loginFromNoreplyEmail = (email: string | undefined): string | undef
  * addresses; an email linked in one commit of the PR is linked in all of them.
  */
 export interface Contributors {
-  logins: Map<string, string>; // login -> why (for the ignored-approval detail)
-  steering: Map<string, string>;
+  logins: Map<string, Contribution>; // login -> how (the first commit naming them)
+  steering: Map<string, Contribution>;
   /** People of no known account, one per email (a steering entry wins over a contributor one). */
   unresolved: UnresolvedIdentity[];
 }
@@ -44,43 +43,37 @@ export interface UnresolvedIdentity {
   /** `Name <email>` as the commit writes it. */
   identity: string;
   email: string;
-  /** e.g. `co-authored commit 1a2b3c4` or `steered the agent (Co-authored-by on 1a2b3c4)`. */
-  why: string;
+  /** How they took part, e.g. co-authored a commit, or steered the agent (src/report/approvals.ts words it). */
+  contribution: Contribution;
   steering: boolean;
 }
 
 /** Whether a commit identity is an agent or bot (no account needed); without it every identity is a person. */
 export type IsMachineIdentity = (who: CommitIdentity) => boolean;
 
-const ROLE_WHY: Record<CommitIdentity["role"], string> = {
-  author: "authored commit",
-  committer: "committed",
-  "co-author": "co-authored commit",
-};
-
 export function contributorsOf(facts: PullRequestFacts, detection: Detection, isMachine: IsMachineIdentity = () => false): Contributors {
   const resolve = resolverFor(facts);
-  const logins = new Map<string, string>();
+  const logins = new Map<string, Contribution>();
   const unresolved = new Map<string, UnresolvedIdentity>();
   for (const id of commitIdentities(facts.commits)) {
-    const why = `${ROLE_WHY[id.role]} ${id.sha.slice(0, 7)}`;
+    const why: Contribution = { role: id.role, sha: id.sha };
     const r = resolve(id.email, id.login, id.name);
     if (r.kind === "accounts") {
       for (const login of r.logins) if (!logins.has(login)) logins.set(login, why);
     } else if (r.kind === "unlinked" && !isMachine(id)) {
       const k = id.email.trim().toLowerCase() || `name:${id.name.trim().toLowerCase()}`;
-      if (!unresolved.has(k)) unresolved.set(k, { identity: describeIdentity(id), email: id.email.trim(), why, steering: false });
+      if (!unresolved.has(k)) unresolved.set(k, { identity: describeIdentity(id), email: id.email.trim(), contribution: why, steering: false });
     }
   }
-  const steering = new Map<string, string>();
+  const steering = new Map<string, Contribution>();
   for (const h of detection.steeringHumans) {
-    const why = `steered the agent (${h.source})`;
+    const why: Contribution = { role: "steering", source: h.source };
     const r = resolve(h.email, h.login, h.name);
     if (r.kind === "accounts") {
       for (const login of r.logins) if (!steering.has(login)) steering.set(login, why);
     } else if (r.kind === "unlinked") {
       const k = (h.email ?? "").trim().toLowerCase() || `name:${(h.name ?? "").trim().toLowerCase()}`;
-      if (!unresolved.get(k)?.steering) unresolved.set(k, { identity: describeIdentity(h), email: (h.email ?? "").trim(), why, steering: true });
+      if (!unresolved.get(k)?.steering) unresolved.set(k, { identity: describeIdentity(h), email: (h.email ?? "").trim(), contribution: why, steering: true });
     }
   }
   return { logins, steering, unresolved: [...unresolved.values()] };
@@ -110,15 +103,10 @@ export function unresolvedIdentityReasons(inputs: ApprovalInputs): Reason[] {
     code: "unresolved-identity" as const,
     identity: u.identity,
     email: u.email,
-    why: u.why,
+    contribution: u.contribution,
     steering: u.steering,
     linksAsked,
   }));
-}
-
-/** One line per unresolved identity that holds approvals up: who, where, and what unblocks it. */
-export function unresolvedIdentityLines(inputs: ApprovalInputs): string[] {
-  return unresolvedIdentityReasons(inputs).map(reasonText);
 }
 
 /** The latest review of each reviewer that says approve, request changes or dismissed. */
@@ -171,45 +159,38 @@ function ineligibility(
   review: ReviewFacts,
   inputs: ApprovalInputs,
   contributors: Contributors,
-): { reason: IgnoredReason; detail: string } | undefined {
+): Ineligibility | undefined {
   const { facts, policy } = inputs;
   const login = review.user.login;
   const k = key(login);
   if (inputs.isAgentLogin(login, review.user.type)) {
-    return { reason: "agent", detail: "is an AI agent; agents cannot approve" };
+    return { reason: "agent" };
   }
   if (review.user.type === "Bot" || /\[bot\]$/i.test(login)) {
-    return { reason: "bot", detail: "is a bot; only humans approve" };
+    return { reason: "bot" };
   }
   if (k === key(facts.author.login)) {
-    return { reason: "pr-author", detail: "opened this pull request" };
+    return { reason: "pr-author" };
   }
   // The human who asked the agent for the change never approves it: that is the two-person rule.
   const steered = contributors.steering.get(k);
-  if (steered) return { reason: "steered-agent", detail: steered };
+  if (steered) return { reason: "steered-agent", contribution: steered };
   if (!policy.approvals.allow_contributors) {
     const contributed = contributors.logins.get(k);
-    if (contributed) return { reason: "contributor", detail: contributed };
+    if (contributed) return { reason: "contributor", contribution: contributed };
   }
   const reviewer = facts.reviewers[k];
   if (!reviewer) {
-    return { reason: "unknown-reviewer", detail: "their repository permission could not be read" };
+    return { reason: "unknown-reviewer" };
   }
   if (!hasPermission(reviewer.permission, policy.approvals.min_permission)) {
-    return {
-      reason: "permission",
-      detail: `has ${reviewer.permission} permission; ${policy.approvals.min_permission} is required`,
-    };
+    return { reason: "permission", permission: reviewer.permission, required: policy.approvals.min_permission };
   }
   // Only approvals: a change request from someone who may be that person still blocks (fail closed).
   const blocking = review.state === "APPROVED" ? blockingIdentities(contributors, policy) : [];
   if (blocking.length) {
     const first = blocking[0]!;
-    const more = blocking.length > 1 ? ` (and ${blocking.length - 1} more)` : "";
-    return {
-      reason: "unresolved-identity",
-      detail: `cannot be told apart from ${first.identity}${more}, who ${first.why} and whom GitHub links to no account`,
-    };
+    return { reason: "unresolved-identity", identity: first.identity, contribution: first.contribution, others: blocking.length - 1 };
   }
   return undefined;
 }
@@ -225,28 +206,17 @@ function dismissalOf(
   contributors: Contributors,
 ): { stands: false; by?: string } | { stands: true; note: IgnoredApproval } {
   const login = review.user.login;
-  const until = `it stands until @${login} approves`;
   const d = inputs.facts.dismissals.find((x) => x.reviewId === review.id);
-  if (!d) {
-    const detail = `their review was dismissed, but GitHub's events do not say by whom or what it said; as it may have requested changes, ${until}`;
-    return { stands: true, note: { login, reason: "dismissal", detail } };
-  }
+  if (!d) return { stands: true, note: { login, reason: "dismissal", reviewer: login, dismissal: "unseen" } };
   // Dismissing an approval or a comment withdraws nothing that blocks.
   if (d.dismissedState === "APPROVED" || d.dismissedState === "COMMENTED") return { stands: false, ...(d.by ? { by: d.by.login } : {}) };
-  const what = d.dismissedState === "CHANGES_REQUESTED" ? `@${login}'s change request` : `@${login}'s review (it may have requested changes)`;
-  if (!d.by) {
-    return { stands: true, note: { login, reason: "dismissal", detail: `${what} was dismissed by an account GitHub no longer names; ${until}` } };
-  }
+  if (!d.by) return { stands: true, note: { login, reason: "dismissal", reviewer: login, dismissal: "unnamed", dismissed: d.dismissedState } };
   const dismisser: ReviewFacts = { ...review, user: d.by };
   const why = ineligibility(dismisser, inputs, contributors);
   if (!why) return { stands: false, by: d.by.login };
   return {
     stands: true,
-    note: {
-      login: d.by.login,
-      reason: "dismissal",
-      detail: `dismissed ${what}, but ${why.detail}; only someone who could approve lifts a change request, so ${until}`,
-    },
+    note: { login: d.by.login, reason: "dismissal", reviewer: login, dismissal: "ineligible", dismissed: d.dismissedState, because: why },
   };
 }
 
@@ -270,8 +240,7 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
         continue;
       }
       // Listed so that a maintainer sees why a once-given approval no longer counts.
-      const by = dismissal.by ? ` by @${dismissal.by}` : "";
-      ignored.push({ login, reason: "superseded", detail: `their latest review was dismissed${by}` });
+      ignored.push({ login, reason: "superseded", by: "dismissal", ...(dismissal.by ? { dismisser: dismissal.by } : {}) });
       continue;
     }
     if (review.state === "CHANGES_REQUESTED") {
@@ -286,11 +255,7 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
     // An approval covers the (base, head) it saw: after a retarget the same head is another change.
     const retargeted = baseChangedSince(review, facts.baseChangedAt);
     if (retargeted) {
-      ignored.push({
-        login,
-        reason: "retargeted",
-        detail: `approved before the base branch was changed to ${facts.baseRef} (${retargeted}); the change against this base needs a new approval`,
-      });
+      ignored.push({ login, reason: "retargeted", base: facts.baseRef, changedAt: retargeted });
       continue;
     }
     if (review.commitId === facts.headSha) {
@@ -302,12 +267,7 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
     ) {
       counted.push({ login, commitId: facts.headSha, carriedFrom: review.commitId });
     } else {
-      const on = review.commitId ? review.commitId.slice(0, 7) : "an unknown commit";
-      ignored.push({
-        login,
-        reason: "stale",
-        detail: `approved ${on}; the changes differ at the current head ${facts.headSha.slice(0, 7)}`,
-      });
+      ignored.push({ login, reason: "stale", approved: review.commitId, head: facts.headSha });
     }
   }
 
@@ -317,7 +277,7 @@ export function evaluateApprovals(inputs: ApprovalInputs): ApprovalVerdict {
     const now = latest.get(key(r.user.login));
     if (r.state === "APPROVED" && now && now.state === "CHANGES_REQUESTED") {
       if (!ignored.some((i) => key(i.login) === key(r.user.login))) {
-        ignored.push({ login: r.user.login, reason: "superseded", detail: "later requested changes" });
+        ignored.push({ login: r.user.login, reason: "superseded", by: "changes-requested" });
       }
     }
   }

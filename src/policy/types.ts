@@ -54,12 +54,39 @@ export type IgnoredReason =
   /** A steering human or contributor GitHub links to no account may be this reviewer. */
   | "unresolved-identity";
 
-export interface IgnoredApproval {
-  login: string;
-  reason: IgnoredReason;
-  /** The sentence shown to users, e.g. `has read permission; write is required`. */
-  detail: string;
-}
+/** How a person took part in the change: a commit of theirs, or steering the agent (`source`: where the detector saw it). */
+export type Contribution =
+  | { role: "author" | "committer" | "co-author"; sha: string }
+  | { role: "steering"; source: string };
+
+/** Why someone cannot approve, as data (src/report/approvals.ts words it). */
+export type Ineligibility =
+  | { reason: "agent" }
+  | { reason: "bot" }
+  | { reason: "pr-author" }
+  | { reason: "steered-agent"; contribution: Contribution }
+  | { reason: "contributor"; contribution: Contribution }
+  | { reason: "unknown-reviewer" }
+  | { reason: "permission"; permission: string; required: string }
+  /** `others`: how many more such identities there are. */
+  | { reason: "unresolved-identity"; identity: string; contribution: Contribution; others: number };
+
+/**
+ * An approval (or a dismissal) that does not count, with the data its sentence needs; the sentence
+ * (the check run's "Ignored" list, the CLI's `detail`) is src/report/approvals.ts `ignoredText`'s.
+ * `dismissal`: a change request stands after a dismissal; `login` is who dismissed it (`reviewer`
+ * whose it was) when GitHub names them. `dismissed`: the dismissed review's state, when known.
+ */
+export type IgnoredApproval = { login: string } & (
+  | Ineligibility
+  | { reason: "superseded"; by: "changes-requested" }
+  | { reason: "superseded"; by: "dismissal"; dismisser?: string }
+  | { reason: "stale"; approved: string | null; head: string }
+  | { reason: "retargeted"; base: string; changedAt: string }
+  | { reason: "dismissal"; reviewer: string; dismissal: "unseen" }
+  | { reason: "dismissal"; reviewer: string; dismissal: "unnamed"; dismissed: string | null }
+  | { reason: "dismissal"; reviewer: string; dismissal: "ineligible"; dismissed: string | null; because: Ineligibility }
+);
 
 /**
  * Why a decision is what it is, as data: every sentence users see about it is rendered from these
@@ -76,7 +103,7 @@ export type Reason =
   | { code: "finding-blocks"; rule: string; file: string }
   | { code: "finding-requires"; rule: string; file: string; teams: string[]; approvals?: number }
   /** A steering human or contributor GitHub links to no account holds every approval up. */
-  | { code: "unresolved-identity"; identity: string; email: string; why: string; steering: boolean; linksAsked: boolean }
+  | { code: "unresolved-identity"; identity: string; email: string; contribution: Contribution; steering: boolean; linksAsked: boolean }
   | { code: "changes-requested"; by: string[] }
   | { code: "approvals-missing"; required: number; counted: number; missing: number }
   | { code: "team-approval-missing"; team: string };

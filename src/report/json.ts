@@ -5,6 +5,7 @@
 import { evidenceText } from "./evidence.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import type { Decision, Reason } from "../policy/types.js";
+import { contributionText, ignoredText } from "./approvals.js";
 import { isMissing } from "./reasons.js";
 
 export const DECISION_JSON_VERSION = 1;
@@ -22,7 +23,7 @@ export interface DecisionJson {
   problems: string[];
   /** Added in version 1: the machine-readable reasons behind `problems`, `requirement.reasons` and (explain) `missing`;
    *  see docs/cli.md. `check` leaves out what is missing (it reads no reviews). */
-  reasons: Reason[];
+  reasons: JsonReason[];
   /** Added in version 1: the files the policy came from with their blob SHAs ([]: the built-in defaults). */
   policyFiles: { source: string; sha: string | null }[];
   /** Probable mistakes in the (valid) policy; absent when none. They never change the decision. */
@@ -36,6 +37,16 @@ export interface DecisionJson {
   };
   changesRequestedBy?: string[];
   missing?: string[];
+}
+
+/**
+ * A reason as JSON: the Reason itself, and for `unresolved-identity` its `why` sentence (version 1
+ * had it before `contribution` said the same as data).
+ */
+export type JsonReason = Reason | (Extract<Reason, { code: "unresolved-identity" }> & { why: string });
+
+function jsonReason(r: Reason): JsonReason {
+  return r.code === "unresolved-identity" ? { ...r, why: contributionText(r.contribution) } : r;
 }
 
 export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: "check" | "explain"): DecisionJson {
@@ -77,7 +88,7 @@ export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: 
     },
     problems: decision.problems,
     policyFiles: (decision.policyFiles ?? []).map((f) => ({ source: f.source, sha: f.sha })),
-    reasons: kind === "explain" ? decision.reasons : decision.reasons.filter((r) => !isMissing(r)),
+    reasons: (kind === "explain" ? decision.reasons : decision.reasons.filter((r) => !isMissing(r))).map(jsonReason),
     ...(decision.policyWarnings?.length ? { policyWarnings: decision.policyWarnings } : {}),
   };
   if (kind === "explain") {
@@ -85,7 +96,7 @@ export function decisionJson(decision: Decision, facts: PullRequestFacts, kind: 
     out.headline = decision.headline;
     out.approvals = {
       counted: decision.approvals.counted.map((a) => ({ login: a.login, commitId: a.commitId, ...(a.carriedFrom ? { carriedFrom: a.carriedFrom } : {}) })),
-      ignored: decision.approvals.ignored.map((a) => ({ login: a.login, reason: a.reason, detail: a.detail })),
+      ignored: decision.approvals.ignored.map((a) => ({ login: a.login, reason: a.reason, detail: ignoredText(a) })),
     };
     out.changesRequestedBy = decision.changesRequestedBy;
     out.missing = decision.missing;

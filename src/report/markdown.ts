@@ -9,6 +9,7 @@ import { kindSuffix, SOURCE_LABEL } from "./evidence.js";
 import { truncate } from "./headline.js";
 import { UNREADABLE_MARKER } from "../memory/remember.js";
 import { enforcementSection } from "./enforcement.js";
+import { ignoredText } from "./approvals.js";
 
 /** GitHub's limit on a check run's summary and text. */
 export const CHECK_OUTPUT_LIMIT = 65535;
@@ -127,7 +128,7 @@ function approvalsSection(d: Decision): string {
   }
   if (d.approvals.ignored.length) {
     lines.push("", `Ignored (${d.approvals.ignored.length}):`);
-    lines.push(...d.approvals.ignored.map((i) => `- @${i.login}: ${i.detail}`));
+    lines.push(...d.approvals.ignored.map((i) => `- @${i.login}: ${ignoredText(i)}`));
   }
   if (d.changesRequestedBy.length) {
     lines.push("", `Changes requested by ${d.changesRequestedBy.map((l) => "@" + l).join(", ")}: this blocks until they approve, or someone who could approve dismisses the change request (a dismissal by anyone else lifts nothing).`);

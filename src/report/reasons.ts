@@ -5,6 +5,7 @@
  */
 import { formatProblem } from "../config/parse.js";
 import type { Reason, ReasonCode } from "../policy/types.js";
+import { contributionText } from "./approvals.js";
 
 export const CANNOT_DECIDE = "agentgate could not decide; see problems";
 export const FIX_POLICY = "fix the .agentgate.yml on the base branch";
@@ -43,7 +44,7 @@ export function reasonText(r: Reason): string {
       return `${r.rule} on ${r.file}${r.teams.length ? ` needs ${logins(r.teams)}` : ""}`;
     case "unresolved-identity": {
       const who = r.linksAsked ? `GitHub links ${r.identity} to no account` : `${r.identity} is linked to no GitHub account agentgate knows of`;
-      return `no approval counts while ${who}; they ${r.why}. To unblock: ${unblockHint(r.email)}`;
+      return `no approval counts while ${who}; they ${contributionText(r.contribution)}. To unblock: ${unblockHint(r.email)}`;
     }
     case "changes-requested":
       return `changes requested by ${logins(r.by)}`;

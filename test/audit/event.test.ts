@@ -44,7 +44,7 @@ describe("the decision event", () => {
 });
 
 describe("the deployment event", () => {
-  it("names the environment and deployment, the state, and each rejected commit with why", () => {
+  it("names the environment and deployment, the state, and each rejected commit with its outcome as data", () => {
     const j = judgeDeployment(
       { environment: "production", sha: "d".repeat(40), ref: "refs/heads/main", sender: { login: "dana", type: "User" }, commits: [{ ...claude, sha: "e".repeat(40) }], routes: { ["e".repeat(40)]: { kind: "pulls", pulls: [] } }, problems: [] },
       defaultPolicy(),
@@ -52,7 +52,7 @@ describe("the deployment event", () => {
     );
     const e = deploymentEvent({ environment: "production", deploymentId: 7, sha: "d".repeat(40), sender: { login: "dana" } }, { ...j, policyFiles: loaded.files }, ctx);
     expect(e).toMatchObject({ v: 1, type: "deployment", deployment: { environment: "production", id: 7 }, sha: "d".repeat(40), state: "rejected", sender: "dana", policy: loaded.files });
-    expect(e.rejected).toEqual([{ sha: "e".repeat(40), agents: ["claude-code"], why: "pushed straight to main: no merged pull request brought it" }]);
+    expect(e.rejected).toEqual([{ sha: "e".repeat(40), agents: ["claude-code"], outcome: { kind: "direct-push", branch: "main", bases: ["main"] } }]);
   });
 });
 

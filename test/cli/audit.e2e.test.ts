@@ -143,8 +143,8 @@ describe("agentgate audit", () => {
       sender: people.maintainerA.login,
       policy: expect.any(Array),
     });
-    const rejected = (line?.audit as { rejected: { why: string }[] }).rejected;
-    expect(rejected.some((c) => c.why.includes("while agentgate said"))).toBe(true);
+    const rejected = (line?.audit as { rejected: { outcome: { kind: string; judged?: boolean } }[] }).rejected;
+    expect(rejected.some((c) => c.outcome.kind === "merged-not-passing" && c.outcome.judged === true)).toBe(true);
     expect((line?.audit as { policy: { path?: string; sha: string | null }[] }).policy).toEqual([expect.objectContaining({ path: ".agentgate.yml", sha: expect.stringMatching(/^[0-9a-f]{40}$/) })]);
   });
 });

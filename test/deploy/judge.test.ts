@@ -2,9 +2,8 @@ import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy, policySchema } from "../../src/config/schema.js";
 import { detectorFor } from "../../src/decide.js";
 import { runIdOf } from "../../src/deploy/gate.js";
+import { DEPLOY_COMMENT_MAX, deploymentComment, outcomeText } from "../../src/report/deploy.js";
 import {
-  DEPLOY_COMMENT_MAX,
-  deploymentComment,
   environmentRuleFor,
   judgeDeployment,
   type CommitRoute,
@@ -86,11 +85,12 @@ describe("judgeDeployment", () => {
     expect(via("main", { ref: "refs/heads/release", defaultBranch: "main" }).state).toBe("approved");
     const side = via("lax", { defaultBranch: "main" });
     expect(side.state).toBe("rejected");
-    expect(side.rejectedCommits[0]?.why).toBe("merged in #7 into lax, not through a pull request into main");
+    expect(side.rejectedCommits[0]?.outcome).toEqual({ kind: "direct-push", branch: "main", bases: ["main"], elsewhere: { pr: 7, base: "lax" } });
+    expect(outcomeText(side.rejectedCommits[0]!.outcome)).toBe("merged in #7 into lax, not through a pull request into main");
   });
 
   it("rejects a commit whose pull requests could not be read, even a human-looking one", () => {
-    const j = judgeDeployment(facts([commit(1)], { [sha(1)]: { kind: "unread", reason: "Server Error (HTTP 502)" } }), policy, detector);
+    const j = judgeDeployment(facts([commit(1)], { [sha(1)]: { kind: "unread", cause: "Server Error (HTTP 502)" } }), policy, detector);
     expect(j.state).toBe("rejected");
     expect(deploymentComment(j)).toContain(`${sha(1).slice(0, 7)}: could not tell how it reached main: Server Error (HTTP 502)`);
   });
@@ -124,7 +124,7 @@ describe("judgeDeployment", () => {
   });
 
   it("rejects on any read problem, and an agent deployer unless the environment allows it", () => {
-    expect(judgeDeployment(facts([], {}, { problems: ["could not read"] }), policy, detector).state).toBe("rejected");
+    expect(judgeDeployment(facts([], {}, { problems: [{ code: "read-failed", cause: "HTTP 500" }] }), policy, detector).state).toBe("rejected");
     const byAgent = facts([], {}, { sender: { login: "Copilot", type: "Bot" } });
     expect(judgeDeployment(byAgent, policy, detector).state).toBe("rejected");
     const allowing = policySchema.parse({ environments: [{ name: "production", allow_agent_deployers: true }] });
@@ -171,12 +171,13 @@ describe("accepted bypasses (src/bypass/)", () => {
   it("an acceptance on the commit does not clear a merge past the gate, nor an unread route", () => {
     const p = pull({ verdict: { state: "not-success", shown: "failure" } });
     expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "pulls", pulls: [p], accepted } }), policy, detector).state).toBe("rejected");
-    expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "unread", reason: "HTTP 502" } }), policy, detector).state).toBe("rejected");
+    expect(judgeDeployment(facts([agent], { [agent.sha]: { kind: "unread", cause: "HTTP 502" } }), policy, detector).state).toBe("rejected");
   });
 
   it("a bypass run's agents make a commit agent-written whatever the policy now says", () => {
     const quiet = commit(3);
     const j = judgeDeployment(facts([quiet], { [quiet.sha]: { kind: "pulls", pulls: [], reported: true, bypassAgents: ["copilot"] } }), policy, detector);
-    expect(j.rejectedCommits).toEqual([{ sha: quiet.sha, agents: ["copilot"], why: "pushed straight to main: no merged pull request brought it" }]);
+    expect(j.rejectedCommits).toEqual([{ sha: quiet.sha, agents: ["copilot"], outcome: { kind: "direct-push", branch: "main", bases: ["main"] } }]);
+    expect(outcomeText(j.rejectedCommits[0]!.outcome)).toBe("pushed straight to main: no merged pull request brought it");
   });
 });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "@jest/globals";
 import { defaultPolicy } from "../../src/config/schema.js";
-import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityLines } from "../../src/policy/approvals.js";
+import { contributorsOf, evaluateApprovals, hasPermission, loginFromNoreplyEmail, unresolvedIdentityReasons, type ApprovalInputs } from "../../src/policy/approvals.js";
+import { reasonText } from "../../src/report/reasons.js";
+
+/** One line per unresolved identity that holds approvals up, as the check run words it. */
+const unresolvedIdentityLines = (inputs: ApprovalInputs) => unresolvedIdentityReasons(inputs).map(reasonText);
 import type { DismissalFacts, ReviewFacts } from "../../src/facts/types.js";
 import { agentDetection, commit, facts, HEAD, OLD_HEAD, review, reviewer } from "../helpers/facts.js";
+import { ignoredText } from "../../src/report/approvals.js";
+import type { ApprovalVerdict } from "../../src/policy/approvals.js";
+
+/** The ignored approvals as the check run and the CLI word them (src/report/approvals.ts). */
+const shown = (v: ApprovalVerdict) => v.ignored.map((i) => ({ login: i.login, reason: i.reason, detail: ignoredText(i) }));
 
 const notAnAgent = () => false;
 const policy = defaultPolicy();
@@ -21,7 +30,7 @@ describe("who counts as an approver", () => {
   it("ignores the PR author's own approval", () => {
     const v = verdict(facts({ reviews: [review("alice", "APPROVED")] }));
     expect(v.counted).toEqual([]);
-    expect(v.ignored).toEqual([{ login: "alice", reason: "pr-author", detail: "opened this pull request" }]);
+    expect(shown(v)).toEqual([{ login: "alice", reason: "pr-author", detail: "opened this pull request" }]);
   });
 
   it("ignores bots and agents, with the reason", () => {
@@ -40,7 +49,7 @@ describe("who counts as an approver", () => {
 
   it("ignores a reviewer below the required permission and says which permission was needed", () => {
     const v = verdict(facts({ reviews: [review("rita", "APPROVED")], reviewers: { rita: reviewer("rita", "read") } }));
-    expect(v.ignored).toEqual([{ login: "rita", reason: "permission", detail: "has read permission; write is required" }]);
+    expect(shown(v)).toEqual([{ login: "rita", reason: "permission", detail: "has read permission; write is required" }]);
   });
 
   it("honours a higher minimum permission", () => {
@@ -65,7 +74,7 @@ describe("who counts as an approver", () => {
   it("ignores the requester the agent names, even when they wrote no line themselves", () => {
     const det = agentDetection("devin", { steeringHumans: [{ login: "sam", source: "Requested by: in the PR body" }] });
     const v = verdict(facts({ reviews: [review("sam", "APPROVED")] }), det);
-    expect(v.ignored).toEqual([{ login: "sam", reason: "steered-agent", detail: "steered the agent (Requested by: in the PR body)" }]);
+    expect(shown(v)).toEqual([{ login: "sam", reason: "steered-agent", detail: "steered the agent (Requested by: in the PR body)" }]);
   });
 
   it("lets contributors approve when the policy allows it", () => {
@@ -104,7 +113,7 @@ describe("approvals of earlier commits", () => {
     const v = verdict(facts({ reviews: [review("maria", "APPROVED", OLD_HEAD)] }));
     expect(v.counted).toEqual([]);
     expect(v.ignored[0]).toMatchObject({ login: "maria", reason: "stale" });
-    expect(v.ignored[0]?.detail).toContain("bbbbbbb");
+    expect(shown(v)[0]?.detail).toContain("bbbbbbb");
   });
 
   it("carries an approval over when the diff is unchanged since, and says from where", () => {
@@ -124,7 +133,7 @@ describe("the latest review decides", () => {
     const v = verdict(facts({ reviews: [review("maria", "APPROVED"), review("maria", "CHANGES_REQUESTED")] }));
     expect(v.counted).toEqual([]);
     expect(v.changesRequestedBy).toEqual(["maria"]);
-    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "later requested changes" }]);
+    expect(shown(v)).toEqual([{ login: "maria", reason: "superseded", detail: "later requested changes" }]);
   });
 
   it("a comment after an approval does not withdraw it", () => {
@@ -137,7 +146,7 @@ describe("the latest review decides", () => {
     const v = verdict(facts({ reviews: [dismissed], dismissals: [dismissal(dismissed.id, "Copilot", "APPROVED", "Bot")] }));
     expect(v.counted).toEqual([]);
     expect(v.changesRequestedBy).toEqual([]);
-    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @Copilot" }]);
+    expect(shown(v)).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @Copilot" }]);
   });
 
   it("an approval after a change request clears the request", () => {
@@ -164,13 +173,14 @@ describe("an approval covers the base it saw", () => {
   it("does not count an approval of the head given before the base branch was changed", () => {
     const v = verdict(facts({ reviews: [at(review("maria", "APPROVED"), "2026-12-01T09:59:59Z")], baseChangedAt: [RETARGET] }));
     expect(v.counted).toEqual([]);
-    expect(v.ignored).toEqual([
+    expect(shown(v)).toEqual([
       {
         login: "maria",
         reason: "retargeted",
         detail: `approved before the base branch was changed to main (${RETARGET}); the change against this base needs a new approval`,
       },
     ]);
+    expect(v.ignored).toEqual([{ login: "maria", reason: "retargeted", base: "main", changedAt: RETARGET }]);
   });
 
   it("counts an approval given after the last base change", () => {
@@ -211,7 +221,7 @@ describe("a change request is lifted only by someone who could approve", () => {
     const cr = review("maria", "DISMISSED");
     const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "Copilot", "CHANGES_REQUESTED", "Bot")] }), agentDetection(), policy, isCopilot);
     expect(v.changesRequestedBy).toEqual(["maria"]);
-    expect(v.ignored).toEqual([
+    expect(shown(v)).toEqual([
       {
         login: "Copilot",
         reason: "dismissal",
@@ -233,7 +243,7 @@ describe("a change request is lifted only by someone who could approve", () => {
       const f = facts({ reviews: [cr], dismissals: [dismissal(cr.id, by, "CHANGES_REQUESTED", type)], reviewers: { rita: reviewer("rita", "read") } });
       const v = verdict(f, det);
       expect(v.changesRequestedBy).toEqual(["maria"]);
-      expect(v.ignored.find((i) => i.login === by)?.detail).toContain(why);
+      expect(shown(v).find((i) => i.login === by)?.detail).toContain(why);
     }
   });
 
@@ -245,7 +255,7 @@ describe("a change request is lifted only by someone who could approve", () => {
 
     const unknown = facts({ reviews: [cr], dismissals: [dismissal(cr.id, "zed")] });
     delete unknown.reviewers.zed;
-    expect(verdict(unknown).ignored[0]?.detail).toContain("their repository permission could not be read");
+    expect(shown(verdict(unknown))[0]?.detail).toContain("their repository permission could not be read");
 
     const commits = [commit("8888888", "Fix", { name: "Dan", email: "dan@acme.dev", login: "dan" })];
     expect(verdict(facts({ commits, reviews: [cr], dismissals: [dismissal(cr.id, "dan")], reviewers: { dan: reviewer("dan") } })).changesRequestedBy).toEqual(["maria"]);
@@ -255,24 +265,24 @@ describe("a change request is lifted only by someone who could approve", () => {
     const cr = review("maria", "DISMISSED");
     const ghost = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, null)] }));
     expect(ghost.changesRequestedBy).toEqual(["maria"]);
-    expect(ghost.ignored[0]?.detail).toContain("dismissed by an account GitHub no longer names");
+    expect(shown(ghost)[0]?.detail).toContain("dismissed by an account GitHub no longer names");
     const none = verdict(facts({ reviews: [cr] }));
     expect(none.changesRequestedBy).toEqual(["maria"]);
-    expect(none.ignored[0]?.detail).toContain("GitHub's events do not say by whom");
+    expect(shown(none)[0]?.detail).toContain("GitHub's events do not say by whom");
   });
 
   it("stands when an ineligible account dismissed a review whose earlier state is unknown", () => {
     const cr = review("maria", "DISMISSED");
     const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "Copilot", null, "Bot")] }), agentDetection(), policy, isCopilot);
     expect(v.changesRequestedBy).toEqual(["maria"]);
-    expect(v.ignored[0]?.detail).toContain("@maria's review (it may have requested changes)");
+    expect(shown(v)[0]?.detail).toContain("@maria's review (it may have requested changes)");
   });
 
   it("is lifted when a maintainer who could approve dismissed it", () => {
     const cr = review("maria", "DISMISSED");
     const v = verdict(facts({ reviews: [cr], dismissals: [dismissal(cr.id, "max")], reviewers: { max: reviewer("max", "maintain") } }));
     expect(v.changesRequestedBy).toEqual([]);
-    expect(v.ignored).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @max" }]);
+    expect(shown(v)).toEqual([{ login: "maria", reason: "superseded", detail: "their latest review was dismissed by @max" }]);
   });
 
   it("is lifted by the same reviewer's later approval, whoever dismissed it", () => {
@@ -335,7 +345,7 @@ describe("people GitHub links to no account", () => {
     const v = run(facts({ commits: unlinkedCoAuthor, reviews: [review("maria", "APPROVED"), review("max", "APPROVED")] }));
     expect(v.counted).toEqual([]);
     expect(v.ignored.map((i) => i.reason)).toEqual(["unresolved-identity", "unresolved-identity"]);
-    expect(v.ignored[0]?.detail).toBe(
+    expect(shown(v)[0]?.detail).toBe(
       "cannot be told apart from Dana <dana@home.example>, who steered the agent (Co-authored-by on 8888888) and whom GitHub links to no account",
     );
   });
@@ -360,7 +370,7 @@ describe("people GitHub links to no account", () => {
   it("once GitHub links the email, only that person is kept out", () => {
     const v = run(facts({ commits: unlinkedCoAuthor, linkedEmails: { "dana@home.example": "dana" }, reviews: [review("dana", "APPROVED"), review("maria", "APPROVED")] }));
     expect(v.counted.map((a) => a.login)).toEqual(["maria"]);
-    expect(v.ignored).toEqual([{ login: "dana", reason: "steered-agent", detail: "steered the agent (Co-authored-by on 8888888)" }]);
+    expect(shown(v)).toEqual([{ login: "dana", reason: "steered-agent", detail: "steered the agent (Co-authored-by on 8888888)" }]);
   });
 
   it("an unlinked contributor holds approvals up unless contributors may approve; an agent's own email never does", () => {
@@ -381,6 +391,6 @@ describe("people GitHub links to no account", () => {
   it("the reason names the first identity and how many more", () => {
     const commits = [commit("1212121", "Fix\n\nCo-authored-by: A <a@x.example>\nCo-authored-by: B <b@x.example>", { name: "Claude", email: "noreply@anthropic.com" })];
     const v = run(facts({ commits, reviews: [review("max", "APPROVED")] }), agentDetection());
-    expect(v.ignored[0]?.detail).toMatch(/^cannot be told apart from A <a@x\.example> \(and 1 more\), who co-authored commit 1212121/);
+    expect(shown(v)[0]?.detail).toMatch(/^cannot be told apart from A <a@x\.example> \(and 1 more\), who co-authored commit 1212121/);
   });
 });

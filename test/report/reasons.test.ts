@@ -66,7 +66,7 @@ describe("the renderer", () => {
     { code: "finding-requires", rule: "path:infra", file: "infra/main.tf", teams: ["acme/platform", "acme/dba"] },
     { code: "finding-requires", rule: "path:infra", file: "infra/main.tf", teams: ["acme/platform", "acme/dba"] },
     { code: "team-approval-missing", team: "acme/platform" },
-    { code: "unresolved-identity", identity: "Dana <dana@home.example>", email: "dana@home.example", why: "steered the agent (trailer)", steering: true, linksAsked: true },
+    { code: "unresolved-identity", identity: "Dana <dana@home.example>", email: "dana@home.example", contribution: { role: "steering", source: "trailer" }, steering: true, linksAsked: true },
   ];
   it("words each code as the check run always did", () => {
     expect(problemLines(all)).toEqual(["acme/app@main:.agentgate.yml: could not read the policy: boom (HTTP 500)"]);

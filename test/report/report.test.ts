@@ -62,7 +62,7 @@ describe("the status description", () => {
 
 describe("the check run", () => {
   it("explains ignored approvals and what is missing", () => {
-    const d = decision({ approvals: { counted: [], ignored: [{ login: "dana", reason: "steered-agent", detail: "steered the agent (Co-authored-by)" }] } });
+    const d = decision({ approvals: { counted: [], ignored: [{ login: "dana", reason: "steered-agent", contribution: { role: "steering", source: "Co-authored-by" } }] } });
     const md = renderSummary(d);
     expect(md).toContain("### Still needed\n\n- 1 more approval");
     expect(md).toContain("- @dana: steered the agent (Co-authored-by)");
