@@ -5,18 +5,12 @@
  * a person the policy names can accept them with the run's button. Assertions are on what a user
  * sees: the run, the status, the comment, the deploy gate's answer.
  */
-import { afterEach, beforeEach, describe, expect } from "@jest/globals";
-import { copilot, copilotPullRequest, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { describe, expect } from "@jest/globals";
+import { copilot, copilotPullRequest, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { ACCEPT_ACTION, BYPASS_CHECK_NAME, decodeBypass, encodeBypass } from "../../src/bypass/record.js";
 import { attack, control } from "./suite.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
 const SRC_CHANGE = { "src/app.ts": "export const answer = 42;\n" };
 const ACCEPTING = `bypasses:\n  accept_by: ["${people.platform.login}", "${people.maintainerA.login}", "${people.requester.login}", "Copilot", "@acme/platform"]\n`;

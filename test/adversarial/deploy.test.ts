@@ -3,17 +3,11 @@
  * deployment protection rule, whether a deployment may go ahead; agentgate answers on the callback.
  * Every assertion is on the answer GitHub shows on the workflow run (state and comment).
  */
-import { afterEach, beforeEach, describe, expect } from "@jest/globals";
-import { copilot, copilotPullRequest, headOf, people, REPO, seedRepo, startStack, statusOf, type Stack } from "../e2e/harness.js";
+import { describe, expect } from "@jest/globals";
+import { copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
-let stack: Stack;
-beforeEach(async () => {
-  stack = await startStack();
-});
-afterEach(async () => {
-  await stack.stop();
-});
+const stack = stackPerTest();
 
 const SRC_CHANGE = { "src/app.ts": "export const answer = 42;\n" };
 
