@@ -11,6 +11,7 @@
  * path (its last change) + 1 per such change (is it an unaccepted bypass?) + 1 write (the run) + 1
  * write (the status).
  */
+import type { AcceptRefusal, IgnoredPress } from "./record.js";
 import { forgetOwnCheckRuns } from "../facts/memory.js";
 import type { Octokit } from "@octokit/rest";
 import { POLICY_PATHS, type Policy } from "../config/schema.js";
@@ -39,24 +40,6 @@ export interface AcceptanceFacts {
 }
 
 const lower = (s: string) => s.toLowerCase();
-
-/**
- * Why a press of "Accept bypass" does not accept, as data (src/report/bypass.ts words it):
- * `policy-tainted`: the policy's last change on `branch` is the bypass `sha`, not accepted;
- * `read-failed`: GitHub failed while checking who `login` is (`cause`: status or first line).
- */
-export type AcceptRefusal =
-  | { code: "nobody-named" }
-  | { code: "not-human"; login: string }
-  | { code: "not-named"; login: string }
-  | { code: "involved"; login: string }
-  | { code: "no-write"; login: string; permission: string }
-  | { code: "policy-unusable"; problem?: string }
-  | { code: "policy-tainted"; branch: string; sha: string }
-  | { code: "read-failed"; login: string; cause: string };
-
-/** A press that is not judged at all: not our bypass run, no readable record, or accepted already. */
-export type IgnoredPress = { code: "not-bypass-run" } | { code: "no-record" } | { code: "accepted-already"; by: string };
 
 /** Why the sender may not accept (undefined: they may). Pure. */
 export function acceptanceRefusal(facts: AcceptanceFacts, policy: Pick<Policy, "bypasses">, detector: Detector): AcceptRefusal | undefined {
@@ -209,3 +192,5 @@ export async function acceptBypass(
   await postBypassStatus(gh, where, accepted, press.checkName);
   return { kind: "accepted", record: accepted };
 }
+
+export type { AcceptRefusal, IgnoredPress };

@@ -11,8 +11,6 @@
  * not exactly one valid record is `garbled`. The audit CLI parses with `decodeBypass` too.
  */
 import { z } from "zod";
-import { bypassEvent, type AuditEvent } from "../audit/event.js";
-import { appVersion } from "../version.js";
 
 export const BYPASS_VERSION = 1;
 
@@ -129,34 +127,20 @@ export function acceptedOn(
   return undefined;
 }
 
-/** The structured audit line every bypass (and every acceptance) logs, for the audit sinks. */
-export interface BypassAudit {
-  audit: { v: 1; type: "bypass" | "bypass-accepted" | "bypass-unchecked"; delivery: string; repo: string } & Partial<BypassRecord> & { reason?: string; code?: string };
-}
+/**
+ * Why a press of "Accept bypass" does not accept, as data (src/report/bypass.ts words it):
+ * `policy-tainted`: the policy's last change on `branch` is the bypass `sha`, not accepted;
+ * `read-failed`: GitHub failed while checking who `login` is (`cause`: status or first line).
+ */
+export type AcceptRefusal =
+  | { code: "nobody-named" }
+  | { code: "not-human"; login: string }
+  | { code: "not-named"; login: string }
+  | { code: "involved"; login: string }
+  | { code: "no-write"; login: string; permission: string }
+  | { code: "policy-unusable"; problem?: string }
+  | { code: "policy-tainted"; branch: string; sha: string }
+  | { code: "read-failed"; login: string; cause: string };
 
-/** Where audit events go (src/runtime/audit.ts); absent, the log line is the only record. */
-export interface BypassAuditSink {
-  record(event: AuditEvent): void;
-}
-
-export function recordBypass(
-  log: { warn(o: object, m: string): void },
-  at: { delivery: string; repo: string },
-  /** `code`: why it could not be checked, as src/bypass/find.ts `Unchecked` names it; `reason` says it. */
-  record: BypassRecord | { sha: string; branch: string; reason: string; code?: string },
-  type: BypassAudit["audit"]["type"] = "bypass",
-  trail?: BypassAuditSink,
-): BypassAudit {
-  const line: BypassAudit = { audit: { v: 1, type, delivery: at.delivery, repo: at.repo, ...record } };
-  const message =
-    type === "bypass" ? `agentgate saw a bypass on ${record.sha.slice(0, 7)}` : type === "bypass-accepted" ? `a bypass on ${record.sha.slice(0, 7)} was accepted` : `agentgate could not check ${record.sha.slice(0, 7)} for bypasses`;
-  if (!trail) {
-    log.warn(line, message);
-    return line;
-  }
-  // The trail logs the event itself (and writes it to the file and endpoint sinks): warn without it.
-  log.warn({ sha: record.sha, bypass: type }, message);
-  const { v: _v, delivery: _d, repo: _r, ...bypass } = line.audit;
-  trail.record(bypassEvent(bypass, { delivery: at.delivery, repository: at.repo, at: new Date().toISOString(), app: appVersion() }));
-  return line;
-}
+/** A press that is not judged at all: not our bypass run, no readable record, or accepted already. */
+export type IgnoredPress = { code: "not-bypass-run" } | { code: "no-record" } | { code: "accepted-already"; by: string };

@@ -5,7 +5,7 @@
 import type { Probot } from "probot";
 import { answerDeployment, judgeDeploymentRequest, recordApproval, runIdOf, type DeploymentRequest } from "../deploy/gate.js";
 import { markUnmarked } from "../bypass/publish.js";
-import { recordBypass } from "../bypass/record.js";
+import { recordBypass } from "../bypass/audit.js";
 import { gateRun, repoOf, type WhoAmI } from "./context.js";
 import { deploymentEvent } from "../audit/event.js";
 import { auditContext } from "../gate.js";

@@ -4,7 +4,7 @@
  * press of "Accept bypass" was refused. The data comes from the record (src/bypass/record.ts) and
  * the outcomes. Pure; nothing quotes a commit message or file contents.
  */
-import type { AcceptRefusal, IgnoredPress } from "../bypass/accept.js";
+import type { AcceptRefusal, IgnoredPress } from "../bypass/record.js";
 import type { Unchecked } from "../bypass/find.js";
 import type { BypassRecord } from "../bypass/record.js";
 import type { BypassesPolicy } from "../config/schema.js";
