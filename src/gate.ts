@@ -1,6 +1,8 @@
 /**
  * The gate: the one place that knows the order. Load the policy from the base branch, gather the
  * facts, decide, publish. It fails closed: any exception becomes a published `error` with the reason.
+ * GitHub is reached only through a GatePort (src/github/port.ts): the entry points build the real
+ * one from the run; the `...With` functions take any port (tests use an in-memory one).
  */
 import { performance } from "node:perf_hooks";
 import { defaultPolicy } from "./config/schema.js";
