@@ -77,6 +77,15 @@ describe("pull requests that share a head commit", () => {
     expect(checkRun(port, HEAD)?.state).toBe("pending");
   });
 
+  it("whether the branch enforces the check is shown beside the decision and never changes its state", async () => {
+    const port = new FakePort();
+    port.prs.set(1, { headSha: HEAD, state: "success", headline: "2/2 approvals" });
+    port.protection.set("main", { branch: "main", rules: { ok: true, value: [] }, rulesets: new Map(), classic: { ok: true, value: null } });
+    await gatePullRequestsWith(port, fakeRun(), where, [1]);
+    expect(status(port, HEAD)?.state).toBe("success");
+    expect(port.shown.get(`${HEAD}#agentgate`)?.decision?.enforcement).toMatchObject({ branch: "main", verdict: "not-enforced" });
+  });
+
   it("PRs on different heads each get their own result", async () => {
     const port = new FakePort();
     port.prs.set(1, { headSha: HEAD, state: "success", headline: "2/2 approvals" });

@@ -48,6 +48,8 @@ export class FakePort implements GatePort {
   readonly runs = new Map<string, OurCheckRun[]>();
   /** Contexts whose status GitHub refuses (1000 on it), as `sha#context`. */
   readonly statusCapped = new Set<string>();
+  /** What branch protection says per branch; absent: GitHub errs (the report is information only). */
+  readonly protection = new Map<string, EnforcementReads>();
   /** What each commit shows, as `sha#context`. */
   readonly shown = new Map<string, Shown>();
 
@@ -92,8 +94,10 @@ export class FakePort implements GatePort {
     return shown?.checkRun ? "updated" : "created";
   }
 
-  async enforcement(): Promise<EnforcementReads> {
-    throw GITHUB_DOWN; // information only: the gate publishes without it
+  async enforcement(_where: RepoRef, branch: string): Promise<EnforcementReads> {
+    const reads = this.protection.get(branch);
+    if (!reads) throw GITHUB_DOWN; // information only: the gate publishes without it
+    return reads;
   }
 
   async mergeGroupContents(_where: RepoRef, _baseSha: string, headSha: string): Promise<MergeGroupContents> {
