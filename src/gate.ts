@@ -1,211 +1,40 @@
 /**
  * The gate: the one place that knows the order. Load the policy from the base branch, gather the
  * facts, decide, publish. It fails closed: any exception becomes a published `error` with the reason.
+ * GitHub is reached only through a GatePort (src/github/port.ts): the entry points build the real
+ * one from the run; the `...With` functions take any port (tests use an in-memory one).
  */
-import type { Octokit } from "@octokit/rest";
 import { performance } from "node:perf_hooks";
-import { loadPolicy, type LoadedPolicy } from "./config/load.js";
 import { defaultPolicy } from "./config/schema.js";
-import { decide } from "./decide.js";
-import { gatherFacts, githubPolicyReader, readPullRequest, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "./facts/github.js";
 import type { Decision, GateState } from "./policy/types.js";
-import { headlineOf, STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
-import { CANNOT_DECIDE } from "./report/reasons.js";
+import { STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
-import { publishCheckRun, publishDecision, publishedKey, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
-import type { Detection } from "./detect/types.js";
-import type { PullRequestFacts } from "./facts/types.js";
-import { mergeGroupContents, type GroupMember } from "./facts/merge-group.js";
-import { forgetOwnCheckRuns, readMemory } from "./facts/memory.js";
-import { detectorFor, detectPullRequest } from "./decide.js";
-import { withMemory } from "./memory/remember.js";
+import { publishedKey, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
+import type { GroupMember } from "./facts/merge-group.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
 import type { RepositoryOrder } from "./runtime/order.js";
 import type { PublishedStatuses } from "./runtime/published.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
-import { cachedEnforcement } from "./doctor/read.js";
 import { decisionEvent, type AuditEvent } from "./audit/event.js";
 import { appVersion } from "./version.js";
+import { errorDecision, reasonOf, SHA, type Evaluation, type Logger } from "./evaluation.js";
+import type { PayloadHint } from "./github/evaluate.js";
+import { githubGatePort, type GatePort, type GitHubClient } from "./github/port.js";
 
-export interface Logger {
-  info(obj: object | string, msg?: string): void;
-  warn(obj: object | string, msg?: string): void;
-  error(obj: object | string, msg?: string): void;
-}
+// The readers moved behind the port (src/github/); named here too for the handlers, the CLI and tests.
+export { errorDecision, type Evaluation, type Logger } from "./evaluation.js";
+export {
+  evaluatePullRequest,
+  openPullRequestsAt,
+  readAndDecide,
+  type EvaluateOptions,
+  type MemoryAccess,
+  type PayloadHint,
+  type ReadAndDecided,
+} from "./github/evaluate.js";
 
-export interface Evaluation {
-  ref: PullRequestRef;
-  headSha: string;
-  loaded: LoadedPolicy | null;
-  decision: Decision;
-  /** The PR's base branch, when the PR could be read: where the enforcement doctor looks. */
-  baseRef?: string;
-}
-
-function reasonOf(e: unknown): string {
-  const status = typeof e === "object" && e && "status" in e ? ` (HTTP ${(e as { status: unknown }).status})` : "";
-  const message = e instanceof Error ? e.message : String(e);
-  return `${message.split("\n")[0]}${status}`;
-}
-
-function emptyDetection(): Detection {
-  return { agentAuthored: false, agents: [], pr: [], commits: [], steeringHumans: [] };
-}
-
-/** A decision that says agentgate could not decide, and why. Never success. */
-export function errorDecision(headSha: string, checkName: string, reason: string): Decision {
-  const d: Decision = {
-    state: "error",
-    headline: "",
-    headSha,
-    checkName,
-    detection: emptyDetection(),
-    findings: [],
-    requirement: { applies: true, approvals: 0, teams: [], blocked: false, reasons: [] },
-    approvals: { counted: [], ignored: [] },
-    changesRequestedBy: [],
-    reasons: [{ code: "facts-incomplete", message: reason }],
-    missing: [CANNOT_DECIDE],
-    problems: [reason],
-  };
-  return { ...d, headline: headlineOf(d) };
-}
-
-export interface ReadAndDecided {
-  headSha: string;
-  loaded: LoadedPolicy;
-  facts: PullRequestFacts;
-  decision: Decision;
-  baseRef: string;
-}
-
-/** What reading agentgate's memory needs: who agentgate is, and what the webhook says the head was. */
-export interface MemoryAccess {
-  self: () => Promise<AppIdentity>;
-  /** By PR number: the head SHA before this event (a synchronize's `before`). */
-  earlierHeads?: Readonly<Record<number, string>>;
-  /** Set when replicas share the repository's turn: then another process may have written agentgate's runs. */
-  order?: unknown;
-}
-
-/**
- * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
- * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
- * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is, without memory.
- */
-export async function readAndDecide(
-  gh: Octokit,
-  ref: PullRequestRef,
-  /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
-  seen: { headSha?: string; loaded?: LoadedPolicy } = {},
-  opts: {
-    memory?: MemoryAccess;
-    /** A review the webhook is about; the reviews read must include it (see PayloadHint). */
-    expectReviewId?: number;
-    /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
-    baseRefHint?: string;
-  } = {},
-): Promise<ReadAndDecided> {
-  const reader = githubPolicyReader(gh);
-  if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
-  const pr = await readPullRequest(gh, ref);
-  seen.headSha = pr.head.sha;
-  const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
-  seen.loaded = loaded;
-  const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
-  let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
-  const withoutMemory = facts;
-  const remember = async (memory: MemoryAccess, useKnown: boolean) => {
-    const self = await memory.self();
-    const current = detectPullRequest(withoutMemory, detectorFor(policy));
-    const read = await readMemory(gh, ref, withoutMemory, {
-      appId: self.appId,
-      checkName: policy.check_name,
-      before: memory.earlierHeads?.[ref.number],
-      needsCommits: (sofar) => !withMemory(current, { ...withoutMemory, memory: sofar }).agentAuthored,
-      useKnown,
-    });
-    facts = { ...withoutMemory, memory: read.memory, incomplete: [...withoutMemory.incomplete, ...read.problems] };
-    previous = read.head;
-    return read;
-  };
-  // In one process, the runs agentgate last wrote stand in for reading them again (facts/memory.ts).
-  const memoryRead = opts.memory ? await remember(opts.memory, !opts.memory.order) : undefined;
-  let decision = decide(facts, loaded);
-  if (decision.state === "success" && ((opts.memory && memoryRead?.fromCache) || facts.diffUnchangedFromCache?.length)) {
-    // A cache is never the reason for a success: what came from one (agentgate's memory, an earlier
-    // head's change) is read from GitHub before one.
-    if (opts.memory && memoryRead?.fromCache) await remember(opts.memory, false);
-    facts = await withFreshDiffChecks(gh, ref, facts);
-    decision = decide(facts, loaded);
-  }
-  if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
-    // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
-    // request was not counted) within the cache's lifetime is read again before anything passes.
-    facts = await withFreshReviewers(gh, ref, policy, facts);
-    decision = decide(facts, loaded);
-  }
-  if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
-  return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
-}
-
-/**
- * What the webhook payload says about a PR. Used only to fail closed, never to pass: when the PR
- * itself cannot be read, the error is published on that head (under the check name of the policy
- * on that base), so an earlier success does not stand; and a review it names must be listed.
- */
-export interface PayloadHint {
-  headSha?: string;
-  baseRef?: string;
-  /** The review a pull_request_review event is about: the reviews GitHub lists must include it. */
-  reviewId?: number;
-}
-
-export interface EvaluateOptions {
-  fallback?: PayloadHint;
-  /** Read agentgate's own memory of the PR (the App has it; the CLI does not). */
-  memory?: MemoryAccess;
-}
-
-const SHA = /^[0-9a-f]{40}$/i;
-
-/** The check name an error goes out under when the PR could not be read; the default if unknowable. */
-async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: string | undefined): Promise<string> {
-  if (!baseRef) return defaultPolicy().check_name;
-  try {
-    const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: baseRef });
-    return loaded.policy?.check_name ?? defaultPolicy().check_name;
-  } catch {
-    return defaultPolicy().check_name;
-  }
-}
-
-/** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
-export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
-  const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
-  try {
-    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, {
-      memory: opts.memory,
-      expectReviewId: opts.fallback?.reviewId,
-      baseRefHint: opts.fallback?.baseRef,
-    });
-    return { ref, headSha, loaded, decision, baseRef };
-  } catch (e) {
-    log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
-    // Without the PR (and without a SHA from the webhook) there is nothing to publish on; the handler logs it.
-    const hinted = opts.fallback?.headSha && SHA.test(opts.fallback.headSha) ? opts.fallback.headSha : "";
-    const headSha = seen.headSha ?? hinted;
-    const checkName =
-      seen.loaded?.policy?.check_name ??
-      (seen.headSha || !hinted ? defaultPolicy().check_name : await fallbackCheckName(gh, ref, opts.fallback?.baseRef));
-    return { ref, headSha, loaded: seen.loaded ?? null, decision: errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`) };
-  }
-}
-
-async function timed<T>(run: GateRun, work: () => Promise<T>): Promise<T> {
+async function timed<T>(run: GateContext, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     return await work();
@@ -222,7 +51,7 @@ export function strictest(evaluations: readonly Evaluation[]): Evaluation {
 }
 
 export interface GateRun {
-  gh: Octokit;
+  gh: GitHubClient;
   log: Logger;
   self: () => Promise<AppIdentity>;
   /** After check_run.rerequested: create a new run instead of updating. */
@@ -285,21 +114,19 @@ function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<
   return oneAtATime(key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
 }
 
-/** Open PRs whose head is this SHA (they share its status). */
-export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: string): Promise<number[]> {
-  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
-  return data.filter((p) => p.state === "open" && p.head.sha === sha).map((p) => p.number);
-}
-
 /**
  * Evaluate pull requests and publish, one result per head SHA. Other open PRs sharing a head SHA are
  * evaluated too, so the status on the commit is the strictest of them all.
  */
 export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
-  return inTurn(run, where, () => gatePullRequestsNow(run, where, numbers));
+  return inTurn(run, where, () => gatePullRequestsWith(githubGatePort(run), run, where, numbers));
 }
 
-async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
+/** What the orchestration needs of a run besides GitHub (the port): the log, the hooks, the hints, the memories. */
+export type GateContext = Omit<GateRun, "gh" | "self">;
+
+/** gatePullRequests on a port, outside the repository's turn (the caller holds it, or a test needs none). */
+export async function gatePullRequestsWith(port: GatePort, run: GateContext, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
   // The PRs at the head the webhook names are listed beside the evaluation (one round trip less);
   // the list is used only for a PR whose head GitHub then says is that one.
   const listing = new Map<string, Promise<number[]>>();
@@ -307,14 +134,14 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     for (const n of numbers) {
       const hinted = run.payloadHints?.get(n)?.headSha?.toLowerCase();
       if (!hinted || !SHA.test(hinted) || listing.has(hinted)) continue;
-      const listed = openPullRequestsAt(run.gh, where, hinted);
+      const listed = port.openPullRequestsAt(where, hinted);
       listed.catch(() => undefined); // met (and logged) where it is used
       listing.set(hinted, listed);
     }
   }
   const evaluated = new Map<number, Evaluation>();
   for (const number of new Set(numbers)) {
-    evaluated.set(number, await timed(run, () => evaluatePullRequest(run.gh, { ...where, number }, run.log, { fallback: run.payloadHints?.get(number), memory: run })));
+    evaluated.set(number, await timed(run, () => port.evaluate(where, number, run.payloadHints?.get(number))));
   }
   const bySha = new Map<string, Evaluation[]>();
   // Commits whose other PRs could not be listed: one of them may be stricter, so they cannot pass.
@@ -324,8 +151,8 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     bySha.set(ev.headSha, []);
     try {
       const listed = ev.decision.state !== "success" ? run.openAt?.get(ev.headSha) : undefined;
-      for (const n of listed ?? (await (listing.get(ev.headSha.toLowerCase()) ?? openPullRequestsAt(run.gh, where, ev.headSha)))) {
-        const other = evaluated.get(n) ?? (await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: n }, run.log, { memory: run })));
+      for (const n of listed ?? (await (listing.get(ev.headSha.toLowerCase()) ?? port.openPullRequestsAt(where, ev.headSha)))) {
+        const other = evaluated.get(n) ?? (await timed(run, () => port.evaluate(where, n)));
         // GitHub listed this PR at this head: when it cannot be read, its error belongs to this SHA's group.
         evaluated.set(n, other.headSha ? other : atHead(other, ev.headSha));
       }
@@ -336,7 +163,7 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
   }
   for (const ev of evaluated.values()) if (ev.headSha) bySha.get(ev.headSha)?.push(ev);
 
-  const self = await run.self();
+  const self = await port.identity();
   for (const [sha, group] of bySha) {
     const strictestHere = strictest(group);
     const reason = unlisted.get(sha);
@@ -357,9 +184,9 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
     for (const checkName of checkNamesOf(group)) {
       // The run on this commit remembers what every PR on it was judged (src/memory/).
       const baseRef = chosen.baseRef ?? run.payloadHints?.get(chosen.ref.number)?.baseRef;
-      const enforcement = baseRef ? await enforcementOf(run, where, baseRef, checkName, self.appId) : undefined;
+      const enforcement = baseRef ? await enforcementOf(port, run, where, baseRef, checkName, self.appId) : undefined;
       const named = { ...decision, checkName, memory: groupMemory(sha, group.map((g) => g.decision)), ...(enforcement ? { enforcement } : {}) };
-      const result = await publishOrSayWhy(run, where, sha, named, self, {
+      const result = await publishOrSayWhy(port, run, where, sha, named, self, {
         externalId: numbersHere.join(","),
         newCheckRun: run.newCheckRun,
         publish: publishModeOf(group, checkName),
@@ -380,9 +207,9 @@ async function gatePullRequestsNow(run: GateRun, where: RepoRef, numbers: readon
  * Whether GitHub enforces `checkName` on the base branch (src/doctor/), read at most every 10 minutes
  * per branch. Information only: it is shown first in the check run and never changes the state.
  */
-async function enforcementOf(run: GateRun, where: RepoRef, branch: string, checkName: string, appId: number): Promise<EnforcementReport | undefined> {
+async function enforcementOf(port: GatePort, run: GateContext, where: RepoRef, branch: string, checkName: string, appId: number): Promise<EnforcementReport | undefined> {
   try {
-    return diagnose({ ...(await cachedEnforcement(run.gh, where, branch)), checkName, appId });
+    return diagnose({ ...(await port.enforcement(where, branch)), checkName, appId });
   } catch (e) {
     run.log.warn({ err: e, branch }, "could not read the branch's protection");
     return undefined;
@@ -408,7 +235,7 @@ export function checkNamesOf(group: readonly Evaluation[]): string[] {
   return [...new Set(group.map((g) => g.decision.checkName))];
 }
 
-function logPublished(run: GateRun, where: RepoRef, sha: string, d: Decision, result: Published, prs: readonly number[]) {
+function logPublished(run: GateContext, where: RepoRef, sha: string, d: Decision, result: Published, prs: readonly number[]) {
   run.onOutcome?.(d.state);
   run.audit?.record(decisionEvent({ ...d, headSha: sha }, prs, auditContext(run, where)));
   run.log.info(
@@ -449,16 +276,17 @@ export function queueBranchPullRequest(headRef: string): number | undefined {
  * strictest result is published; a group whose PRs cannot all be determined is an error.
  */
 export function gateMergeGroup(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
-  return inTurn(run, where, () => gateMergeGroupNow(run, where, group));
+  return inTurn(run, where, () => gateMergeGroupWith(githubGatePort(run), run, where, group));
 }
 
-async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
-  const self = await run.self();
+/** gateMergeGroup on a port, outside the repository's turn. */
+export async function gateMergeGroupWith(port: GatePort, run: GateContext, where: RepoRef, group: MergeGroupRef): Promise<Evaluation[]> {
+  const self = await port.identity();
   const { headSha } = group;
   const problems: string[] = [];
   let members: GroupMember[] = [];
   try {
-    const contents = await mergeGroupContents(run.gh, where, group.baseSha, headSha);
+    const contents = await port.mergeGroupContents(where, group.baseSha, headSha);
     members = contents.members;
     problems.push(...contents.problems);
   } catch (e) {
@@ -472,7 +300,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
   }
   const evaluations: Evaluation[] = [];
   for (const m of members) {
-    const ev = await timed(run, () => evaluatePullRequest(run.gh, { ...where, number: m.number }, run.log, { memory: run }));
+    const ev = await timed(run, () => port.evaluate(where, m.number));
     // The PR moved on since it was queued: its current decision is not about what the group merges.
     evaluations.push(
       ev.headSha && ev.headSha !== m.headSha
@@ -488,7 +316,7 @@ async function gateMergeGroupNow(run: GateRun, where: RepoRef, group: MergeGroup
     : [];
   const published = { ...decision, notes: [...(decision.notes ?? []), ...notes] };
   for (const name of evaluations.length ? checkNamesOf(evaluations) : [checkName]) {
-    const result = await publishOrSayWhy(run, where, headSha, { ...published, checkName: name }, self, {
+    const result = await publishOrSayWhy(port, run, where, headSha, { ...published, checkName: name }, self, {
       externalId: evaluations.map((e) => e.ref.number).join(","),
       publish: publishModeOf(evaluations, name),
     });
@@ -534,7 +362,8 @@ type Published = Omit<PublishResult, "status"> & { status: PublishResult["status
 
 /** Publish; when GitHub refuses the status (the cap), the check run still carries the decision and says why. */
 async function publishOrSayWhy(
-  run: GateRun,
+  port: GatePort,
+  run: GateContext,
   where: RepoRef,
   sha: string,
   decision: Decision,
@@ -543,12 +372,12 @@ async function publishOrSayWhy(
 ): Promise<Published> {
   rememberCheckName(where, decision.checkName);
   try {
-    return await publishDecision(run.gh, where, sha, decision, self, opts, run.published);
+    return await port.publish(where, sha, decision, self, opts);
   } catch (e) {
     if (!isStatusCapError(e)) throw e;
     run.log.error({ sha, context: decision.checkName }, "GitHub refused the status: this commit has 1000 on its context");
     const noted = { ...decision, notes: [...(decision.notes ?? []), statusCapNote(decision.checkName)] };
-    return { status: "refused", checkRun: await publishCheckRun(run.gh, where, sha, noted, self, opts) };
+    return { status: "refused", checkRun: await port.publishCheckRun(where, sha, noted, self, opts) };
   }
 }
 
@@ -605,26 +434,27 @@ export function answerForgedStatus(
   forged: { sha: string; context: string; forger: string; state: string },
   watched: readonly string[],
 ): Promise<void> {
-  return inTurn(run, where, () => answerForgedStatusNow(run, where, forged, watched));
+  return inTurn(run, where, () => answerForgedStatusWith(githubGatePort(run), run, where, forged, watched));
 }
 
-async function answerForgedStatusNow(
-  run: GateRun,
+/** answerForgedStatus on a port, outside the repository's turn. */
+export async function answerForgedStatusWith(
+  port: GatePort,
+  run: GateContext,
   where: RepoRef,
   forged: { sha: string; context: string; forger: string; state: string },
   watched: readonly string[],
 ): Promise<void> {
-  const self = await run.self();
+  const self = await port.identity();
   const { sha, context, forger } = forged;
   // Forgotten again within the turn: a publish that was running when the forged status came in may
   // have remembered its own write after the status handler forgot it.
   await run.published?.forget(publishedKey(where, sha, context));
-  const { data } = await run.gh.rest.checks.listForRef({ ...where, ref: sha, app_id: self.appId, filter: "latest", per_page: 100 });
-  const ours = data.check_runs.filter((r) => r.app?.id === self.appId);
+  const ours = await port.ownCheckRuns(where, sha, self.appId);
   const answer = forgeryAnswer(context, forger, forged.state, ours, [...watched, ...publishedCheckNames(where)]);
   if (answer.kind === "ignore") return;
   try {
-    await run.gh.rest.repos.createCommitStatus({ ...where, sha, state: answer.state, context, description: answer.description });
+    await port.postStatus(where, sha, { state: answer.state, context, description: answer.description });
   } catch (e) {
     if (!isStatusCapError(e)) throw e;
     run.log.error({ repo: `${where.owner}/${where.repo}`, sha, context, forger }, "forged status cannot be overwritten: 1000 statuses on its context");
@@ -632,12 +462,7 @@ async function answerForgedStatusNow(
       const summary = `${statusCapNote(context, forger)}\n\n${answer.run.output.summary ?? ""}`.slice(0, CHECK_SUMMARY_LIMIT);
       if (answer.run.output.summary?.startsWith(statusCapNote(context, forger))) return; // said already
       const text = answer.run.output.text;
-      forgetOwnCheckRuns(where, sha); // a write the copy of this commit's runs does not follow
-      await run.gh.rest.checks.update({
-        ...where,
-        check_run_id: answer.run.id,
-        output: { title: answer.run.output.title ?? context, summary, ...(text ? { text } : {}) },
-      });
+      await port.updateCheckRunOutput(where, sha, answer.run.id, { title: answer.run.output.title ?? context, summary, ...(text ? { text } : {}) });
     }
     return;
   }

@@ -1,0 +1,154 @@
+/**
+ * The real reader behind the gate's port (src/github/port.ts): one pull request read from GitHub
+ * and decided. Load the policy from the base branch, gather the facts, agentgate's memory, decide.
+ */
+import type { Octokit } from "@octokit/rest";
+import { loadPolicy, type LoadedPolicy } from "../config/load.js";
+import { defaultPolicy } from "../config/schema.js";
+import { decide, detectorFor, detectPullRequest } from "../decide.js";
+import { gatherFacts, githubPolicyReader, readPullRequest, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
+import type { PullRequestFacts } from "../facts/types.js";
+import { readMemory } from "../facts/memory.js";
+import { withMemory } from "../memory/remember.js";
+import type { Decision } from "../policy/types.js";
+import type { AppIdentity, RepoRef } from "../publish.js";
+import { errorDecision, reasonOf, SHA, type Evaluation, type Logger } from "../evaluation.js";
+
+export interface ReadAndDecided {
+  headSha: string;
+  loaded: LoadedPolicy;
+  facts: PullRequestFacts;
+  decision: Decision;
+  baseRef: string;
+}
+
+/** What reading agentgate's memory needs: who agentgate is, and what the webhook says the head was. */
+export interface MemoryAccess {
+  self: () => Promise<AppIdentity>;
+  /** By PR number: the head SHA before this event (a synchronize's `before`). */
+  earlierHeads?: Readonly<Record<number, string>>;
+  /** Set when replicas share the repository's turn: then another process may have written agentgate's runs. */
+  order?: unknown;
+}
+
+/**
+ * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
+ * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
+ * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
+ * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is, without memory.
+ */
+export async function readAndDecide(
+  gh: Octokit,
+  ref: PullRequestRef,
+  /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
+  seen: { headSha?: string; loaded?: LoadedPolicy } = {},
+  opts: {
+    memory?: MemoryAccess;
+    /** A review the webhook is about; the reviews read must include it (see PayloadHint). */
+    expectReviewId?: number;
+    /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
+    baseRefHint?: string;
+  } = {},
+): Promise<ReadAndDecided> {
+  const reader = githubPolicyReader(gh);
+  if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
+  const pr = await readPullRequest(gh, ref);
+  seen.headSha = pr.head.sha;
+  const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
+  seen.loaded = loaded;
+  const policy = loaded.policy ?? defaultPolicy();
+  let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
+  let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
+  const withoutMemory = facts;
+  const remember = async (memory: MemoryAccess, useKnown: boolean) => {
+    const self = await memory.self();
+    const current = detectPullRequest(withoutMemory, detectorFor(policy));
+    const read = await readMemory(gh, ref, withoutMemory, {
+      appId: self.appId,
+      checkName: policy.check_name,
+      before: memory.earlierHeads?.[ref.number],
+      needsCommits: (sofar) => !withMemory(current, { ...withoutMemory, memory: sofar }).agentAuthored,
+      useKnown,
+    });
+    facts = { ...withoutMemory, memory: read.memory, incomplete: [...withoutMemory.incomplete, ...read.problems] };
+    previous = read.head;
+    return read;
+  };
+  // In one process, the runs agentgate last wrote stand in for reading them again (facts/memory.ts).
+  const memoryRead = opts.memory ? await remember(opts.memory, !opts.memory.order) : undefined;
+  let decision = decide(facts, loaded);
+  if (decision.state === "success" && ((opts.memory && memoryRead?.fromCache) || facts.diffUnchangedFromCache?.length)) {
+    // A cache is never the reason for a success: what came from one (agentgate's memory, an earlier
+    // head's change) is read from GitHub before one.
+    if (opts.memory && memoryRead?.fromCache) await remember(opts.memory, false);
+    facts = await withFreshDiffChecks(gh, ref, facts);
+    decision = decide(facts, loaded);
+  }
+  if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
+    // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
+    // request was not counted) within the cache's lifetime is read again before anything passes.
+    facts = await withFreshReviewers(gh, ref, policy, facts);
+    decision = decide(facts, loaded);
+  }
+  if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
+  return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
+}
+
+/**
+ * What the webhook payload says about a PR. Used only to fail closed, never to pass: when the PR
+ * itself cannot be read, the error is published on that head (under the check name of the policy
+ * on that base), so an earlier success does not stand; and a review it names must be listed.
+ */
+export interface PayloadHint {
+  headSha?: string;
+  baseRef?: string;
+  /** The review a pull_request_review event is about: the reviews GitHub lists must include it. */
+  reviewId?: number;
+}
+
+export interface EvaluateOptions {
+  fallback?: PayloadHint;
+  /** Read agentgate's own memory of the PR (the App has it; the CLI does not). */
+  memory?: MemoryAccess;
+}
+
+
+/** The check name an error goes out under when the PR could not be read; the default if unknowable. */
+async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: string | undefined): Promise<string> {
+  if (!baseRef) return defaultPolicy().check_name;
+  try {
+    const loaded = await loadPolicy(githubPolicyReader(gh), { owner: ref.owner, repo: ref.repo, ref: baseRef });
+    return loaded.policy?.check_name ?? defaultPolicy().check_name;
+  } catch {
+    return defaultPolicy().check_name;
+  }
+}
+
+/** Decide one pull request; GitHub or policy trouble becomes an error decision, never a throw. */
+export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
+  const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
+  try {
+    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, {
+      memory: opts.memory,
+      expectReviewId: opts.fallback?.reviewId,
+      baseRefHint: opts.fallback?.baseRef,
+    });
+    return { ref, headSha, loaded, decision, baseRef };
+  } catch (e) {
+    log?.error({ err: e, pr: `${ref.owner}/${ref.repo}#${ref.number}` }, "evaluation failed");
+    // Without the PR (and without a SHA from the webhook) there is nothing to publish on; the handler logs it.
+    const hinted = opts.fallback?.headSha && SHA.test(opts.fallback.headSha) ? opts.fallback.headSha : "";
+    const headSha = seen.headSha ?? hinted;
+    const checkName =
+      seen.loaded?.policy?.check_name ??
+      (seen.headSha || !hinted ? defaultPolicy().check_name : await fallbackCheckName(gh, ref, opts.fallback?.baseRef));
+    return { ref, headSha, loaded: seen.loaded ?? null, decision: errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`) };
+  }
+}
+
+/** Open PRs whose head is this SHA (they share its status). */
+export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: string): Promise<number[]> {
+  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
+  return data.filter((p) => p.state === "open" && p.head.sha === sha).map((p) => p.number);
+}
+

@@ -1,0 +1,77 @@
+/**
+ * The gate's one narrow GitHub port: the plain methods its orchestration (src/gate.ts: PRs sharing
+ * a head, merge groups, forged statuses) needs, so that orchestration runs the same against GitHub
+ * and against the in-memory fake in test/helpers/fake-port.ts. Modelled on policy-bot's
+ * `pull.Context`. The real one below only adapts the existing readers and writers.
+ */
+import type { Octokit } from "@octokit/rest";
+import type { GateRun, OurCheckRun } from "../gate.js";
+import type { Evaluation } from "../evaluation.js";
+import { evaluatePullRequest, openPullRequestsAt, type PayloadHint } from "./evaluate.js";
+import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "../publish.js";
+import type { Decision } from "../policy/types.js";
+import { mergeGroupContents, type MergeGroupContents } from "../facts/merge-group.js";
+import { forgetOwnCheckRuns } from "../facts/memory.js";
+import { cachedEnforcement, type EnforcementReads } from "../doctor/read.js";
+
+/** The client the real port wraps; other modules name it through this alias. */
+export type GitHubClient = Octokit;
+
+/** A status to post as agentgate. */
+export interface StatusWrite {
+  state: Decision["state"];
+  context: string;
+  description: string;
+}
+
+export interface GatePort {
+  /** Who agentgate is: its app id (check runs) and bot login (statuses). */
+  identity(): Promise<AppIdentity>;
+  /**
+   * One PR read and decided (the policy from its base branch, the facts, agentgate's memory).
+   * Never throws: GitHub trouble is an error decision; `headSha` is "" when no head is known.
+   * `hint` only for a PR the event itself names (used to fail closed, never to pass).
+   */
+  evaluate(where: RepoRef, number: number, hint?: PayloadHint): Promise<Evaluation>;
+  /** Open PRs whose head is this SHA. Throws when GitHub cannot say. */
+  openPullRequestsAt(where: RepoRef, sha: string): Promise<number[]>;
+  /** The status and check run for a decision on a SHA (skipping what is unchanged). */
+  publish(where: RepoRef, sha: string, decision: Decision, self: AppIdentity, opts: PublishOptions): Promise<PublishResult>;
+  /** The check run alone (when GitHub refuses the status). */
+  publishCheckRun(where: RepoRef, sha: string, decision: Decision, self: AppIdentity, opts: PublishOptions): Promise<PublishResult["checkRun"]>;
+  /** What branch protection and rulesets say about a branch (information only). */
+  enforcement(where: RepoRef, branch: string): Promise<EnforcementReads>;
+  /** The PRs a merge group's commit contains. Throws when GitHub cannot say. */
+  mergeGroupContents(where: RepoRef, baseSha: string, headSha: string): Promise<MergeGroupContents>;
+  /** agentgate's own latest check runs on a SHA (by app id). */
+  ownCheckRuns(where: RepoRef, sha: string, appId: number): Promise<OurCheckRun[]>;
+  /** Post a commit status as agentgate (answering a forged one). */
+  postStatus(where: RepoRef, sha: string, status: StatusWrite): Promise<void>;
+  /** Replace one of agentgate's check runs' output (title, summary, text). */
+  updateCheckRunOutput(where: RepoRef, sha: string, id: number, output: { title: string; summary: string; text?: string }): Promise<void>;
+}
+
+/** The real port for one delivery's run: Octokit, the published-status memory and agentgate's memory. */
+export function githubGatePort(run: GateRun): GatePort {
+  const gh = run.gh;
+  return {
+    identity: () => run.self(),
+    evaluate: (where, number, hint) => evaluatePullRequest(gh, { ...where, number }, run.log, { fallback: hint, memory: run }),
+    openPullRequestsAt: (where, sha) => openPullRequestsAt(gh, where, sha),
+    publish: (where, sha, decision, self, opts) => publishDecision(gh, where, sha, decision, self, opts, run.published),
+    publishCheckRun: (where, sha, decision, self, opts) => publishCheckRun(gh, where, sha, decision, self, opts),
+    enforcement: (where, branch) => cachedEnforcement(gh, where, branch),
+    mergeGroupContents: (where, baseSha, headSha) => mergeGroupContents(gh, where, baseSha, headSha),
+    ownCheckRuns: async (where, sha, appId) => {
+      const { data } = await gh.rest.checks.listForRef({ ...where, ref: sha, app_id: appId, filter: "latest", per_page: 100 });
+      return data.check_runs.filter((r) => r.app?.id === appId);
+    },
+    postStatus: async (where, sha, status) => {
+      await gh.rest.repos.createCommitStatus({ ...where, sha, ...status });
+    },
+    updateCheckRunOutput: async (where, sha, id, output) => {
+      forgetOwnCheckRuns(where, sha); // a write the copy of this commit's runs does not follow
+      await gh.rest.checks.update({ ...where, check_run_id: id, output });
+    },
+  };
+}
