@@ -4,6 +4,7 @@
  * GitHub is reached only through a GatePort (src/github/port.ts): the entry points build the real
  * one from the run; the `...With` functions take any port (tests use an in-memory one).
  */
+import { mergeGroupNote, sharedHeadNote, statusCapNote } from "./report/notes.js";
 import { performance } from "node:perf_hooks";
 import { defaultPolicy } from "./config/schema.js";
 import type { Decision, GateState } from "./policy/types.js";
@@ -175,7 +176,7 @@ export async function gatePullRequestsWith(port: GatePort, run: GateContext, whe
             ...chosen.decision,
             notes: [
               ...(chosen.decision.notes ?? []),
-              `Pull requests ${numbersHere.map((n) => "#" + n).join(", ")} share this head commit; the strictest result (#${chosen.ref.number}) is shown.`,
+              sharedHeadNote(numbersHere, chosen.ref.number),
             ],
           }
         : chosen.decision;
@@ -312,7 +313,7 @@ export async function gateMergeGroupWith(port: GatePort, run: GateContext, where
   const checkName = chosen?.checkName ?? defaultPolicy().check_name;
   const decision = problems.length ? errorDecision(headSha, checkName, problems.join("; ")) : { ...(chosen as Decision), headSha };
   const notes = evaluations.length
-    ? [`Merge group of ${evaluations.map((e) => `#${e.ref.number} (${e.decision.state})`).join(", ")}.`]
+    ? [mergeGroupNote(evaluations.map((e) => ({ number: e.ref.number, state: e.decision.state })))]
     : [];
   const published = { ...decision, notes: [...(decision.notes ?? []), ...notes] };
   for (const name of evaluations.length ? checkNamesOf(evaluations) : [checkName]) {
@@ -350,13 +351,6 @@ export function isStatusCapError(e: unknown): boolean {
   return /maximum number of statuses/i.test(`${e instanceof Error ? e.message : ""} ${body}`);
 }
 
-export function statusCapNote(context: string, lastBy?: string): string {
-  return (
-    `The commit status "${context}" on this commit ${lastBy ? `was last posted by @${lastBy} and ` : ""}cannot be overwritten: ` +
-    "GitHub accepts at most 1000 statuses per commit and context, and this one is full. Ignore that status; this check run is " +
-    "agentgate's decision. Only a required check pinned to the agentgate App in branch protection ignores statuses others post."
-  );
-}
 
 type Published = Omit<PublishResult, "status"> & { status: PublishResult["status"] | "refused" };
 
