@@ -2,7 +2,7 @@
  * The demo: the local GitHub simulator, the real app as `npm start` runs it, over HTTP, and a story told
  * in the terminal. No GitHub account needed. Run with `npm run demo`.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { GitHubSimulator, type Delivery } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
+import { simulatorServerEnv, spawnServer } from "./server.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REPO = "acme/infra-app";
@@ -98,27 +99,11 @@ async function main() {
   const sim = await GitHubSimulator.start({ webhookSecret: SECRET, appId: 1, appSlug: "agentgate" });
   const port = await freePort();
   const privateKey = newPrivateKey();
-  const simHost = new URL(sim.url).host;
   // What `npm start` runs, from a clean working directory (no stray .env or *.pem is read).
-  const app = spawn(process.execPath, [join(ROOT, "lib/server/main.js")], {
-    cwd: work,
-    env: {
-      PATH: process.env.PATH ?? "",
-      APP_ID: "1",
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: simHost,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
-      NODE_ENV: "production",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { child: app, output: appOutput } = spawnServer(ROOT, work, {
+    ...simulatorServerEnv({ simulatorUrl: sim.url, privateKey, webhookSecret: SECRET, port }),
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   });
-  let appOutput = "";
-  app.stdout?.on("data", (b: Buffer) => (appOutput += b.toString()));
-  app.stderr?.on("data", (b: Buffer) => (appOutput += b.toString()));
   const stop = async () => {
     app.kill("SIGTERM");
     await sim.stop();
@@ -126,7 +111,7 @@ async function main() {
   };
 
   try {
-    await waitForReady(`http://127.0.0.1:${port}/readyz`, app, () => appOutput);
+    await waitForReady(`http://127.0.0.1:${port}/readyz`, app, appOutput);
     sim.setWebhookTarget(`http://127.0.0.1:${port}/api/github/webhooks`);
     console.log(bold("agentgate demo") + dim(` — simulator at ${sim.url}, app (npm start) at http://127.0.0.1:${port}`));
     console.log(dim("No .agentgate.yml: the built-in default applies (agent PRs need 2 approvals; the policy file, workflows and CODEOWNERS are off-limits to agents)."));

@@ -5,10 +5,10 @@
  * redis-server per file, fresh replicas and simulator per test.
  */
 import { afterAll, afterEach, beforeAll, expect } from "@jest/globals";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { newPrivateKey } from "../../devtools/demo/keys.js";
+import { simulatorServerEnv, spawnServer } from "../../devtools/demo/server.js";
 import { freePort } from "../../devtools/demo/net.js";
 import { GitHubSimulator, type Delivery } from "../../devtools/simulator/index.js";
 import { buildScratchPackage } from "./built.js";
@@ -66,31 +66,16 @@ export async function eventually(what: string, ok: () => boolean, withinMs = 40_
 
 export async function startReplica(name: string, env: Record<string, string>): Promise<Replica> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(pkg, "lib/server/main.js")], {
-    cwd: pkg,
-    env: {
-      PATH: process.env.PATH ?? "",
-      APP_ID: "1",
-      PRIVATE_KEY: KEY,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: new URL(sim!.url).host,
-      GHE_PROTOCOL: "http",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      NODE_ENV: "production",
-      CATCHUP_INTERVAL_MS: "1000",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const { child, output } = spawnServer(pkg, pkg, {
+    ...simulatorServerEnv({ simulatorUrl: sim!.url, privateKey: KEY, webhookSecret: SECRET, port }),
+    CATCHUP_INTERVAL_MS: "1000",
+    ...env,
   });
-  let out = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
-  const replica = { name, child, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, output: () => out };
+  const replica = { name, child, webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`, output };
   replicas.push(replica);
   await eventually(`${name} ready for deliveries`, () => {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${out}`);
-    return out.includes('"msg":"ready for deliveries"');
+    if (child.exitCode !== null) throw new Error(`${name} exited: ${output()}`);
+    return output().includes('"msg":"ready for deliveries"');
   }, 30_000);
   return replica;
 }

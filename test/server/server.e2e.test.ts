@@ -4,11 +4,12 @@
  * for a bad signature, and a clean exit on SIGTERM.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { newPrivateKey } from "../../devtools/demo/keys.js";
 import { freePort } from "../../devtools/demo/net.js";
+import { spawnServer } from "../../devtools/demo/server.js";
 import { GitHubSimulator, signature } from "../../devtools/simulator/index.js";
 import { buildScratchPackage } from "../helpers/built.js";
 import { copilotPullRequest, seedRepo } from "../e2e/harness.js";
@@ -40,21 +41,14 @@ afterEach(async () => {
 });
 
 function startServer(env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [join(pkg, "lib/server/main.js")], {
-    cwd: pkg,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-  child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+  const { child, output } = spawnServer(pkg, pkg, { PATH: process.env.PATH ?? "", ...env });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return {
     child,
     url: `http://127.0.0.1:${env.PORT}`,
-    output: () => out,
+    output,
     logs: () =>
-      out
+      output()
         .split("\n")
         .filter((l) => l.startsWith("{"))
         .map((l) => JSON.parse(l) as Record<string, unknown>),
