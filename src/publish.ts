@@ -238,7 +238,13 @@ export async function publishDecision(
     const { outcome, replaced } = await writeCheckRun(gh, where, sha, decision, self, opts);
     return { status: await retractSuccessStatus(gh, where, sha, decision, replaced, memory), checkRun: outcome };
   }
-  const status = await publishStatus(gh, where, sha, decision, self, memory);
-  const checkRun = await publishCheckRun(gh, where, sha, decision, self, opts);
-  return { status, checkRun };
+  // The two writes are independent: sent together, they cost one round trip. Both are always
+  // attempted; the first failure is thrown once both have ended.
+  const [status, checkRun] = await Promise.allSettled([
+    publishStatus(gh, where, sha, decision, self, memory),
+    publishCheckRun(gh, where, sha, decision, self, opts),
+  ]);
+  if (status.status === "rejected") throw status.reason;
+  if (checkRun.status === "rejected") throw checkRun.reason;
+  return { status: status.value, checkRun: checkRun.value };
 }

@@ -27,6 +27,7 @@ import {
   type RestCommit,
   type RestFile,
   type RestPullRequest,
+  type RestIssueEvent,
   type RestReview,
 } from "./rest.js";
 import { checked, commitAnswer, compareAnswer, contentAnswer, fileAnswer, membershipAnswer, permissionAnswer, pullRequestAnswer, reviewAnswer } from "./answers.js";
@@ -65,6 +66,8 @@ const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_C
 /** Reads that may be answered from the caches above; `fresh` bypasses them (and refills them). */
 export interface ReadOptions {
   fresh?: boolean;
+  /** Lists started before the PR was read (startEarlyReads): used instead of reading them again. */
+  early?: EarlyReads;
   /**
    * A review the webhook is about. Submitted reviews cannot be deleted, so a reviews list without
    * it was cut short (the tail of a single page, which no page structure shows): not whole.
@@ -520,6 +523,74 @@ async function closingIssues(gh: Octokit, ref: PullRequestRef, body: string): Pr
   return out;
 }
 
+/** Lists started beside the PR read: one round trip less (see startEarlyReads). */
+export interface EarlyReads {
+  reviews: Promise<RestReview[]>;
+  /** Only when the event makes them likely to matter (a review): they cost a request otherwise saved. */
+  events?: Promise<RestIssueEvent[]>;
+  /** Only for the head the webhook named, and to be used only if the PR read names it too. */
+  commits?: Promise<RestCommit[]>;
+  files?: Promise<RestFile[]>;
+}
+
+const pullParams = (ref: PullRequestRef) => ({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
+
+const readCommits = (gh: Octokit, ref: PullRequestRef) =>
+  readWholeList<RestCommit>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", pullParams(ref), {
+    what: `the commits of #${ref.number}`,
+    item: commitAnswer,
+    perPage: 100,
+  });
+
+const readFiles = (gh: Octokit, ref: PullRequestRef) =>
+  readWholeList<RestFile>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", pullParams(ref), {
+    what: `the files of #${ref.number}`,
+    item: fileAnswer,
+    perPage: 100,
+  });
+
+const readReviews = (gh: Octokit, ref: PullRequestRef) =>
+  // Nothing counts reviews: the list itself must show it is whole (see pages.ts).
+  readWholeList<RestReview>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", pullParams(ref), {
+    what: `the reviews of #${ref.number}`,
+    item: reviewAnswer,
+    perPage: 100,
+    idOf: (r) => r.id,
+    confirmEnd: true,
+  });
+
+const readIssueEvents = (gh: Octokit, ref: PullRequestRef) =>
+  gh.paginate(gh.rest.issues.listEvents, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
+
+/**
+ * Start the reviews (and, with `events`, the issue events) of a PR before the PR itself is read.
+ * Neither list depends on the head: read a moment before the PR, they are as current as read after
+ * it (anything that happens later arrives as its own webhook, judged after this one).
+ *
+ * With `headFollowing`, the commits and files are started too. They follow the head, so they are
+ * used only when the PR read then names the head the webhook named (headFollowing's SHA): that head
+ * was in place before the webhook was sent, so lists read after it arrived show that head or a newer
+ * one, exactly as lists read after the PR would. Otherwise they are read again after the PR.
+ */
+export function startEarlyReads(gh: Octokit, ref: PullRequestRef, opts: { events: boolean; headFollowing?: string }): EarlyReads & { forHead?: string } {
+  const started: EarlyReads & { forHead?: string } = { reviews: readReviews(gh, ref) };
+  if (opts.events) started.events = readIssueEvents(gh, ref);
+  if (opts.headFollowing) {
+    started.forHead = opts.headFollowing;
+    started.commits = readCommits(gh, ref);
+    started.files = readFiles(gh, ref);
+  }
+  // Met where they are used; unused when the PR read fails first.
+  for (const p of [started.reviews, started.events, started.commits, started.files]) p?.catch(() => undefined);
+  return started;
+}
+
+/** The early reads a PR read allows: the head-following ones only for the head they were started for. */
+export function earlyReadsFor(early: EarlyReads & { forHead?: string }, headSha: string): EarlyReads {
+  const { forHead, commits, files, ...rest } = early;
+  return forHead !== undefined && forHead.toLowerCase() === headSha.toLowerCase() && commits && files ? { ...rest, commits, files } : rest;
+}
+
 /**
  * Gather every fact about one pull request, fresh. Truncation or unreadable parts are recorded in
  * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
@@ -532,7 +603,7 @@ export async function gatherFacts(
   freshPullRequest?: RestPullRequest,
   opts: ReadOptions = {},
 ): Promise<PullRequestFacts> {
-  const { owner, repo, number } = ref;
+  const { owner, repo } = ref;
   const pr = freshPullRequest ?? (await readPullRequest(gh, ref));
   const signals = pullRequestSignalsFromRest(pr);
   const incomplete: string[] = [];
@@ -546,28 +617,10 @@ export async function gatherFacts(
     incomplete.push(`the pull request has ${signals.commitCount} commits; agentgate reads at most ${maxCommits}`);
   }
 
-  const params = { owner, repo, pull_number: number };
   const [restCommits, restFiles, restReviews] = await Promise.all([
-    readWholeList<RestCommit>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", params, {
-      what: `the commits of #${number}`,
-      item: commitAnswer,
-      perPage: 100,
-    }),
-    signals.changedFiles > maxFiles
-      ? Promise.resolve([])
-      : readWholeList<RestFile>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", params, {
-          what: `the files of #${number}`,
-          item: fileAnswer,
-          perPage: 100,
-        }),
-    // Nothing counts reviews: the list itself must show it is whole (see pages.ts).
-    readWholeList<RestReview>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", params, {
-      what: `the reviews of #${number}`,
-      item: reviewAnswer,
-      perPage: 100,
-      idOf: (r) => r.id,
-      confirmEnd: true,
-    }),
+    opts.early?.commits ?? readCommits(gh, ref),
+    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? readFiles(gh, ref)),
+    opts.early?.reviews ?? readReviews(gh, ref),
   ]);
   const commits = restCommits.map(commitFromRest);
   const files = restFiles.map(fileFromRest);
@@ -592,7 +645,7 @@ export async function gatherFacts(
   const latest = [...latestDecisiveReviews(reviews).values()];
   const eventsMatter = latest.some((r) => r.state === "DISMISSED" || (r.state === "APPROVED" && r.user.type !== "Bot"));
   const { baseChangedAt, dismissals } = eventsMatter
-    ? pullRequestEventsFromRest(await gh.paginate(gh.rest.issues.listEvents, { owner, repo, issue_number: number, per_page: 100 }))
+    ? pullRequestEventsFromRest(await (opts.early?.events ?? readIssueEvents(gh, ref)))
     : { baseChangedAt: [], dismissals: [] };
 
   // Whose permission matters: humans whose latest review decides (bots are ignored without a lookup),

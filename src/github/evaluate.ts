@@ -3,10 +3,11 @@
  * and decided. Load the policy from the base branch, gather the facts, agentgate's memory, decide.
  */
 import type { Octokit } from "@octokit/rest";
+import { LRUCache } from "lru-cache";
 import { loadPolicy, type LoadedPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
 import { decide, detectorFor, detectPullRequest } from "../decide.js";
-import { gatherFacts, githubPolicyReader, readPullRequest, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
+import { earlyReadsFor, gatherFacts, githubPolicyReader, readPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { readMemory } from "../facts/memory.js";
 import { withMemory } from "../memory/remember.js";
@@ -48,16 +49,25 @@ export async function readAndDecide(
     expectReviewId?: number;
     /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
     baseRefHint?: string;
+    /** The head the webhook names: a small PR's commits and files are read beside the PR (used only if the PR names it too). */
+    headShaHint?: string;
   } = {},
 ): Promise<ReadAndDecided> {
   const reader = githubPolicyReader(gh);
   if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
+  // Beside the PR read: the lists that do not follow its head. A review event's issue events
+  // (who dismissed, when the base changed) almost always matter, so they are started too.
+  const early = startEarlyReads(gh, ref, {
+    events: opts.expectReviewId !== undefined,
+    ...(opts.headShaHint && fitsOnePage(ref) ? { headFollowing: opts.headShaHint } : {}),
+  });
   const pr = await readPullRequest(gh, ref);
+  rememberSize(ref, pr);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(gh, ref, policy, pr, opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId });
+  let facts = await gatherFacts(gh, ref, policy, pr, { early: earlyReadsFor(early, pr.head.sha), ...(opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId }) });
   let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
   const withoutMemory = facts;
   const remember = async (memory: MemoryAccess, useKnown: boolean) => {
@@ -92,6 +102,23 @@ export async function readAndDecide(
   }
   if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
   return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
+}
+
+/**
+ * How many files and commits each PR had when last read in this process. Only a guess at whether
+ * its lists fit on one page, so that reading them early cannot cost a long PR many requests; never a fact.
+ */
+const lastSizes = new LRUCache<string, { files: number; commits: number }>({ max: 20_000 });
+const sizeKey = (ref: PullRequestRef) => `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
+const ONE_PAGE = 100;
+
+function rememberSize(ref: PullRequestRef, pr: { changed_files?: number; commits?: number }): void {
+  if (typeof pr.changed_files === "number" && typeof pr.commits === "number") lastSizes.set(sizeKey(ref), { files: pr.changed_files, commits: pr.commits });
+}
+
+function fitsOnePage(ref: PullRequestRef): boolean {
+  const size = lastSizes.get(sizeKey(ref));
+  return !!size && size.files <= ONE_PAGE && size.commits <= ONE_PAGE;
 }
 
 /**
@@ -132,6 +159,7 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
       memory: opts.memory,
       expectReviewId: opts.fallback?.reviewId,
       baseRefHint: opts.fallback?.baseRef,
+      headShaHint: opts.fallback?.headSha,
     });
     return { ref, headSha, loaded, decision, baseRef };
   } catch (e) {
