@@ -43,6 +43,9 @@ export const pullRequestAnswer = z.object({
   commits: count,
 });
 
+/** A PR as GitHub's lists give it (pulls.list, a commit's PRs): without the counts pulls.get adds. */
+export const listedPullRequestAnswer = pullRequestAnswer.omit({ changed_files: true, commits: true });
+
 export const commitAnswer = z.object({
   sha,
   commit: z.object({ message: z.string(), author: gitIdentity, committer: gitIdentity }),

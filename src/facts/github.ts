@@ -30,7 +30,7 @@ import {
   type RestIssueEvent,
   type RestReview,
 } from "./rest.js";
-import { checked, commitAnswer, compareAnswer, contentAnswer, fileAnswer, membershipAnswer, permissionAnswer, pullRequestAnswer, reviewAnswer } from "./answers.js";
+import { checked, commitAnswer, compareAnswer, contentAnswer, fileAnswer, listedPullRequestAnswer, membershipAnswer, permissionAnswer, pullRequestAnswer, reviewAnswer } from "./answers.js";
 import { readWholeList } from "./pages.js";
 import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
@@ -425,6 +425,19 @@ export async function withFreshDiffChecks(gh: Octokit, ref: PullRequestRef, fact
   return { ...rest, diffUnchangedSince: { ...facts.diffUnchangedSince, ...fresh } };
 }
 
+/**
+ * A PR as a list read in this turn gave it (a commit's PRs, the open PRs): as current as pulls.get,
+ * but without the file and commit counts, so the lists read with it cannot be shown whole. The
+ * decision it gives may stand only when it is not a success (readAndDecide reads pulls.get before one).
+ */
+export function listedPullRequest(data: unknown, ref: PullRequestRef): RestPullRequest | undefined {
+  const pr = checked<RestPullRequest>(listedPullRequestAnswer, data, `the listed PR #${ref.number}`);
+  return pr.number === ref.number && pr.state === "open" ? pr : undefined;
+}
+
+/** Whether the PR came with its counts (pulls.get), so that what was listed can be checked against them. */
+export const hasCounts = (pr: RestPullRequest) => typeof pr.changed_files === "number" && typeof pr.commits === "number";
+
 /** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
 export async function readPullRequest(gh: Octokit, ref: PullRequestRef): Promise<RestPullRequest> {
   const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
@@ -535,18 +548,20 @@ export interface EarlyReads {
 
 const pullParams = (ref: PullRequestRef) => ({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
 
-const readCommits = (gh: Octokit, ref: PullRequestRef) =>
+const readCommits = (gh: Octokit, ref: PullRequestRef, stopAfter?: number) =>
   readWholeList<RestCommit>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", pullParams(ref), {
     what: `the commits of #${ref.number}`,
     item: commitAnswer,
     perPage: 100,
+    ...(stopAfter === undefined ? {} : { stopAfter }),
   });
 
-const readFiles = (gh: Octokit, ref: PullRequestRef) =>
+const readFiles = (gh: Octokit, ref: PullRequestRef, stopAfter?: number) =>
   readWholeList<RestFile>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", pullParams(ref), {
     what: `the files of #${ref.number}`,
     item: fileAnswer,
     perPage: 100,
+    ...(stopAfter === undefined ? {} : { stopAfter }),
   });
 
 const readReviews = (gh: Octokit, ref: PullRequestRef) =>
@@ -617,11 +632,16 @@ export async function gatherFacts(
     incomplete.push(`the pull request has ${signals.commitCount} commits; agentgate reads at most ${maxCommits}`);
   }
 
+  // A PR from a list has no counts: its lists are read only as far as the limits, and a list past
+  // one is what a count past it would be.
+  const counted = hasCounts(pr);
   const [restCommits, restFiles, restReviews] = await Promise.all([
-    opts.early?.commits ?? readCommits(gh, ref),
-    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? readFiles(gh, ref)),
+    opts.early?.commits ?? readCommits(gh, ref, counted ? undefined : maxCommits),
+    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? readFiles(gh, ref, counted ? undefined : maxFiles)),
     opts.early?.reviews ?? readReviews(gh, ref),
   ]);
+  if (!counted && restFiles.length > maxFiles) incomplete.push(`the pull request changes more than ${maxFiles} files; agentgate reads at most ${maxFiles}`);
+  if (!counted && restCommits.length > maxCommits) incomplete.push(`the pull request has more than ${maxCommits} commits; agentgate reads at most ${maxCommits}`);
   const commits = restCommits.map(commitFromRest);
   const files = restFiles.map(fileFromRest);
   const detector = detectorFor(policy);

@@ -23,6 +23,8 @@ export interface ListRead<T> {
   idOf?: (item: T) => number | string;
   /** Ask for the page after a full last page (one more request, only then). */
   confirmEnd?: boolean;
+  /** Stop reading once more than this many items are in: the caller only needs to know there are more. */
+  stopAfter?: number;
 }
 
 /** GitHub lists at most 3000 files and 250 commits; no list the gate reads is longer than this. */
@@ -48,6 +50,7 @@ export async function readWholeList<T>(gh: Octokit, route: string, params: Recor
       }
       items.push(it);
     }
+    if (spec.stopAfter !== undefined && items.length > spec.stopAfter) return items;
     if (page >= MAX_PAGES) throw new MalformedAnswerError(`GitHub listed ${spec.what} on more than ${MAX_PAGES} pages`);
     const next = nextLink(response.headers.link);
     if (next) {

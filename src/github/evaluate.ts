@@ -7,7 +7,7 @@ import { LRUCache } from "lru-cache";
 import { loadPolicy, type LoadedPolicy } from "../config/load.js";
 import { defaultPolicy } from "../config/schema.js";
 import { decide, detectorFor, detectPullRequest } from "../decide.js";
-import { earlyReadsFor, gatherFacts, githubPolicyReader, readPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
+import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, readPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { readMemory } from "../facts/memory.js";
 import { withMemory } from "../memory/remember.js";
@@ -51,6 +51,12 @@ export async function readAndDecide(
     baseRefHint?: string;
     /** The head the webhook names: a small PR's commits and files are read beside the PR (used only if the PR names it too). */
     headShaHint?: string;
+    /**
+     * The PR as a list read in this turn gave it (see listedPullRequest): used instead of pulls.get,
+     * saving a request when the event changed the PR (pulls.get would not be a 304). It cannot pass:
+     * on a success the PR is read whole and the decision made again.
+     */
+    listed?: unknown;
   } = {},
 ): Promise<ReadAndDecided> {
   const reader = githubPolicyReader(gh);
@@ -61,7 +67,8 @@ export async function readAndDecide(
     events: opts.expectReviewId !== undefined,
     ...(opts.headShaHint && fitsOnePage(ref) ? { headFollowing: opts.headShaHint } : {}),
   });
-  const pr = await readPullRequest(gh, ref);
+  const listed = opts.listed === undefined ? undefined : listedPullRequest(opts.listed, ref);
+  const pr = listed ?? (await readPullRequest(gh, ref));
   rememberSize(ref, pr);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
@@ -100,6 +107,12 @@ export async function readAndDecide(
     facts = await withFreshReviewers(gh, ref, policy, facts);
     decision = decide(facts, loaded);
   }
+  if (listed && (decision.state === "success" || decision.state === "error")) {
+    // A PR from a list has no counts to show its files and commits were read whole; and an error
+    // (a PR too large, say) is worth a request to be told with GitHub's own figures.
+    const { listed: _, ...whole } = opts;
+    return readAndDecide(gh, ref, seen, whole);
+  }
   if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
   return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
 }
@@ -131,10 +144,17 @@ export interface PayloadHint {
   baseRef?: string;
   /** The review a pull_request_review event is about: the reviews GitHub lists must include it. */
   reviewId?: number;
+  /**
+   * The event changed the PR (a push, an edit, a label...): pulls.get would answer 200, not a free
+   * 304, so the PR is taken from the list of the hinted head's PRs that is read anyway.
+   */
+  prChanged?: boolean;
 }
 
 export interface EvaluateOptions {
   fallback?: PayloadHint;
+  /** The PR as a list read in this turn gave it (see readAndDecide's `listed`). */
+  listed?: unknown;
   /** Read agentgate's own memory of the PR (the App has it; the CLI does not). */
   memory?: MemoryAccess;
 }
@@ -160,6 +180,7 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
       expectReviewId: opts.fallback?.reviewId,
       baseRefHint: opts.fallback?.baseRef,
       headShaHint: opts.fallback?.headSha,
+      ...(opts.listed === undefined ? {} : { listed: opts.listed }),
     });
     return { ref, headSha, loaded, decision, baseRef };
   } catch (e) {
@@ -174,9 +195,14 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
   }
 }
 
+/** Open PRs whose head is this SHA (they share its status), as GitHub lists them. */
+export async function openPullRequestsListedAt(gh: Octokit, where: RepoRef, sha: string): Promise<{ number: number; listed: unknown }[]> {
+  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
+  return data.filter((p) => p.state === "open" && p.head.sha === sha).map((p) => ({ number: p.number, listed: p }));
+}
+
 /** Open PRs whose head is this SHA (they share its status). */
 export async function openPullRequestsAt(gh: Octokit, where: RepoRef, sha: string): Promise<number[]> {
-  const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: sha, per_page: 100 });
-  return data.filter((p) => p.state === "open" && p.head.sha === sha).map((p) => p.number);
+  return (await openPullRequestsListedAt(gh, where, sha)).map((p) => p.number);
 }
 

@@ -7,7 +7,8 @@
 import type { Octokit } from "@octokit/rest";
 import type { GateRun, OurCheckRun } from "../gate.js";
 import type { Evaluation } from "../evaluation.js";
-import { evaluatePullRequest, openPullRequestsAt, type PayloadHint } from "./evaluate.js";
+import { evaluatePullRequest, openPullRequestsListedAt, type PayloadHint } from "./evaluate.js";
+import { SHA } from "../evaluation.js";
 import { publishCheckRun, publishDecision, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "../publish.js";
 import type { Decision } from "../policy/types.js";
 import { mergeGroupContents, type MergeGroupContents } from "../facts/merge-group.js";
@@ -54,10 +55,32 @@ export interface GatePort {
 /** The real port for one delivery's run: Octokit, the published-status memory and agentgate's memory. */
 export function githubGatePort(run: GateRun): GatePort {
   const gh = run.gh;
+  // One list per commit and port (a delivery's turn): the gate's twins and the PRs it evaluates share it.
+  const listings = new Map<string, Promise<{ number: number; listed: unknown }[]>>();
+  const listedAt = (where: RepoRef, sha: string) => {
+    const key = `${where.owner}/${where.repo}@${sha}`.toLowerCase();
+    let listing = listings.get(key);
+    if (!listing) listings.set(key, (listing = openPullRequestsListedAt(gh, where, sha)));
+    return listing;
+  };
+  /** The PR as a list read in this turn gave it, when that saves pulls.get a 200 (see PayloadHint.prChanged). */
+  const listedCopy = async (where: RepoRef, number: number, hint: PayloadHint | undefined): Promise<unknown> => {
+    const swept = run.listedPulls?.get(number);
+    if (swept !== undefined) return swept;
+    if (!hint?.prChanged || !hint.headSha || !SHA.test(hint.headSha)) return undefined;
+    try {
+      return (await listedAt(where, hint.headSha)).find((p) => p.number === number)?.listed;
+    } catch {
+      return undefined; // the PR is read itself; the gate meets (and reports) the failed list
+    }
+  };
   return {
     identity: () => run.self(),
-    evaluate: (where, number, hint) => evaluatePullRequest(gh, { ...where, number }, run.log, { fallback: hint, memory: run }),
-    openPullRequestsAt: (where, sha) => openPullRequestsAt(gh, where, sha),
+    evaluate: async (where, number, hint) => {
+      const listed = await listedCopy(where, number, hint);
+      return evaluatePullRequest(gh, { ...where, number }, run.log, { fallback: hint, memory: run, ...(listed === undefined ? {} : { listed }) });
+    },
+    openPullRequestsAt: async (where, sha) => (await listedAt(where, sha)).map((p) => p.number),
     publish: (where, sha, decision, self, opts) => publishDecision(gh, where, sha, decision, self, opts, run.published),
     publishCheckRun: (where, sha, decision, self, opts) => publishCheckRun(gh, where, sha, decision, self, opts),
     enforcement: (where, branch) => cachedEnforcement(gh, where, branch),

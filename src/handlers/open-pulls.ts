@@ -19,7 +19,8 @@ export async function gateOpenPullRequests(run: GateRun, repos: readonly RepoRef
       // The listed head is where an error goes if the PR cannot be read afterwards.
       const openAt = new Map<string, number[]>();
       for (const pr of open) if (pr.head?.sha) openAt.set(pr.head.sha, [...(openAt.get(pr.head.sha) ?? []), pr.number]);
-      for (const pr of open) await gatePullRequests({ ...run, openAt, payloadHints: hintsFor([pr.number], pr.head?.sha, pr.base?.ref) }, where, [pr.number]);
+      const listedPulls = new Map<number, unknown>(open.map((pr) => [pr.number, pr]));
+      for (const pr of open) await gatePullRequests({ ...run, openAt, listedPulls, payloadHints: hintsFor([pr.number], pr.head?.sha, pr.base?.ref) }, where, [pr.number]);
     } catch (e) {
       run.log.error({ err: e, repo: name }, `${why}: could not evaluate the open pull requests`);
       failed.push(name);

@@ -40,7 +40,10 @@ export function onPullRequest(app: Probot, whoAmI: WhoAmI): void {
     // agentgate's memory of it is read there too (src/facts/memory.ts).
     const before = "before" in context.payload && typeof context.payload.before === "string" ? context.payload.before : undefined;
     const earlier = before ? { earlierHeads: { [pr.number]: before.toLowerCase() } } : {};
-    const run = gateRun(context, whoAmI, { ...earlier, payloadHints: hintsFor([pr.number], pr.head.sha, pr.base.ref) });
+    const hints = hintsFor([pr.number], pr.head.sha, pr.base.ref);
+    // Every one of these actions changed the PR: reading it again would not be a free 304.
+    hints.set(pr.number, { ...hints.get(pr.number), prChanged: true });
+    const run = gateRun(context, whoAmI, { ...earlier, payloadHints: hints });
     await gatePullRequests(run, repoOf(context.payload), [pr.number]);
   });
   app.on([...REVIEW_ACTIONS], async (context) => {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect } from "@jest/globals";
 import { startStack as start, type Stack } from "../../devtools/demo/stack.js";
-import { checkRunOf, copilotPullRequest, headOf, people, REPO, SECRET, seedRepo, statusOf } from "../e2e/harness.js";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, SECRET, seedRepo, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
 let stack: Stack | undefined;
@@ -95,6 +95,43 @@ describe("c13: an unreadable pull request does not leave an earlier success stan
     const sim = await startStack();
     const number = await approvedPullRequest(sim);
     await sim.addLabel(REPO, number, "ready", people.requester.login);
+    expect(statusOf(sim, number)?.state).toBe("success");
+  });
+});
+
+describe("c13: a PR as a list gives it is never the reason for a success", () => {
+  // After a push, the PR is taken from the list of the head's PRs (pulls.get would not be a 304).
+  const HEAD_PULLS = /^\/repos\/acme\/app\/commits\/[0-9a-f]{40}\/pulls$/;
+  const lenientBranch = (sim: Stack["sim"]) => {
+    sim.createBranch(REPO, "lax", "main");
+    sim.commit(REPO, {
+      branch: "lax",
+      files: { ".agentgate.yml": "approvals:\n  required: 0\n" },
+      message: "No approvals needed here",
+      author: { name: people.maintainerA.name, email: people.maintainerA.email },
+    });
+  };
+  const agentPush = (sim: Stack["sim"], branch: string) =>
+    sim.push(REPO, branch, { files: { "src/app.ts": "export const answer = 43;\n" }, message: "Tweak the answer", author: copilot.commitIdentity });
+
+  attack("c13", "a head's PR list that names a lenient base after a push: the PR is read whole, and it stays pending", async () => {
+    const sim = await startStack();
+    lenientBranch(sim);
+    const { number, branch } = await copilotPullRequest(sim, { "src/app.ts": "export const answer = 42;\n" });
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    sim.malformNext({ method: "GET", pathPattern: HEAD_PULLS }, (list: { base: { ref: string } }[]) => list.map((p) => ({ ...p, base: { ...p.base, ref: "lax" } })));
+    await agentPush(sim, branch);
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    expect(summaryOf(sim, number)).not.toMatch(/^## .*passed/m);
+  });
+
+  control("c13", "the same push on a PR into the lenient branch passes", async () => {
+    const sim = await startStack();
+    lenientBranch(sim);
+    sim.createBranch(REPO, "copilot/lax", "lax");
+    sim.commit(REPO, { branch: "copilot/lax", files: { "src/app.ts": "export const answer = 42;\n" }, message: "Change the answer", author: copilot.commitIdentity });
+    const { number } = await sim.openPullRequest(REPO, { head: "copilot/lax", base: "lax", title: "Change the answer", author: copilot.login });
+    await agentPush(sim, "copilot/lax");
     expect(statusOf(sim, number)?.state).toBe("success");
   });
 });

@@ -3,7 +3,7 @@
  * also checks that the decision a user sees is still right.
  */
 import { describe, expect, it } from "@jest/globals";
-import { copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "./harness.js";
+import { copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "./harness.js";
 
 const stack = stackPerTest();
 
@@ -55,6 +55,18 @@ describe("the cost of a webhook", () => {
     expect(labeled.requests.some((r) => r.path.includes("/statuses"))).toBe(false);
     expect(labeled.requests.filter((r) => r.status === 304).length).toBeGreaterThan(3);
     expect(statusOf(sim, number)?.state).toBe("pending");
+  });
+
+  it("a push takes the PR from the head's list of PRs, read anyway, instead of pulls.get", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    const { number, branch } = await copilotPullRequest(sim, CHANGE);
+    const deliveries = await sim.push(REPO, branch, { files: { "src/app.ts": "export const answer = 43;\n" }, message: "Tweak", author: copilot.commitIdentity });
+    const synchronize = deliveries.find((d) => d.event === "pull_request");
+    const paths = synchronize?.requests.map((r) => `${r.method} ${r.path.replace(/\?.*$/, "")}`) ?? [];
+    expect(paths).toContain(`GET /repos/acme/app/commits/${headOf(sim, number)}/pulls`);
+    expect(paths).not.toContain(`GET /repos/acme/app/pulls/${number}`);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
   });
 
   it("a status someone else posts makes the next publish read the statuses again, and answer", async () => {
