@@ -27,12 +27,14 @@ import { githubGatePort, type GatePort, type GitHubClient } from "./github/port.
 export { errorDecision, type Evaluation, type Logger } from "./evaluation.js";
 export {
   evaluatePullRequest,
+  githubReadSource,
   openPullRequestsAt,
   readAndDecide,
   type EvaluateOptions,
   type MemoryAccess,
   type PayloadHint,
   type ReadAndDecided,
+  type ReadSource,
 } from "./github/evaluate.js";
 
 async function timed<T>(run: GateContext, work: () => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import type { PublishedStatuses } from "./runtime/published.js";
 import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
 import { forgetOwnCheckRuns, ownCheckRunsMaybeKnown, rememberOwnCheckRun, type OwnCheckRun } from "./facts/memory.js";
+import { octokitReads } from "./github/reads.js";
 import { memoryTextFor } from "./memory/publish.js";
 import { encodeResult, resultRecordOf } from "./memory/result.js";
 import { appVersion } from "./version.js";
@@ -139,7 +140,7 @@ async function writeCheckRun(
   const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
   const current: OwnCheckRun | undefined = prior
     ? (prior.run ?? undefined)
-    : (await ownCheckRunsMaybeKnown(gh, where, sha, self.appId, false)).runs.find((r) => r.name === d.checkName);
+    : (await ownCheckRunsMaybeKnown(octokitReads(gh), where, sha, self.appId, false)).runs.find((r) => r.name === d.checkName);
   // The text also carries the result (src/memory/result.ts), so an audit can rebuild it from GitHub.
   const text = memoryTextFor(current?.output.text, d, !!prior, encodeResult(resultRecordOf(d, prsOf(opts.externalId), appVersion())));
   if (

@@ -4,7 +4,7 @@
  */
 import { Octokit } from "@octokit/rest";
 import type { PullRequestRef } from "../facts/github.js";
-import { readAndDecide } from "../gate.js";
+import { githubReadSource, readAndDecide } from "../gate.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import type { Decision } from "../policy/types.js";
 import { UserError, firstLine } from "./errors.js";
@@ -58,7 +58,7 @@ export async function explainPullRequest(ref: PullRequestRef, opts: ExplainOptio
   });
   try {
     // The App's own steps, read-only.
-    const { decision, facts } = await readAndDecide(gh, ref);
+    const { decision, facts } = await readAndDecide(githubReadSource(gh), ref);
     return { decision, facts };
   } catch (e) {
     if (e instanceof UserError) throw e;

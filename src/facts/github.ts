@@ -30,8 +30,7 @@ import {
   type RestIssueEvent,
   type RestReview,
 } from "./rest.js";
-import { checked, commitAnswer, compareAnswer, contentAnswer, fileAnswer, listedPullRequestAnswer, membershipAnswer, permissionAnswer, pullRequestAnswer, reviewAnswer } from "./answers.js";
-import { readWholeList } from "./pages.js";
+import { checked, listedPullRequestAnswer } from "./answers.js";
 import type { ClosingIssueFacts, FileFacts, Permission, PullRequestFacts, ReviewFacts, ReviewerFacts } from "./types.js";
 import { fillContext } from "./context.js";
 import { baseChangedSince, latestDecisiveReviews } from "../policy/approvals.js";
@@ -42,16 +41,14 @@ import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
 import { localActionsUsedBy } from "../rules/paths.js";
 import { clearOwnCheckRuns } from "./memory.js";
+import type { PullRequestReads, PullRequestRef } from "./reads.js";
+import { octokitReads } from "../github/reads.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
 export const GITHUB_MAX_COMMITS = 250;
 
-export interface PullRequestRef {
-  owner: string;
-  repo: string;
-  number: number;
-}
+export type { PullRequestRef } from "./reads.js";
 
 /**
  * Short-lived caches: who may approve changes rarely. A cached answer is never the reason for a
@@ -146,10 +143,6 @@ export function clearFactCaches(): void {
   defaultBranchPolicies.clear();
 }
 
-function status(e: unknown): number | undefined {
-  return typeof e === "object" && e !== null && "status" in e ? Number((e as { status: unknown }).status) : undefined;
-}
-
 /** Reads policy files through the contents API; null for 404, throws for anything else (a policy
  *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
 /**
@@ -165,22 +158,15 @@ const policyFilesAtCommit = new LRUCache<string, { file: PolicyFile | null }>({
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/i;
 
-/** The tip of a branch, or undefined when it is no branch (a tag, a SHA, a branch just deleted). */
-async function branchTip(gh: Octokit, owner: string, repo: string, branch: string): Promise<string | undefined> {
-  try {
-    const { data } = await gh.rest.git.getRef({ owner, repo, ref: `heads/${branch}` });
-    const sha = (data as { object?: { sha?: unknown } } | undefined)?.object?.sha;
-    if (typeof sha !== "string" || !COMMIT_SHA.test(sha)) throw new Error(`GitHub named no commit for branch ${branch}`);
-    return sha.toLowerCase();
-  } catch (e) {
-    if (status(e) === 404) return undefined;
-    throw e;
-  }
-}
-
 /** Reads policy files through the contents API; null for 404, throws for anything else. */
 export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
+  return policyReaderOn(octokitReads(gh), replicated.get(gh));
+}
+
+/** The policy reader on any reads; `shared`: the copies replicas share of default-branch policies. */
+export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCopies): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
   const tips = new Map<string, Promise<string | undefined>>();
+  const branchTip = (owner: string, repo: string, branch: string) => reads.branchTip({ owner, repo }, branch);
   return {
     /**
      * Start reading a branch's tip now (the webhook names the PR's base) so it travels with the read
@@ -189,36 +175,35 @@ export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(ow
     prefetchTip(owner, repo, branch) {
       const tipKey = `${owner}/${repo}@${branch}`.toLowerCase();
       if (tips.has(tipKey) || COMMIT_SHA.test(branch)) return;
-      const tip = branchTip(gh, owner, repo, branch);
+      const tip = branchTip(owner, repo, branch);
       tip.catch(() => undefined); // unused when the PR names another base; a failure is met where it is used
       tips.set(tipKey, tip);
     },
     async read(owner, repo, path, ref): Promise<PolicyFile | null> {
       if (ref === undefined) {
-        const shared = replicated.get(gh);
         if (shared) {
           const repoKey = `${owner}/${repo}`.toLowerCase();
           const { generation, copy } = await shared.get(repoKey, path);
           if (copy) return copy.file;
-          const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
+          const file = await readRepoFile(reads, owner, repo, path, undefined, MAX_POLICY_BYTES);
           await shared.set(repoKey, path, generation, { file });
           return file;
         }
         const key = `${owner}/${repo}:${path}`.toLowerCase();
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;
-        const file = await readRepoFile(gh, owner, repo, path, undefined, MAX_POLICY_BYTES);
+        const file = await readRepoFile(reads, owner, repo, path, undefined, MAX_POLICY_BYTES);
         defaultBranchPolicies.set(key, { file });
         return file;
       }
       const tipKey = `${owner}/${repo}@${ref}`.toLowerCase();
-      if (!tips.has(tipKey)) tips.set(tipKey, COMMIT_SHA.test(ref) ? Promise.resolve(ref.toLowerCase()) : branchTip(gh, owner, repo, ref));
+      if (!tips.has(tipKey)) tips.set(tipKey, COMMIT_SHA.test(ref) ? Promise.resolve(ref.toLowerCase()) : branchTip(owner, repo, ref));
       const sha = await tips.get(tipKey)!;
-      if (!sha) return readRepoFile(gh, owner, repo, path, ref, MAX_POLICY_BYTES);
+      if (!sha) return readRepoFile(reads, owner, repo, path, ref, MAX_POLICY_BYTES);
       const key = `${owner}/${repo}@${sha}:${path}`.toLowerCase();
       const known = policyFilesAtCommit.get(key);
       if (known) return known.file;
-      const file = await readRepoFile(gh, owner, repo, path, sha, MAX_POLICY_BYTES);
+      const file = await readRepoFile(reads, owner, repo, path, sha, MAX_POLICY_BYTES);
       policyFilesAtCommit.set(key, { file });
       return file;
     },
@@ -258,29 +243,21 @@ function decodeBase64(content: string, size: number, what: string): string {
  * git blobs API (one more request), up to `maxBytes`; a larger one throws FileTooLargeError.
  */
 export async function readRepoFile(
-  gh: Octokit,
+  reads: PullRequestReads,
   owner: string,
   repo: string,
   path: string,
   ref?: string,
   maxBytes: number = MAX_CONTEXT_BYTES,
 ): Promise<PolicyFile | null> {
-  let data;
-  try {
-    const { data: raw } = await gh.rest.repos.getContent({ owner, repo, path, ...(ref ? { ref } : {}) });
-    data = checked<typeof raw>(contentAnswer, raw, `the contents of ${path}`);
-  } catch (e) {
-    if (status(e) === 404) return null;
-    throw e;
-  }
-  if (Array.isArray(data) || data.type !== "file" || !("content" in data) || typeof data.sha !== "string" || typeof data.size !== "number") {
-    throw new Error(`${owner}/${repo}:${path} is not a file`);
-  }
+  const data = await reads.content({ owner, repo }, path, ref);
+  if (data === null) return null;
+  if (data.kind !== "file") throw new Error(`${owner}/${repo}:${path} is not a file`);
   if (data.size > maxBytes) throw new FileTooLargeError(path, data.size, maxBytes);
   if (data.encoding === "base64") return { text: decodeBase64(data.content, data.size, path), sha: data.sha };
-  if (data.encoding !== "none") throw new Error(`${path}: GitHub sent its content as "${String(data.encoding)}"`);
-  const { data: blob } = await gh.rest.git.getBlob({ owner, repo, file_sha: data.sha });
-  if (blob.encoding !== "base64" || typeof blob.content !== "string") throw new Error(`${path}: GitHub sent its blob as "${String(blob.encoding)}"`);
+  if (data.encoding !== "none") throw new Error(`${path}: GitHub sent its content as "${data.encoding}"`);
+  const blob = await reads.blob({ owner, repo }, data.sha);
+  if (blob.encoding !== "base64") throw new Error(`${path}: GitHub sent its blob as "${blob.encoding}"`);
   return { text: decodeBase64(blob.content, data.size, path), sha: data.sha };
 }
 
@@ -298,30 +275,21 @@ const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
 // The local actions of a base commit: a commit never changes, so neither does what its workflows run.
 const localActionsAtCommit = new LRUCache<string, string[]>({ max: 5_000 });
 
-async function localActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
+async function localActionDirs(reads: PullRequestReads, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
   const atCommit = `${ref.owner}/${ref.repo}@${baseSha}`.toLowerCase();
   const known = localActionsAtCommit.get(atCommit);
   if (known) return known;
   const problemsBefore = incomplete.length;
-  const dirs = await readLocalActionDirs(gh, ref, baseSha, incomplete);
+  const dirs = await readLocalActionDirs(reads, ref, baseSha, incomplete);
   // Only a whole answer is kept: a commit whose workflows could not all be read is read again.
   if (incomplete.length === problemsBefore) localActionsAtCommit.set(atCommit, dirs);
   return dirs;
 }
 
-async function readLocalActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
-  let listing: unknown;
-  try {
-    ({ data: listing } = await gh.rest.repos.getContent({ owner: ref.owner, repo: ref.repo, path: ".github/workflows", ref: baseSha }));
-  } catch (e) {
-    if (status(e) === 404) return [];
-    throw e;
-  }
-  if (!Array.isArray(listing)) return [];
-  const workflows = (listing as { type?: unknown; name?: unknown; path?: unknown; sha?: unknown }[]).filter(
-    (e): e is { type: "file"; name: string; path: string; sha: string } =>
-      e.type === "file" && typeof e.name === "string" && typeof e.path === "string" && typeof e.sha === "string" && /\.ya?ml$/i.test(e.name),
-  );
+async function readLocalActionDirs(reads: PullRequestReads, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
+  const listing = await reads.content(ref, ".github/workflows", baseSha);
+  if (listing?.kind !== "dir") return [];
+  const workflows = listing.entries.filter((e) => e.type === "file" && /\.ya?ml$/i.test(e.name));
   if (workflows.length > MAX_WORKFLOW_FILES) {
     incomplete.push(`the base branch has ${workflows.length} workflow files; agentgate reads at most ${MAX_WORKFLOW_FILES} to find the local actions they run`);
   }
@@ -329,7 +297,7 @@ async function readLocalActionDirs(gh: Octokit, ref: PullRequestRef, baseSha: st
   for (const w of workflows.slice(0, MAX_WORKFLOW_FILES)) {
     let used = actionsByWorkflowBlob.get(w.sha);
     if (!used) {
-      const got = await readRepoFile(gh, ref.owner, ref.repo, w.path, baseSha);
+      const got = await readRepoFile(reads, ref.owner, ref.repo, w.path, baseSha);
       used = got ? localActionsUsedBy(got.text) : [];
       if (got?.sha) actionsByWorkflowBlob.set(got.sha, used);
     }
@@ -347,22 +315,17 @@ export function teamsNamedIn(policy: Policy): string[] {
   return [...teams];
 }
 
-async function permissionOf(gh: Octokit, ref: PullRequestRef, login: string, opts: ReadOptions = {}): Promise<{ permission: Permission; cached: boolean }> {
+async function permissionOf(reads: PullRequestReads, ref: PullRequestRef, login: string, opts: ReadOptions = {}): Promise<{ permission: Permission; cached: boolean }> {
   const key = `${ref.owner}/${ref.repo}:${login}`.toLowerCase();
   const cached = opts.fresh ? undefined : permissionCache.get(key);
   if (cached) return { permission: cached, cached: true };
-  try {
-    const { data: raw } = await gh.rest.repos.getCollaboratorPermissionLevel({ owner: ref.owner, repo: ref.repo, username: login });
-    // A malformed answer throws before it is cached: read as "none", it would silence a change request.
-    const data = checked<typeof raw>(permissionAnswer, raw, `the permission of @${login}`);
-    const permission = normalizePermission(data.role_name, data.permission);
-    permissionCache.set(key, permission);
-    return { permission, cached: false };
-  } catch (e) {
-    // 404: the user is not a collaborator (or does not exist any more).
-    if (status(e) === 404) return { permission: "none", cached: false };
-    throw e;
-  }
+  // A malformed answer throws before it is cached: read as "none", it would silence a change request.
+  const data = await reads.permission(ref, login);
+  // null: the user is not a collaborator (or does not exist any more).
+  if (!data) return { permission: "none", cached: false };
+  const permission = normalizePermission(data.role_name, data.permission);
+  permissionCache.set(key, permission);
+  return { permission, cached: false };
 }
 
 /** `role_name` is exact (maintain, triage); `permission` folds them into write/read. */
@@ -372,31 +335,24 @@ export function normalizePermission(roleName: string | undefined, permission: st
   return (known as string[]).includes(permission) ? (permission as Permission) : "none";
 }
 
-async function isActiveMember(gh: Octokit, team: string, login: string, opts: ReadOptions = {}): Promise<{ active: boolean; cached: boolean }> {
+async function isActiveMember(reads: PullRequestReads, team: string, login: string, opts: ReadOptions = {}): Promise<{ active: boolean; cached: boolean }> {
   const key = `${team}:${login}`.toLowerCase();
   const cached = opts.fresh ? undefined : membershipCache.get(key);
   if (cached !== undefined) return { active: cached, cached: true };
   const [org, slug] = team.split("/") as [string, string];
-  let active = false;
-  try {
-    const { data: raw } = await gh.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
-    const data = checked<typeof raw>(membershipAnswer, raw, `the membership of @${login} in ${team}`);
-    // A pending invitation answers 200 too: only an accepted membership counts.
-    active = data.state === "active";
-  } catch (e) {
-    if (status(e) !== 404) throw e;
-  }
+  // A pending invitation answers too: only an accepted membership counts.
+  const active = (await reads.teamMembership(org, slug, login))?.state === "active";
   membershipCache.set(key, active);
   return { active, cached: false };
 }
 
 /** What GitHub says about one reviewer: permission and the policy's teams they actively belong to. */
-async function reviewerFacts(gh: Octokit, ref: PullRequestRef, teams: readonly string[], login: string, opts: ReadOptions): Promise<ReviewerFacts> {
-  const { permission, cached } = await permissionOf(gh, ref, login, opts);
+async function reviewerFacts(reads: PullRequestReads, ref: PullRequestRef, teams: readonly string[], login: string, opts: ReadOptions): Promise<ReviewerFacts> {
+  const { permission, cached } = await permissionOf(reads, ref, login, opts);
   let fromCache = cached;
   const activeTeams: string[] = [];
   for (const team of teams) {
-    const m = await isActiveMember(gh, team, login, opts);
+    const m = await isActiveMember(reads, team, login, opts);
     fromCache ||= m.cached;
     if (m.active) activeTeams.push(team);
   }
@@ -407,20 +363,20 @@ async function reviewerFacts(gh: Octokit, ref: PullRequestRef, teams: readonly s
  * The same facts with every reviewer whose permission or teams came from the cache read afresh.
  * The gate calls this before publishing a success (a demoted reviewer must not count for a minute).
  */
-export async function withFreshReviewers(gh: Octokit, ref: PullRequestRef, policy: Policy, facts: PullRequestFacts): Promise<PullRequestFacts> {
+export async function withFreshReviewers(reads: PullRequestReads, ref: PullRequestRef, policy: Policy, facts: PullRequestFacts): Promise<PullRequestFacts> {
   const teams = teamsNamedIn(policy);
   const reviewers = { ...facts.reviewers };
   for (const [key, r] of Object.entries(facts.reviewers)) {
-    if (r.fromCache) reviewers[key] = await reviewerFacts(gh, ref, teams, r.login, { fresh: true });
+    if (r.fromCache) reviewers[key] = await reviewerFacts(reads, ref, teams, r.login, { fresh: true });
   }
   return { ...facts, reviewers };
 }
 
 /** The same facts with every "unchanged since" answered from the copy of an earlier head compared afresh. */
-export async function withFreshDiffChecks(gh: Octokit, ref: PullRequestRef, facts: PullRequestFacts): Promise<PullRequestFacts> {
+export async function withFreshDiffChecks(reads: PullRequestReads, ref: PullRequestRef, facts: PullRequestFacts): Promise<PullRequestFacts> {
   const shas = facts.diffUnchangedFromCache ?? [];
   if (!shas.length) return facts;
-  const fresh = await diffUnchangedSince(gh, ref, facts.baseRef, shas, facts.files);
+  const fresh = await diffUnchangedSince(reads, ref, facts.baseRef, shas, facts.files);
   const { diffUnchangedFromCache: _, ...rest } = facts;
   return { ...rest, diffUnchangedSince: { ...facts.diffUnchangedSince, ...fresh } };
 }
@@ -439,9 +395,8 @@ export function listedPullRequest(data: unknown, ref: PullRequestRef): RestPullR
 export const hasCounts = (pr: RestPullRequest) => typeof pr.changed_files === "number" && typeof pr.commits === "number";
 
 /** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
-export async function readPullRequest(gh: Octokit, ref: PullRequestRef): Promise<RestPullRequest> {
-  const { data } = await gh.rest.pulls.get({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
-  return checked<RestPullRequest>(pullRequestAnswer, data, `pulls.get #${ref.number}`);
+export function readPullRequest(reads: PullRequestReads, ref: PullRequestRef): Promise<RestPullRequest> {
+  return reads.pullRequest(ref);
 }
 
 /**
@@ -479,7 +434,7 @@ const changeKey = (ref: PullRequestRef, head: string, baseRef: string) => `${ref
 const digest = (fingerprint: string) => createHash("sha256").update(fingerprint).digest("hex");
 
 async function diffUnchangedSince(
-  gh: Octokit,
+  reads: PullRequestReads,
   ref: PullRequestRef,
   baseRef: string,
   shas: readonly string[],
@@ -499,20 +454,10 @@ async function diffUnchangedSince(
       fromCache.push(sha);
       continue;
     }
-    try {
-      const { data } = await gh.rest.repos.compareCommitsWithBasehead({
-        owner: ref.owner,
-        repo: ref.repo,
-        basehead: `${baseRef}...${sha}`,
-        per_page: 100,
-      });
-      const files = (checked<typeof data>(compareAnswer, data, `compare ${baseRef}...${sha.slice(0, 7)}`).files ?? []).map(fileFromRest);
-      result[sha] = files.length < COMPARE_FILE_LIMIT && changeFingerprint(files) === headChange;
-    } catch (e) {
-      // The old commit may be gone (force push and gc): then the approval cannot be carried.
-      if (status(e) === 404 || status(e) === 422) result[sha] = false;
-      else throw e;
-    }
+    const compared = await reads.compareFiles(ref, `${baseRef}...${sha}`);
+    // null: the old commit is gone (force push and gc): then the approval cannot be carried.
+    const files = compared?.map(fileFromRest);
+    result[sha] = !!files && files.length < COMPARE_FILE_LIMIT && changeFingerprint(files) === headChange;
   }
   return result;
 }
@@ -521,17 +466,12 @@ async function diffUnchangedSince(
  * The issues the body says this PR closes, with their assignees. A missing issue (404) or disabled
  * issues (410) close nothing; any other failure throws: an unread assignee could be a steering human.
  */
-async function closingIssues(gh: Octokit, ref: PullRequestRef, body: string): Promise<ClosingIssueFacts[]> {
+async function closingIssues(reads: PullRequestReads, ref: PullRequestRef, body: string): Promise<ClosingIssueFacts[]> {
   const out: ClosingIssueFacts[] = [];
   for (const n of closingIssueNumbers(body, ref.owner, ref.repo)) {
     if (n === ref.number) continue;
-    try {
-      const { data } = await gh.rest.issues.get({ owner: ref.owner, repo: ref.repo, issue_number: n });
-      out.push({ number: n, assignees: assigneesFromRest(data.assignees) });
-    } catch (e) {
-      if (status(e) === 404 || status(e) === 410) continue;
-      throw e;
-    }
+    const issue = await reads.issue(ref, n);
+    if (issue) out.push({ number: n, assignees: assigneesFromRest(issue.assignees) });
   }
   return out;
 }
@@ -546,37 +486,6 @@ export interface EarlyReads {
   files?: Promise<RestFile[]>;
 }
 
-const pullParams = (ref: PullRequestRef) => ({ owner: ref.owner, repo: ref.repo, pull_number: ref.number });
-
-const readCommits = (gh: Octokit, ref: PullRequestRef, stopAfter?: number) =>
-  readWholeList<RestCommit>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits", pullParams(ref), {
-    what: `the commits of #${ref.number}`,
-    item: commitAnswer,
-    perPage: 100,
-    ...(stopAfter === undefined ? {} : { stopAfter }),
-  });
-
-const readFiles = (gh: Octokit, ref: PullRequestRef, stopAfter?: number) =>
-  readWholeList<RestFile>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", pullParams(ref), {
-    what: `the files of #${ref.number}`,
-    item: fileAnswer,
-    perPage: 100,
-    ...(stopAfter === undefined ? {} : { stopAfter }),
-  });
-
-const readReviews = (gh: Octokit, ref: PullRequestRef) =>
-  // Nothing counts reviews: the list itself must show it is whole (see pages.ts).
-  readWholeList<RestReview>(gh, "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", pullParams(ref), {
-    what: `the reviews of #${ref.number}`,
-    item: reviewAnswer,
-    perPage: 100,
-    idOf: (r) => r.id,
-    confirmEnd: true,
-  });
-
-const readIssueEvents = (gh: Octokit, ref: PullRequestRef) =>
-  gh.paginate(gh.rest.issues.listEvents, { owner: ref.owner, repo: ref.repo, issue_number: ref.number, per_page: 100 });
-
 /**
  * Start the reviews (and, with `events`, the issue events) of a PR before the PR itself is read.
  * Neither list depends on the head: read a moment before the PR, they are as current as read after
@@ -587,13 +496,13 @@ const readIssueEvents = (gh: Octokit, ref: PullRequestRef) =>
  * was in place before the webhook was sent, so lists read after it arrived show that head or a newer
  * one, exactly as lists read after the PR would. Otherwise they are read again after the PR.
  */
-export function startEarlyReads(gh: Octokit, ref: PullRequestRef, opts: { events: boolean; headFollowing?: string }): EarlyReads & { forHead?: string } {
-  const started: EarlyReads & { forHead?: string } = { reviews: readReviews(gh, ref) };
-  if (opts.events) started.events = readIssueEvents(gh, ref);
+export function startEarlyReads(reads: PullRequestReads, ref: PullRequestRef, opts: { events: boolean; headFollowing?: string }): EarlyReads & { forHead?: string } {
+  const started: EarlyReads & { forHead?: string } = { reviews: reads.reviews(ref) };
+  if (opts.events) started.events = reads.issueEvents(ref);
   if (opts.headFollowing) {
     started.forHead = opts.headFollowing;
-    started.commits = readCommits(gh, ref);
-    started.files = readFiles(gh, ref);
+    started.commits = reads.commits(ref);
+    started.files = reads.files(ref);
   }
   // Met where they are used; unused when the PR read fails first.
   for (const p of [started.reviews, started.events, started.commits, started.files]) p?.catch(() => undefined);
@@ -611,7 +520,7 @@ export function earlyReadsFor(early: EarlyReads & { forHead?: string }, headSha:
  * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
  */
 export async function gatherFacts(
-  gh: Octokit,
+  reads: PullRequestReads,
   ref: PullRequestRef,
   policy: Policy,
   /** The PR as just read with pulls.get, to save a request; never a webhook's possibly stale copy. */
@@ -619,7 +528,7 @@ export async function gatherFacts(
   opts: ReadOptions = {},
 ): Promise<PullRequestFacts> {
   const { owner, repo } = ref;
-  const pr = freshPullRequest ?? (await readPullRequest(gh, ref));
+  const pr = freshPullRequest ?? (await reads.pullRequest(ref));
   const signals = pullRequestSignalsFromRest(pr);
   const incomplete: string[] = [];
 
@@ -636,9 +545,9 @@ export async function gatherFacts(
   // one is what a count past it would be.
   const counted = hasCounts(pr);
   const [restCommits, restFiles, restReviews] = await Promise.all([
-    opts.early?.commits ?? readCommits(gh, ref, counted ? undefined : maxCommits),
-    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? readFiles(gh, ref, counted ? undefined : maxFiles)),
-    opts.early?.reviews ?? readReviews(gh, ref),
+    opts.early?.commits ?? reads.commits(ref, counted ? undefined : maxCommits),
+    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? reads.files(ref, counted ? undefined : maxFiles)),
+    opts.early?.reviews ?? reads.reviews(ref),
   ]);
   if (!counted && restFiles.length > maxFiles) incomplete.push(`the pull request changes more than ${maxFiles} files; agentgate reads at most ${maxFiles}`);
   if (!counted && restCommits.length > maxCommits) incomplete.push(`the pull request has more than ${maxCommits} commits; agentgate reads at most ${maxCommits}`);
@@ -646,8 +555,8 @@ export async function gatherFacts(
   const files = restFiles.map(fileFromRest);
   const detector = detectorFor(policy);
   const [linkedEmails, closing] = await Promise.all([
-    needsLinking(commits, (who) => isMachineIdentity(who, who.role, detector)) ? linkCommitEmails(gh, ref) : Promise.resolve({}),
-    closingIssues(gh, ref, signals.body),
+    needsLinking(commits, (who) => isMachineIdentity(who, who.role, detector)) ? linkCommitEmails(reads, ref) : Promise.resolve({}),
+    closingIssues(reads, ref, signals.body),
   ]);
   const reviews: ReviewFacts[] = restReviews.map(reviewFromRest);
   if (opts.expectReviewId !== undefined && !reviews.some((r) => r.id === opts.expectReviewId)) {
@@ -665,7 +574,7 @@ export async function gatherFacts(
   const latest = [...latestDecisiveReviews(reviews).values()];
   const eventsMatter = latest.some((r) => r.state === "DISMISSED" || (r.state === "APPROVED" && r.user.type !== "Bot"));
   const { baseChangedAt, dismissals } = eventsMatter
-    ? pullRequestEventsFromRest(await (opts.early?.events ?? readIssueEvents(gh, ref)))
+    ? pullRequestEventsFromRest(await (opts.early?.events ?? reads.issueEvents(ref)))
     : { baseChangedAt: [], dismissals: [] };
 
   // Whose permission matters: humans whose latest review decides (bots are ignored without a lookup),
@@ -678,7 +587,7 @@ export async function gatherFacts(
   const reviewers: Record<string, ReviewerFacts> = {};
   for (const login of humans) {
     if (reviewers[login.toLowerCase()]) continue;
-    reviewers[login.toLowerCase()] = await reviewerFacts(gh, ref, teams, login, opts);
+    reviewers[login.toLowerCase()] = await reviewerFacts(reads, ref, teams, login, opts);
   }
 
   // An approval from before the latest base change is not carried (see approvals.ts): no compare for it.
@@ -696,13 +605,13 @@ export async function gatherFacts(
   const diffUnchangedFromCache: string[] = [];
   const unchanged =
     policy.approvals.keep_on_identical_diff && staleShas.length && !incomplete.length
-      ? await diffUnchangedSince(gh, ref, signals.baseRef, staleShas, files, opts.fresh ? undefined : diffUnchangedFromCache)
+      ? await diffUnchangedSince(reads, ref, signals.baseRef, staleShas, files, opts.fresh ? undefined : diffUnchangedFromCache)
       : {};
 
   await fillContext(files, policy.infra, async (path, side) => {
     const sha = side === "base" ? signals.baseSha : signals.headSha;
     try {
-      const got = await readRepoFile(gh, owner, repo, path, sha);
+      const got = await readRepoFile(reads, owner, repo, path, sha);
       return got?.text ?? null;
     } catch (e) {
       // A rule needs this file whole and it cannot be had: the decision cannot be made.
@@ -713,7 +622,7 @@ export async function gatherFacts(
   });
 
   // Only the built-in protected paths use them.
-  const localActions = policy.protect_defaults ? await localActionDirs(gh, ref, signals.baseSha, incomplete) : undefined;
+  const localActions = policy.protect_defaults ? await localActionDirs(reads, ref, signals.baseSha, incomplete) : undefined;
 
   return {
     ...signals,

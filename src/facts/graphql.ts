@@ -8,7 +8,7 @@
  * 30-a-minute limit. One query covers 100 commits with all their authors and committers, and it is
  * only sent when REST left a person unlinked (see gatherFacts), so most evaluations pay nothing.
  */
-import type { Octokit } from "@octokit/rest";
+import type { PullRequestReads } from "./reads.js";
 
 /** Validated against GitHub's schema in test/facts/graphql.test.ts. */
 export const COMMIT_ACTORS_QUERY = `query AgentgateCommitActors($owner: String!, $repo: String!, $number: Int!, $after: String) {
@@ -94,7 +94,7 @@ export function linksFromPage(page: unknown, into: Record<string, string | null>
  * unresolved (the core then holds approvals up).
  */
 export async function linkCommitEmails(
-  gh: Pick<Octokit, "graphql">,
+  gh: Pick<PullRequestReads, "graphql">,
   ref: { owner: string; repo: string; number: number },
 ): Promise<Record<string, string | null>> {
   const links: Record<string, string | null> = {};

@@ -25,17 +25,12 @@ import { LRUCache } from "lru-cache";
 import { decodeMemory } from "../memory/record.js";
 import type { RememberedFacts } from "../memory/remember.js";
 import type { PullRequestFacts } from "./types.js";
+import type { OwnCheckRun, PullRequestReads } from "./reads.js";
 
 export const MEMORY_POINTERS_READ = 11;
 export const MEMORY_COMMITS_READ = 20;
 
-export interface OwnCheckRun {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  output: { title: string | null; summary: string | null; text: string | null };
-}
+export type { OwnCheckRun } from "./reads.js";
 
 /** agentgate's own latest check run on a SHA under a check name, as read before deciding (null: none). */
 export interface PriorCheckRun {
@@ -92,7 +87,7 @@ export function clearOwnCheckRuns(): void {
 
 /** The runs of the copy, or a fresh read (which refreshes the copy). `cached` says which. */
 export async function ownCheckRunsMaybeKnown(
-  gh: Octokit,
+  reads: Pick<PullRequestReads, "ownCheckRuns">,
   where: Where,
   sha: string,
   appId: number,
@@ -100,7 +95,7 @@ export async function ownCheckRunsMaybeKnown(
 ): Promise<{ runs: OwnCheckRun[]; cached: boolean }> {
   const known = useKnown ? knownRuns.get(runsKey(where, sha)) : undefined;
   if (known?.appId === appId) return { runs: known.runs, cached: true };
-  const runs = await ownCheckRuns(gh, where, sha, appId);
+  const runs = await reads.ownCheckRuns(where, sha, appId);
   knownRuns.set(runsKey(where, sha), { appId, runs });
   return { runs, cached: false };
 }
@@ -131,7 +126,7 @@ export interface MemoryRead {
 }
 
 export async function readMemory(
-  gh: Octokit,
+  reads: Pick<PullRequestReads, "ownCheckRuns">,
   where: Where,
   facts: Pick<PullRequestFacts, "headSha" | "commits">,
   opts: {
@@ -151,7 +146,7 @@ export async function readMemory(
   let fromCache = false;
   const readOne = async (sha: string) => {
     read.add(sha);
-    const got = await ownCheckRunsMaybeKnown(gh, where, sha, opts.appId, !!opts.useKnown);
+    const got = await ownCheckRunsMaybeKnown(reads, where, sha, opts.appId, !!opts.useKnown);
     fromCache ||= got.cached;
     const runs = got.runs;
     for (const run of runs) {

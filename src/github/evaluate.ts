@@ -4,7 +4,9 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
-import { loadPolicy, type LoadedPolicy } from "../config/load.js";
+import { loadPolicy, type LoadedPolicy, type PolicyReader } from "../config/load.js";
+import type { PullRequestReads } from "../facts/reads.js";
+import { octokitReads } from "./reads.js";
 import { defaultPolicy } from "../config/schema.js";
 import { decide, detectorFor, detectPullRequest } from "../decide.js";
 import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, readPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
@@ -32,6 +34,17 @@ export interface MemoryAccess {
   order?: unknown;
 }
 
+/** Where readAndDecide reads from: the facts, and a policy reader for each evaluation (it keeps the branch tips it read). */
+export interface ReadSource {
+  reads: PullRequestReads;
+  policyReader(): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void };
+}
+
+/** The read source of one Octokit client. */
+export function githubReadSource(gh: Octokit): ReadSource {
+  return { reads: octokitReads(gh), policyReader: () => githubPolicyReader(gh) };
+}
+
 /**
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
  * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
@@ -39,7 +52,7 @@ export interface MemoryAccess {
  * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is, without memory.
  */
 export async function readAndDecide(
-  gh: Octokit,
+  source: ReadSource,
   ref: PullRequestRef,
   /** Filled in as steps succeed, so a failure later can still be published on the right SHA and name. */
   seen: { headSha?: string; loaded?: LoadedPolicy } = {},
@@ -59,28 +72,29 @@ export async function readAndDecide(
     listed?: unknown;
   } = {},
 ): Promise<ReadAndDecided> {
-  const reader = githubPolicyReader(gh);
+  const { reads } = source;
+  const reader = source.policyReader();
   if (opts.baseRefHint) reader.prefetchTip(ref.owner, ref.repo, opts.baseRefHint);
   // Beside the PR read: the lists that do not follow its head. A review event's issue events
   // (who dismissed, when the base changed) almost always matter, so they are started too.
-  const early = startEarlyReads(gh, ref, {
+  const early = startEarlyReads(reads, ref, {
     events: opts.expectReviewId !== undefined,
     ...(opts.headShaHint && fitsOnePage(ref) ? { headFollowing: opts.headShaHint } : {}),
   });
   const listed = opts.listed === undefined ? undefined : listedPullRequest(opts.listed, ref);
-  const pr = listed ?? (await readPullRequest(gh, ref));
+  const pr = listed ?? (await readPullRequest(reads, ref));
   rememberSize(ref, pr);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(gh, ref, policy, pr, { early: earlyReadsFor(early, pr.head.sha), ...(opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId }) });
+  let facts = await gatherFacts(reads, ref, policy, pr, { early: earlyReadsFor(early, pr.head.sha), ...(opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId }) });
   let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
   const withoutMemory = facts;
   const remember = async (memory: MemoryAccess, useKnown: boolean) => {
     const self = await memory.self();
     const current = detectPullRequest(withoutMemory, detectorFor(policy));
-    const read = await readMemory(gh, ref, withoutMemory, {
+    const read = await readMemory(reads, ref, withoutMemory, {
       appId: self.appId,
       checkName: policy.check_name,
       before: memory.earlierHeads?.[ref.number],
@@ -98,20 +112,20 @@ export async function readAndDecide(
     // A cache is never the reason for a success: what came from one (agentgate's memory, an earlier
     // head's change) is read from GitHub before one.
     if (opts.memory && memoryRead?.fromCache) await remember(opts.memory, false);
-    facts = await withFreshDiffChecks(gh, ref, facts);
+    facts = await withFreshDiffChecks(reads, ref, facts);
     decision = decide(facts, loaded);
   }
   if (decision.state === "success" && Object.values(facts.reviewers).some((r) => r.fromCache)) {
     // A cache is never the reason for a success: a reviewer demoted (or promoted, whose change
     // request was not counted) within the cache's lifetime is read again before anything passes.
-    facts = await withFreshReviewers(gh, ref, policy, facts);
+    facts = await withFreshReviewers(reads, ref, policy, facts);
     decision = decide(facts, loaded);
   }
   if (listed && (decision.state === "success" || decision.state === "error")) {
     // A PR from a list has no counts to show its files and commits were read whole; and an error
     // (a PR too large, say) is worth a request to be told with GitHub's own figures.
     const { listed: _, ...whole } = opts;
-    return readAndDecide(gh, ref, seen, whole);
+    return readAndDecide(source, ref, seen, whole);
   }
   if (previous) decision = { ...decision, memory: { record: decision.memory?.record ?? null, previous } };
   return { headSha: pr.head.sha, loaded, facts, decision, baseRef: pr.base.ref };
@@ -175,7 +189,7 @@ async function fallbackCheckName(gh: Octokit, ref: PullRequestRef, baseRef: stri
 export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?: Logger, opts: EvaluateOptions = {}): Promise<Evaluation> {
   const seen: { headSha?: string; loaded?: LoadedPolicy } = {};
   try {
-    const { headSha, loaded, decision, baseRef } = await readAndDecide(gh, ref, seen, {
+    const { headSha, loaded, decision, baseRef } = await readAndDecide(githubReadSource(gh), ref, seen, {
       memory: opts.memory,
       expectReviewId: opts.fallback?.reviewId,
       baseRefHint: opts.fallback?.baseRef,

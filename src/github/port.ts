@@ -1,8 +1,9 @@
 /**
  * The gate's one narrow GitHub port: the plain methods its orchestration (src/gate.ts: PRs sharing
  * a head, merge groups, forged statuses) needs, so that orchestration runs the same against GitHub
- * and against the in-memory fake in test/helpers/fake-port.ts. Modelled on policy-bot's
- * `pull.Context`. The real one below only adapts the existing readers and writers.
+ * and against the in-memory fake in test/helpers/fake-port.ts. The real one below adapts the
+ * readers and writers; one PR's facts are read through the per-fact reads of src/facts/reads.ts
+ * (real: src/github/reads.ts; in memory: test/helpers/fake-reads.ts).
  */
 import type { Octokit } from "@octokit/rest";
 import type { GateRun, OurCheckRun } from "../gate.js";

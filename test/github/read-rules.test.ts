@@ -1,0 +1,110 @@
+/**
+ * readAndDecide's rules on what may stand in for a read, against in-memory reads (no HTTP): a
+ * copy (a cached permission, a PR as a list gave it, lists started before the PR was read) can
+ * save a request, and is never the reason for a success. Each rule has a case where GitHub changes
+ * under the copy, and a control where it does not.
+ */
+import { beforeEach, describe, expect, it } from "@jest/globals";
+import { readAndDecide, type ReadSource } from "../../src/github/evaluate.js";
+import { clearFactCaches, policyReaderOn } from "../../src/facts/github.js";
+import { AGENT_COMMITTER, FakeReads, type FakePull } from "../helpers/fake-reads.js";
+
+const H1 = "1".repeat(40);
+const H2 = "2".repeat(40);
+const REF = { owner: "acme", repo: "app", number: 7 };
+
+function agentPull(headSha: string, files: FakePull["files"] = [{ filename: "src/app.ts", patch: "@@ -1 +1 @@\n-a\n+b" }]): FakePull {
+  return {
+    number: REF.number,
+    headSha,
+    baseRef: "main",
+    author: { login: "Copilot", type: "Bot" },
+    commits: [{ sha: headSha, message: "Change the answer", author: AGENT_COMMITTER }],
+    files,
+    reviews: [
+      { id: 1, login: "maria", state: "APPROVED", commitId: headSha },
+      { id: 2, login: "max", state: "APPROVED", commitId: headSha },
+    ],
+  };
+}
+
+let gh: FakeReads;
+const source = (): ReadSource => ({ reads: gh, policyReader: () => policyReaderOn(gh) });
+
+beforeEach(() => {
+  clearFactCaches();
+  gh = new FakeReads();
+  gh.permissions.set("maria", "write");
+  gh.permissions.set("max", "write");
+  gh.pulls.set(REF.number, agentPull(H1));
+});
+
+describe("a cached permission", () => {
+  it("does not let a reviewer demoted within its minute count", async () => {
+    expect((await readAndDecide(source(), REF)).decision.state).toBe("success");
+    gh.permissions.set("max", "read");
+    const { decision } = await readAndDecide(source(), REF);
+    expect(decision.state).toBe("pending");
+    expect(decision.headline).toMatch(/1\/2 approvals/);
+  });
+
+  it("control: an unchanged permission still passes, read again before the success", async () => {
+    await readAndDecide(source(), REF);
+    const before = gh.count("permission");
+    expect((await readAndDecide(source(), REF)).decision.state).toBe("success");
+    expect(gh.count("permission") - before).toBe(2);
+  });
+});
+
+describe("a PR as a list gave it", () => {
+  it("is read whole before a success: a list naming a lenient base does not pass a PR into main", async () => {
+    gh.repoFiles.set(`.agentgate.yml@${"3".repeat(40)}`, "approvals:\n  required: 0\n");
+    gh.tips.set("lax", "3".repeat(40));
+    gh.pulls.get(REF.number)!.reviews = [];
+    const listed = { ...(gh.listed(REF.number) as Record<string, unknown>), base: { sha: "3".repeat(40), ref: "lax", repo: { name: "app", owner: { login: "acme" } } } };
+    const { decision, baseRef } = await readAndDecide(source(), REF, {}, { listed });
+    expect(baseRef).toBe("main");
+    expect(decision.state).toBe("pending");
+    expect(gh.count("pullRequest")).toBe(1);
+  });
+
+  it("control: a list copy that says what pulls.get says passes, after one pulls.get", async () => {
+    const { decision } = await readAndDecide(source(), REF, {}, { listed: gh.listed(REF.number) });
+    expect(decision.state).toBe("success");
+    expect(gh.count("pullRequest")).toBe(1);
+  });
+
+  it("control: below a success it saves pulls.get", async () => {
+    gh.pulls.get(REF.number)!.reviews = [];
+    const { decision } = await readAndDecide(source(), REF, {}, { listed: gh.listed(REF.number) });
+    expect(decision.state).toBe("pending");
+    expect(gh.count("pullRequest")).toBe(0);
+  });
+});
+
+describe("commits and files started beside the PR read", () => {
+  const workflowChange = [
+    { filename: "src/app.ts", patch: "@@ -1 +1 @@\n-a\n+b" },
+    { filename: ".github/workflows/ci.yml", patch: "@@ -1 +1 @@\n-run: test\n+run: deploy" },
+  ];
+
+  it("are not used when the PR read names another head: a push between the reads is judged on its own files", async () => {
+    await readAndDecide(source(), REF, {}, { headShaHint: H1 }); // the PR's size is known from now on
+    gh.onPullRequestRead = () => {
+      gh.onPullRequestRead = undefined;
+      gh.pulls.set(REF.number, agentPull(H2, workflowChange));
+    };
+    const { decision, headSha } = await readAndDecide(source(), REF, {}, { headShaHint: H1 });
+    expect(headSha).toBe(H2);
+    expect(decision.state).toBe("failure");
+    expect(decision.findings.some((f) => f.file === ".github/workflows/ci.yml")).toBe(true);
+  });
+
+  it("control: for the head the PR read names, they stand in for reading the lists again", async () => {
+    await readAndDecide(source(), REF, {}, { headShaHint: H1 });
+    const before = gh.count("files");
+    const { decision } = await readAndDecide(source(), REF, {}, { headShaHint: H1 });
+    expect(decision.state).toBe("success");
+    expect(gh.count("files") - before).toBe(1);
+  });
+});
