@@ -4,6 +4,7 @@
  * deliveries in flight before exiting. Without credentials outside production it hands over to
  * Probot's setup page, which registers the App from app.yml.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
@@ -15,7 +16,7 @@ import { RedisOrder } from "../runtime/order.js";
 import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { RedisPolicyCopies } from "../runtime/policy-copies.js";
-import { catchUpFailedDeliveries } from "./catchup.js";
+import { askOnceAcross, catchUpFailedDeliveries, takeCatchUpRound } from "./catchup.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -143,6 +144,7 @@ export async function serve(settings: ServerSettings) {
 
   // Deliveries that failed (a restart, a crash, a network fault) are asked for again, once each.
   const asked = new Set<string>();
+  const catchUpRoundOwner = randomUUID();
   let catchUpTimer: NodeJS.Timeout | undefined;
   const catchUp = async () => {
     // Without Redis a redelivery would only fail again (no turn), and each is asked for once.
@@ -153,10 +155,15 @@ export async function serve(settings: ServerSettings) {
         log.warn({ err: e instanceof Error ? e.message : String(e) }, "Redis does not answer: failed deliveries are left for a later round");
         return;
       }
+      // One replica's round per period: the others would ask GitHub the same again.
+      if (!(await takeCatchUpRound(redis as never, catchUpRoundOwner, settings.catchUpIntervalMs || 60_000).catch(() => false))) {
+        log.info("another replica runs this catch-up round (or Redis did not say): skipped here");
+        return;
+      }
     }
     await probot
       .auth()
-      .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log }))
+      .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log, ...(redis ? { askOnce: askOnceAcross(redis as never) } : {}) }))
       .catch((e: unknown) => log.warn({ err: e }, "could not list the App's failed deliveries"));
   };
   const startCatchUp = () => {
