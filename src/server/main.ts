@@ -17,6 +17,8 @@ import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { RedisPolicyCopies } from "../runtime/policy-copies.js";
 import { askOnceAcross, catchUpFailedDeliveries, takeCatchUpRound } from "./catchup.js";
+import { JOURNAL_DEFAULTS, RedisJournal } from "../runtime/journal.js";
+import { journalDeliveries, type Recovery } from "./recovery.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -130,8 +132,17 @@ export async function serve(settings: ServerSettings) {
       deployAnswer: (state) => metrics.deployGate.inc({ state }),
     },
   });
+  // With Redis, each delivery in hand is journaled: one a dead replica answered 2xx is recovered.
+  const journal = redis
+    ? new RedisJournal(redis as never, { ...JOURNAL_DEFAULTS, log, onUnjournaled: (reason) => metrics.unjournaled.inc({ reason }) })
+    : undefined;
+  let recovery: Recovery | undefined;
   createNodeMiddleware(tracked(app, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
     (m) => {
+      if (journal) {
+        recovery = journalDeliveries(probot.webhooks as never, journal, { log, onRecovered: (outcome) => metrics.recovered.inc({ outcome }) });
+        recovery.start(JOURNAL_DEFAULTS.leaseMs / 2);
+      }
       middleware = m;
       log.info("ready for deliveries");
       startCatchUp();
@@ -178,6 +189,7 @@ export async function serve(settings: ServerSettings) {
   const stop = (signal: string) => {
     stopping ??= (async () => {
       clearInterval(catchUpTimer);
+      recovery?.stop();
       log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
       const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
       // What the endpoint has not taken yet gets a few seconds more; the log has every event already.
