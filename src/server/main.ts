@@ -17,7 +17,7 @@ import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { RedisPolicyCopies } from "../runtime/policy-copies.js";
 import { askOnceAcross, catchUpFailedDeliveries, takeCatchUpRound } from "./catchup.js";
-import { JOURNAL_DEFAULTS, RedisJournal } from "../runtime/journal.js";
+import { JOURNAL_DEFAULTS, NoJournal, RedisJournal } from "../runtime/journal.js";
 import { journalDeliveries, type Recovery } from "./recovery.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
@@ -135,14 +135,12 @@ export async function serve(settings: ServerSettings) {
   // With Redis, each delivery in hand is journaled: one a dead replica answered 2xx is recovered.
   const journal = redis
     ? new RedisJournal(redis as never, { ...JOURNAL_DEFAULTS, log, onUnjournaled: (reason) => metrics.unjournaled.inc({ reason }) })
-    : undefined;
+    : new NoJournal();
   let recovery: Recovery | undefined;
   createNodeMiddleware(tracked(app, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
     (m) => {
-      if (journal) {
-        recovery = journalDeliveries(probot.webhooks as never, journal, { log, onRecovered: (outcome) => metrics.recovered.inc({ outcome }) });
-        recovery.start(JOURNAL_DEFAULTS.leaseMs / 2);
-      }
+      recovery = journalDeliveries(probot.webhooks as never, journal, { log, onRecovered: (outcome) => metrics.recovered.inc({ outcome }) });
+      if (redis) recovery.start(JOURNAL_DEFAULTS.leaseMs / 2);
       middleware = m;
       log.info("ready for deliveries");
       startCatchUp();

@@ -34,6 +34,8 @@ export interface Recovery {
  * call between the middleware and the handlers), and returns the rounds that recover lapsed ones.
  */
 export function journalDeliveries(webhooks: Receiver, journal: DeliveryJournal, opts: { log: Logger; onRecovered?: (outcome: RecoveryOutcome) => void }): Recovery {
+  // Probot's middleware calls it on this very object; if a Probot upgrade stopped doing so, say it at once.
+  if (typeof webhooks.verifyAndReceive !== "function") throw new Error("Probot's webhooks have no verifyAndReceive: deliveries could not be journaled");
   const receive = webhooks.verifyAndReceive.bind(webhooks);
   webhooks.verifyAndReceive = (event) => journal.handle(event, () => receive(event));
   const { log } = opts;
