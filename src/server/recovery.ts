@@ -42,11 +42,19 @@ export function journalDeliveries(webhooks: Receiver, journal: DeliveryJournal, 
   const told = (outcome: RecoveryOutcome) => opts.onRecovered?.(outcome);
 
   let running: Promise<void> | undefined;
+  let unclaimable = false; // said once while Redis stays away, not every round
   const round = async () => {
-    const claimed = await journal.claimLapsed().catch((e: unknown) => {
-      log.warn({ err: e instanceof Error ? e.message : String(e) }, "journal: could not claim lapsed deliveries; a later round will");
-      return [];
-    });
+    const claimed = await journal.claimLapsed().then(
+      (found) => {
+        unclaimable = false;
+        return found;
+      },
+      (e: unknown) => {
+        if (!unclaimable) log.warn({ err: e instanceof Error ? e.message : String(e) }, "journal: could not claim lapsed deliveries; later rounds will");
+        unclaimable = true;
+        return [];
+      },
+    );
     await Promise.all(
       claimed.map(async (entry) => {
         const about = { delivery: entry.id, event: entry.name, attempt: entry.attempt };
