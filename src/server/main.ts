@@ -4,6 +4,7 @@
  * deliveries in flight before exiting. Without credentials outside production it hands over to
  * Probot's setup page, which registers the App from app.yml.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
 import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
@@ -15,7 +16,9 @@ import { RedisOrder } from "../runtime/order.js";
 import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { RedisPolicyCopies } from "../runtime/policy-copies.js";
-import { catchUpFailedDeliveries } from "./catchup.js";
+import { askOnceAcross, catchUpFailedDeliveries, takeCatchUpRound } from "./catchup.js";
+import { JOURNAL_DEFAULTS, NoJournal, RedisJournal } from "../runtime/journal.js";
+import { journalDeliveries, type Recovery } from "./recovery.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -129,8 +132,15 @@ export async function serve(settings: ServerSettings) {
       deployAnswer: (state) => metrics.deployGate.inc({ state }),
     },
   });
+  // With Redis, each delivery in hand is journaled: one a dead replica answered 2xx is recovered.
+  const journal = redis
+    ? new RedisJournal(redis as never, { ...JOURNAL_DEFAULTS, log, onUnjournaled: (reason) => metrics.unjournaled.inc({ reason }) })
+    : new NoJournal();
+  let recovery: Recovery | undefined;
   createNodeMiddleware(tracked(app, inFlight), { probot, webhooksPath: settings.webhookPath }).then(
     (m) => {
+      recovery = journalDeliveries(probot.webhooks as never, journal, { log, onRecovered: (outcome) => metrics.recovered.inc({ outcome }) });
+      if (redis) recovery.start(JOURNAL_DEFAULTS.leaseMs / 2);
       middleware = m;
       log.info("ready for deliveries");
       startCatchUp();
@@ -143,6 +153,7 @@ export async function serve(settings: ServerSettings) {
 
   // Deliveries that failed (a restart, a crash, a network fault) are asked for again, once each.
   const asked = new Set<string>();
+  const catchUpRoundOwner = randomUUID();
   let catchUpTimer: NodeJS.Timeout | undefined;
   const catchUp = async () => {
     // Without Redis a redelivery would only fail again (no turn), and each is asked for once.
@@ -153,10 +164,15 @@ export async function serve(settings: ServerSettings) {
         log.warn({ err: e instanceof Error ? e.message : String(e) }, "Redis does not answer: failed deliveries are left for a later round");
         return;
       }
+      // One replica's round per period: the others would ask GitHub the same again.
+      if (!(await takeCatchUpRound(redis as never, catchUpRoundOwner, settings.catchUpIntervalMs || 60_000).catch(() => false))) {
+        log.info("another replica runs this catch-up round (or Redis did not say): skipped here");
+        return;
+      }
     }
     await probot
       .auth()
-      .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log }))
+      .then((octokit) => catchUpFailedDeliveries(octokit as never, asked, { log, ...(redis ? { askOnce: askOnceAcross(redis as never) } : {}) }))
       .catch((e: unknown) => log.warn({ err: e }, "could not list the App's failed deliveries"));
   };
   const startCatchUp = () => {
@@ -171,6 +187,7 @@ export async function serve(settings: ServerSettings) {
   const stop = (signal: string) => {
     stopping ??= (async () => {
       clearInterval(catchUpTimer);
+      recovery?.stop();
       log.info({ signal, inFlight: inFlight.count, graceMs: settings.shutdownGraceMs }, "shutting down: no new deliveries");
       const { finished, abandoned } = await server.shutdown(settings.shutdownGraceMs);
       // What the endpoint has not taken yet gets a few seconds more; the log has every event already.

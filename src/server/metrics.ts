@@ -63,6 +63,18 @@ export class Metrics {
     labelNames: ["sink"] as const,
     registers: [this.registry],
   });
+  readonly recovered = new Counter({
+    name: "agentgate_deliveries_recovered_total",
+    help: "Deliveries claimed from the journal after their replica stopped handling them, by outcome (handled, failed, too-big, gave-up, bad-signature)",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly unjournaled = new Counter({
+    name: "agentgate_deliveries_unjournaled_total",
+    help: "Deliveries the journal could not keep whole, by reason (too-big: id and name only; redis: not at all); handled all the same",
+    labelNames: ["reason"] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: "agentgate_" });

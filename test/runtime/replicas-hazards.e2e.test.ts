@@ -1,12 +1,13 @@
 /**
  * What replicas sharing Redis must not get wrong, one hazard a test (test/helpers/replicas.ts):
- * the memory of what was posted, copies that only a webhook forgets, and Redis going away.
+ * the memory of what was posted, copies that only a webhook forgets, a replica killed after GitHub
+ * had its answer, and Redis going away.
  */
 import { describe, expect } from "@jest/globals";
 import { attack, control } from "../adversarial/suite.js";
-import { approve, cluster, settledState, sharedRedis, tick, useReplicas } from "../helpers/replicas.js";
+import { approve, cluster, eventually, settledState, sharedRedis, tick, useReplicas } from "../helpers/replicas.js";
 import { startRedis } from "../helpers/redis.js";
-import { copilotPullRequest, people, REPO, statusOf, TF_CHANGE } from "../e2e/harness.js";
+import { checkRunOf, copilotPullRequest, headOf, people, REPO, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
 useReplicas();
 
@@ -69,6 +70,37 @@ describe("two replicas sharing Redis", () => {
       await settledState(s, number, "success", "2/2 approvals · agent: copilot");
     },
     60_000,
+  );
+});
+
+describe("a replica killed after GitHub had its answer", () => {
+  attack(
+    "c17",
+    "a delivery answered 202 whose replica is then killed is recovered from the journal by the other",
+    async () => {
+      const { sim: s, replicas: [victim, survivor] } = await cluster(2, { redis: true });
+      const { number } = await copilotPullRequest(s, TF_CHANGE); // to the victim; the next goes to the survivor
+      await approve(s, number, people.maintainerA.login);
+      await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
+      // The victim's reads of the reviews are never answered (nor its retries): past 9 s Probot
+      // answers 202 and carries on. GitHub counts the delivery delivered; then the victim dies.
+      expect(s.nextWebhookTarget()).toBe(victim!.webhookUrl);
+      s.hangNext({ pathPattern: /\/pulls\/\d+\/reviews/ }, 4);
+      const { delivery } = await approve(s, number, people.maintainerB.login);
+      expect(delivery).toMatchObject({ target: victim!.webhookUrl, status: 202 });
+      victim!.child.kill("SIGKILL");
+      s.clearFaults();
+      s.setWebhookTargets([survivor!.webhookUrl]);
+
+      // Every delivery is answered 2xx already, so "settled" says nothing here: wait for the check run too.
+      await eventually("the recovered approval published on the check run", () => checkRunOf(s, headOf(s, number))?.conclusion === "success");
+      await settledState(s, number, "success", "2/2 approvals · agent: copilot");
+      // Nobody asked GitHub for it again (it was not failed there): the journal brought it back.
+      expect(s.deliveries.filter((d) => d.id === delivery.id)).toHaveLength(1);
+      expect(survivor!.output()).toContain("handled a delivery recovered from the journal");
+      expect(await sharedRedis().client().keys("agentgate:journal:*")).toEqual([]);
+    },
+    90_000,
   );
 });
 

@@ -73,6 +73,8 @@ describe("two replicas sharing Redis", () => {
       expect(published.length).toBeGreaterThan(0);
       for (const k of published) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
       expect(keys.filter((k) => k.startsWith("agentgate:turn:"))).toEqual([]);
+      // Every delivery was handled to the end: none is left in the journal.
+      expect(keys.filter((k) => k.startsWith("agentgate:journal:"))).toEqual([]);
       const handledKeys = keys.filter((k) => k.startsWith("agentgate:handled:"));
       expect(handledKeys.length).toBeGreaterThan(0);
       for (const k of handledKeys) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
