@@ -49,9 +49,11 @@ export class ConditionalCache {
     return this.#entries.get(key);
   }
 
+  /** Keeps a copy of the body: the caller's object may be changed in place (paginate unwraps lists). */
   store(key: string, answer: CachedAnswer, bytes: number): void {
     if (bytes > this.#maxEntryBytes) return;
-    this.#entries.set(key, { ...answer, response: { ...answer.response, headers: { ...answer.response.headers, "content-length": String(bytes) } } });
+    const response = { ...answer.response, headers: { ...answer.response.headers, "content-length": String(bytes) }, data: structuredClone(answer.response.data) };
+    this.#entries.set(key, { ...answer, response });
     this.stats.stored++;
   }
 
@@ -92,7 +94,8 @@ export function useConditionalRequests(octokit: Hookable, cache: ConditionalCach
     } catch (e) {
       if (statusOf(e) === 304 && cached) {
         cache.stats.notModified++;
-        return { ...cached.response, headers: { ...cached.response.headers } };
+        // A copy each time: what one caller does to its answer never reaches the next one.
+        return { ...cached.response, headers: { ...cached.response.headers }, data: structuredClone(cached.response.data) };
       }
       throw e;
     }
