@@ -5,16 +5,28 @@
  * over many, and changed decisions a second with Probot's write throttle on.
  *
  *   npm run bench [-- --sweep N --throughput N --latency MS --concurrency N --trace --only events,latency,throughput,throttle]
+ *                    [--app child,in-process --app-log-level info --cpu-prof DIR]
+ *
+ * Throughput is measured twice: the built server (`npm run build` first) alone in a process of its
+ * own, as `npm start` runs it, and the app in this process beside the simulator (whose CPU then
+ * counts against it).
  *
  * Probot's write throttle is off (as in the e2e tests) so agentgate is measured, not the throttle,
  * except in the last table. Benchmarks, not tests: nothing here passes or fails.
  */
 import { createHmac, randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve as resolvePath } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { newPrivateKey } from "../devtools/demo/keys.js";
+import { freePort } from "../devtools/demo/net.js";
+import { simulatorServerEnv, spawnServer, waitForReady } from "../devtools/demo/server.js";
 import { startStack, type Stack } from "../devtools/demo/stack.js";
-import type { Delivery, GitHubSimulator } from "../devtools/simulator/index.js";
+import { GitHubSimulator, type Delivery } from "../devtools/simulator/index.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,8 +72,8 @@ async function agentPullRequest(sim: GitHubSimulator, branch: string, repo = REP
 const SECRET = "local-webhook-secret";
 
 /** Post a delivery the simulator made before, under a new id (so it is not taken for a redelivery). */
-async function post(stack: Stack, d: Pick<Delivery, "event" | "payload">): Promise<number> {
-  const res = await fetch(stack.webhookUrl, {
+async function post(webhookUrl: string, d: Pick<Delivery, "event" | "payload">): Promise<number> {
+  const res = await fetch(webhookUrl, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -231,15 +243,94 @@ async function latency(ms: number, reviews = 40) {
   }
 }
 
+/** Where the throughput run posts: the app in the benchmark's process, or the built server alone in a child. */
+type AppProcess = "in-process" | "child";
+
+/** The app under load, whichever process it runs in: where to post, and its CPU time and heap. */
+interface Target {
+  sim: GitHubSimulator;
+  webhookUrl: string;
+  /** CPU time (µs) and heap after a full GC, of the app's process (`shared`: the simulator's too). */
+  measure(): Promise<{ cpuMicros: number; heapUsed: number; gc: boolean }>;
+  shared: boolean;
+  stop(): Promise<void>;
+}
+
+async function inProcessTarget(): Promise<Target> {
+  const stack = await startStack({ logLevel: "error" });
+  return {
+    sim: stack.sim,
+    webhookUrl: stack.webhookUrl,
+    shared: true,
+    async measure() {
+      global.gc?.();
+      const cpu = process.cpuUsage();
+      return { cpuMicros: cpu.user + cpu.system, heapUsed: process.memoryUsage().heapUsed, gc: Boolean(global.gc) };
+    },
+    stop: () => stack.stop(),
+  };
+}
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The built server (`npm run build` first) in a process of its own, started by bench/app-server.js
+ * as `npm start` starts it but with Probot's throttle off, reporting its CPU time and heap; the
+ * simulator and the load stay in this process.
+ */
+async function childTarget(logLevel: string, cpuProf?: string): Promise<Target> {
+  const sim = await GitHubSimulator.start({ webhookSecret: SECRET, appId: 1, appSlug: "agentgate" });
+  const work = mkdtempSync(join(tmpdir(), "agentgate-bench-"));
+  const port = await freePort();
+  const { child, output } = spawnServer(
+    ROOT,
+    work,
+    { ...simulatorServerEnv({ simulatorUrl: sim.url, privateKey: newPrivateKey(), webhookSecret: SECRET, port }), LOG_LEVEL: logLevel },
+    {
+      script: join(ROOT, "bench/app-server.js"),
+      nodeArgs: ["--expose-gc", ...(cpuProf ? ["--cpu-prof", `--cpu-prof-dir=${cpuProf}`] : [])],
+      ipc: true,
+      keepChars: 64_000,
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    await waitForReady(`http://127.0.0.1:${port}/readyz`, child, output);
+  } catch (e) {
+    child.kill("SIGKILL");
+    await sim.stop();
+    throw e;
+  }
+  const webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  sim.setWebhookTarget(webhookUrl);
+  return {
+    sim,
+    webhookUrl,
+    shared: false,
+    measure: () =>
+      new Promise((resolve) => {
+        child.once("message", (m: { cpu: NodeJS.CpuUsage; heapUsed: number; gc: boolean }) => resolve({ cpuMicros: m.cpu.user + m.cpu.system, heapUsed: m.heapUsed, gc: m.gc }));
+        child.send("measure");
+      }),
+    async stop() {
+      // SIGTERM: the server finishes what is in flight and exits (and writes its CPU profile).
+      child.kill("SIGTERM");
+      await exited;
+      await sim.stop();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * Deliveries posted concurrently (at most `concurrency` in flight) across `repos` repositories, each
  * a review the simulator made earlier, posted under a new id: every one is judged, the state stays
  * the same size, so what grows in the heap is the app's. Heap after the first tenth (caches warm)
- * and at the end, each after a full GC.
+ * and at the end, each after a full GC, and CPU time from the first tenth on, in the app's process.
  */
-async function throughput(count: number, concurrency: number, repos = 20) {
-  const stack = await startStack({ logLevel: "error" });
-  const { sim } = stack;
+async function throughput(where: AppProcess, count: number, concurrency: number, repos = 20) {
+  const target = where === "child" ? await childTarget(process.argv.includes("--app-log-level") ? String(process.argv[process.argv.indexOf("--app-log-level") + 1]) : "info", cpuProfDir()) : await inProcessTarget();
+  const { sim } = target;
   try {
     const names = Array.from({ length: repos }, (_, i) => `app${i}`);
     seed(sim, names);
@@ -252,47 +343,65 @@ async function throughput(count: number, concurrency: number, repos = 20) {
     }
     let sent = 0;
     let answered = 0;
-    let heapWarm = 0;
+    // GitHub requests made once warm (roughly: the log is emptied as it fills), to see that an
+    // optimisation changed what the app computes, not what it asks.
+    let requests = 0;
     const warmAt = Math.floor(count / 10);
+    let warm: Promise<{ cpuMicros: number; heapUsed: number; gc: boolean; at: number; here: NodeJS.CpuUsage }> | undefined;
     const latencies: number[] = [];
     const t0 = performance.now();
-    let tWarm = t0;
-    const cpu0 = process.cpuUsage();
     const worker = async () => {
       while (sent < count) {
         const i = sent++;
         if (i === warmAt) {
-          global.gc?.();
-          heapWarm = process.memoryUsage().heapUsed;
-          tWarm = performance.now();
+          // The others keep posting meanwhile: a GC in the app's process is part of its work.
+          const at = performance.now();
+          const here = process.cpuUsage();
+          sim.requests.length = 0;
+          warm = target.measure().then((m) => ({ ...m, at, here }));
+          await warm;
         }
         const s = performance.now();
-        const status = await post(stack, payloads[i % payloads.length]!);
+        const status = await post(target.webhookUrl, payloads[i % payloads.length]!);
         latencies.push(performance.now() - s);
         if (status >= 200 && status < 300) answered++;
         // The simulator logs every request it serves; that log is the simulator's, not the app's.
-        if (sim.requests.length > 10_000) sim.requests.length = 0;
+        if (sim.requests.length > 10_000) {
+          if (i >= warmAt) requests += sim.requests.length;
+          sim.requests.length = 0;
+        }
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    const seconds = (performance.now() - t0) / 1000;
-    const warmSeconds = (performance.now() - tWarm) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const t1 = performance.now();
+    const here = process.cpuUsage();
+    requests += sim.requests.length;
     sim.requests.length = 0;
-    global.gc?.();
-    const heapEnd = process.memoryUsage().heapUsed;
+    const end = await target.measure();
+    const start = await warm!;
+    const seconds = (t1 - t0) / 1000;
+    const warmSeconds = (t1 - start.at) / 1000;
+    const cpuMsPerWebhook = (end.cpuMicros - start.cpuMicros) / 1000 / (count - warmAt);
     latencies.sort((a, b) => a - b);
-    const growth = heapWarm ? ((heapEnd - heapWarm) / heapWarm) * 100 : NaN;
+    const growth = ((end.heapUsed - start.heapUsed) / start.heapUsed) * 100;
+    const label = target.shared ? "app and simulator in one process" : "app alone in its process";
+    const hereMsPerWebhook = (here.user + here.system - start.here.user - start.here.system) / 1000 / (count - warmAt);
+    const cpuWhose = target.shared ? "app + simulator + load" : `the app's process; the simulator and the load, in the benchmark's: ${hereMsPerWebhook.toFixed(2)}`;
     return [
-      `${count} review deliveries, ${concurrency} in flight over ${repos} repositories: ${(count / seconds).toFixed(0)} webhooks/s (${((count - warmAt) / warmSeconds).toFixed(0)}/s once warm), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms; ${answered} of ${count} answered 2xx; ${(count / cpuSeconds).toFixed(0)} webhooks per CPU-second (app and simulator share this process)`,
-      global.gc
-        ? `heap ${(heapWarm / 1e6).toFixed(1)} MB after ${warmAt} deliveries, ${(heapEnd / 1e6).toFixed(1)} MB after ${count} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %)`
-        : "heap: run with NODE_OPTIONS=--expose-gc to measure it",
+      `throughput (${label}): ${count} review deliveries, ${concurrency} in flight over ${repos} repositories: ${(count / seconds).toFixed(0)} webhooks/s (${((count - warmAt) / warmSeconds).toFixed(0)}/s once warm), p50 ${quantile(latencies, 0.5).toFixed(1)} ms, p99 ${quantile(latencies, 0.99).toFixed(1)} ms; ${answered} of ${count} answered 2xx, ${(requests / (count - warmAt)).toFixed(1)} GitHub requests each; ${cpuMsPerWebhook.toFixed(2)} CPU ms per webhook once warm (${cpuWhose})`,
+      start.gc && end.gc
+        ? `heap (${label}): ${(start.heapUsed / 1e6).toFixed(1)} MB after ${warmAt} deliveries, ${(end.heapUsed / 1e6).toFixed(1)} MB after ${count} (${growth >= 0 ? "+" : ""}${growth.toFixed(1)} %)`
+        : `heap (${label}): run with NODE_OPTIONS=--expose-gc to measure it`,
     ];
   } finally {
-    await stack.stop();
+    await target.stop();
   }
+}
+
+/** `--cpu-prof DIR`: the app's process (with `--app child`) writes a V8 CPU profile there on exit. */
+function cpuProfDir(): string | undefined {
+  const i = process.argv.indexOf("--cpu-prof");
+  return i > 0 ? resolvePath(process.argv[i + 1]!) : undefined;
 }
 
 /** Six agent PRs opened at once with Probot's write throttle on: how long until all six are judged. */
@@ -314,7 +423,7 @@ async function throttled(publish: "both" | "check_run", prs = 6) {
     const judgedNow = () => made.filter((m) => sim.checkRuns(REPO, sim.pullRequest(REPO, m.number).head.sha).some((r) => r.name === "agentgate")).length;
     const t0 = performance.now();
     // A delivery still being handled after 9 s is answered 202 and handled on: wait for the check runs.
-    const statuses = await Promise.all(opened.map((d) => post(stack, d)));
+    const statuses = await Promise.all(opened.map((d) => post(stack.webhookUrl, d)));
     while (judgedNow() < prs && performance.now() - t0 < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
     const seconds = (performance.now() - t0) / 1000;
     const judged = judgedNow();
@@ -348,7 +457,12 @@ if (wanted("latency")) {
   console.log(await latency(0));
   if (far > 0) console.log(await latency(far));
 }
-if (wanted("throughput")) for (const l of await throughput(arg("throughput", 2000), arg("concurrency", 32))) console.log(l);
+if (wanted("throughput")) {
+  // `--app child,in-process` (default both): the app alone in a process of its own (the simulator and
+  // the load in this one), and everything in this process as before.
+  const apps = (process.argv.includes("--app") ? process.argv[process.argv.indexOf("--app") + 1]!.split(",") : ["child", "in-process"]) as AppProcess[];
+  for (const where of apps) for (const l of await throughput(where, arg("throughput", 2000), arg("concurrency", 32))) console.log(l);
+}
 if (wanted("throttle")) {
   console.log("");
   console.log("| Probot write throttle on: publish | PRs opened at once | seconds | decisions/s | |");

@@ -2,7 +2,6 @@
  * The demo: the local GitHub simulator, the real app as `npm start` runs it, over HTTP, and a story told
  * in the terminal. No GitHub account needed. Run with `npm run demo`.
  */
-import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { GitHubSimulator, type Delivery } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
-import { simulatorServerEnv, spawnServer } from "./server.js";
+import { simulatorServerEnv, spawnServer, waitForReady } from "./server.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const REPO = "acme/infra-app";
@@ -31,21 +30,6 @@ const dana = { login: "dana", name: "Dana Developer", email: "dana@acme.example"
 const maria = { login: "maria", name: "Maria Maintainer", email: "maria@acme.example" };
 const max = { login: "max", name: "Max Maintainer", email: "max@acme.example" };
 
-
-async function waitForReady(url: string, app: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (app.exitCode !== null) throw new Error(`the app exited (${app.exitCode}):\n${output()}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`the app did not start within 20 s:\n${output()}`);
-}
 
 const requestTotals: { step: string; event: string; count: number; writes: number }[] = [];
 

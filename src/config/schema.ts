@@ -321,7 +321,20 @@ export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
  *  (beside the policy file itself): editing a base loosens the gate as much as editing the policy. */
 export const EXTENDS_RULE_NAME = "agentgate-policy-extends";
 
-/** The policy that applies when a repository has none. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+// One object for every repository without a policy: what is compiled from a policy (the agent
+// detector, keyed by its `agents` object) is then compiled once, not per webhook. Frozen, since a
+// loaded policy is never changed and this one is shared.
+let shared: Policy | undefined;
+
+/** The policy that applies when a repository has none (one shared, frozen object). */
 export function defaultPolicy(): Policy {
-  return policySchema.parse({});
+  return (shared ??= deepFreeze(policySchema.parse({})));
 }

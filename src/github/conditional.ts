@@ -14,6 +14,13 @@ export interface CachedAnswer {
   response: { status: number; url: string; headers: Record<string, unknown>; data: unknown };
 }
 
+/** What is kept: the answer without its body, and the body as JSON text (no caller can change it). */
+export interface KeptAnswer {
+  etag: string;
+  response: { status: number; url: string; headers: Record<string, unknown> };
+  body: string;
+}
+
 export interface ConditionalCacheOptions {
   maxEntries?: number;
   /** Approximate bytes of JSON kept in all. */
@@ -29,15 +36,15 @@ export interface ConditionalStats {
 
 export class ConditionalCache {
   readonly stats: ConditionalStats = { notModified: 0, stored: 0 };
-  readonly #entries: LRUCache<string, CachedAnswer>;
+  readonly #entries: LRUCache<string, KeptAnswer>;
   readonly #maxEntryBytes: number;
 
   constructor(opts: ConditionalCacheOptions = {}) {
     this.#maxEntryBytes = opts.maxEntryBytes ?? 2 * 1024 * 1024;
-    this.#entries = new LRUCache<string, CachedAnswer>({
+    this.#entries = new LRUCache<string, KeptAnswer>({
       max: opts.maxEntries ?? 20_000,
       maxSize: opts.maxBytes ?? 64 * 1024 * 1024,
-      sizeCalculation: (v) => Math.max(1, Number(v.response.headers["content-length"]) || 1024),
+      sizeCalculation: (v) => Math.max(1, v.body.length),
     });
   }
 
@@ -45,13 +52,25 @@ export class ConditionalCache {
     return this.#entries.size;
   }
 
-  get(key: string): CachedAnswer | undefined {
+  /** What is kept for `key` (its `etag` to ask with); `answerOf` makes the answer from it. */
+  get(key: string): KeptAnswer | undefined {
     return this.#entries.get(key);
   }
 
-  store(key: string, answer: CachedAnswer, bytes: number): void {
-    if (bytes > this.#maxEntryBytes) return;
-    this.#entries.set(key, { ...answer, response: { ...answer.response, headers: { ...answer.response.headers, "content-length": String(bytes) } } });
+  /**
+   * A kept answer with a body of its own: what one caller does to its answer (paginate unwraps
+   * lists in place) never reaches the next one.
+   */
+  static answerOf(kept: KeptAnswer): CachedAnswer["response"] {
+    return { ...kept.response, headers: { ...kept.response.headers }, data: JSON.parse(kept.body) as unknown };
+  }
+
+  /** Keeps the answer with its body as JSON text, unless that is longer than the bound for one entry. */
+  store(key: string, answer: CachedAnswer): void {
+    const body = JSON.stringify(answer.response.data ?? null);
+    if (body.length > this.#maxEntryBytes) return;
+    const { data: _data, ...rest } = answer.response;
+    this.#entries.set(key, { etag: answer.etag, response: { ...rest, headers: { ...rest.headers, "content-length": String(body.length) } }, body });
     this.stats.stored++;
   }
 
@@ -83,16 +102,13 @@ export function useConditionalRequests(octokit: Hookable, cache: ConditionalCach
     if (cached) options.headers = Object.assign(options.headers ?? {}, { "if-none-match": cached.etag });
     try {
       const response = await request(options);
-      const etag = response.headers.etag;
-      if (response.status === 200 && typeof etag === "string") {
-        const bytes = Number(response.headers["content-length"]) || JSON.stringify(response.data ?? null).length;
-        cache.store(key, { etag, response }, bytes);
-      }
+      const fresh = response.headers.etag;
+      if (response.status === 200 && typeof fresh === "string") cache.store(key, { etag: fresh, response });
       return response;
     } catch (e) {
       if (statusOf(e) === 304 && cached) {
         cache.stats.notModified++;
-        return { ...cached.response, headers: { ...cached.response.headers } };
+        return ConditionalCache.answerOf(cached);
       }
       throw e;
     }

@@ -53,7 +53,16 @@ export function tracked(appFn: ApplicationFunction, inFlight: InFlight): Applica
   };
 }
 
-export async function serve(settings: ServerSettings) {
+export interface ServeOptions {
+  /**
+   * Probot's throttle (writes to one installation at most one a second, ten requests at a time). On
+   * in production; the throughput benchmark turns it off to measure agentgate, not the throttle. Not
+   * read from the environment, so no deployment can turn it off by accident.
+   */
+  githubThrottle?: boolean;
+}
+
+export async function serve(settings: ServerSettings, opts: ServeOptions = {}) {
   const log = pino({ level: settings.logLevel, base: { name: "agentgate" } });
   const metrics = new Metrics();
   const inFlight = new InFlight();
@@ -67,7 +76,7 @@ export async function serve(settings: ServerSettings) {
     // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts).
     Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
       mendThrottleConnection(options.throttle?.connection);
-      return options;
+      return opts.githubThrottle === false ? { ...options, throttle: { ...options.throttle, enabled: false } } : options;
     }),
   });
   let middleware: Middleware | undefined;

@@ -54,4 +54,24 @@ describe("conditional requests", () => {
     await gh.request("POST /repos/{owner}/{repo}/statuses/{sha}", { owner: "acme", repo: "a", sha: "f".repeat(40), state: "success" });
     expect(github.asked.at(-1)!.ifNoneMatch).toBeNull();
   });
+
+  it("answers a 304 with the body GitHub sent, whatever the last caller did to its copy", async () => {
+    // Octokit's paginate unwraps a namespaced list ({ total_count, repositories }) in place.
+    const body = JSON.stringify({ total_count: 1, repositories: [{ id: 1, name: "app" }] });
+    const fetch = async (url: string, init: { headers: Record<string, string> }) => {
+      const res =
+        init.headers["if-none-match"] === '"1"'
+          ? new Response(null, { status: 304, headers: { etag: '"1"' } })
+          : new Response(body, { status: 200, headers: { "content-type": "application/json", etag: '"1"' } });
+      return Object.defineProperty(res, "url", { value: url });
+    };
+    const cache = new ConditionalCache();
+    const gh = new Octokit({ request: { fetch } });
+    useConditionalRequests(gh as never, cache, "1");
+    const first = await gh.paginate(gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+    const second = await gh.paginate(gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+    expect(cache.stats.notModified).toBe(1);
+    expect(second.map((r) => r.name)).toEqual(["app"]);
+    expect(second).toEqual(first);
+  });
 });
