@@ -15,6 +15,7 @@ import { RedisOrder } from "../runtime/order.js";
 import { RedisHandled } from "../runtime/handled.js";
 import { RedisPublished } from "../runtime/published.js";
 import { RedisPolicyCopies } from "../runtime/policy-copies.js";
+import { RedisCommitFacts } from "../runtime/commit-facts.js";
 import { catchUpFailedDeliveries } from "./catchup.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
@@ -120,6 +121,7 @@ export async function serve(settings: ServerSettings) {
           }),
           handled: new RedisHandled(redis),
           policyCopies: new RedisPolicyCopies(redis),
+          commitFacts: new RedisCommitFacts(redis, { secret: settings.webhookSecret }),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),
