@@ -109,7 +109,9 @@ describe("replicas sharing what commits hold", () => {
     return delivery;
   }
 
+  /** Files read at the new tip (the policy); and policy files and workflows read at any commit. */
   const readsAt = (d: { requests: { path: string }[] }, tip: string) => d.requests.filter((r) => r.path.includes("/contents/") && r.path.includes(`ref=${tip}`));
+  const fileReads = (d: { requests: { path: string }[] }) => d.requests.filter((r) => /\/contents\/(\.github%2Fworkflows|.*agentgate\.yml)/.test(r.path) || r.path.includes("/git/blobs/"));
   const description = (number: number) => sim.latestStatus(REPO, headOf(sim, number), "agentgate")?.description;
 
   it("a replica reads no policy file or workflow at a commit another one read", async () => {
@@ -118,16 +120,16 @@ describe("replicas sharing what commits hold", () => {
     const unshared = readsAt(sim.deliveries.at(-1)!, tip).length;
     expect(unshared).toBeGreaterThan(0);
     const delivery = await nextDeliveryOnB(facts(), number);
-    expect(readsAt(delivery, tip)).toEqual([]);
+    expect(fileReads(delivery)).toEqual([]);
     expect(description(number)).toBe("0/1 approvals · agent: copilot");
   });
 
   it("a change to a local action the shared copy names still blocks", async () => {
-    const { number, tip } = await judgedOnNewTip(facts());
+    const { number } = await judgedOnNewTip(facts());
     await sim.push(REPO, "copilot/tune-instance", { files: { "tools/setup/action.yml": "runs:\n  using: node20\n  main: evil.js\n" }, message: "Tweak setup", author: { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" } });
     const delivery = await nextDeliveryOnB(facts(), number);
     // B took the base's workflows from A's copy, and a change to the action they run still blocks.
-    expect(readsAt(delivery, tip)).toEqual([]);
+    expect(fileReads(delivery)).toEqual([]);
     expect(sim.latestStatus(REPO, headOf(sim, number), "agentgate")).toMatchObject({ state: "failure", description: "blocked: path:local-actions on tools/setup/action.yml · agent: copilot" });
   });
 
