@@ -8,7 +8,8 @@
  * a key derived from the webhook secret (which only agentgate's replicas hold), so a value written
  * by anyone else, or moved to another repository's key, is not taken. A value that does not verify,
  * does not inflate or does not parse is ignored (the facts module then checks the shape and reads
- * GitHub); a lookup Redis does not answer within `lookupMs` is a miss. Nothing here ever throws.
+ * GitHub); a lookup Redis does not answer within `lookupMs` is a miss, and so is every lookup for
+ * the next few seconds. Nothing here ever throws.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
@@ -35,6 +36,8 @@ export const MAX_SHARED_FACT_BYTES = 512 * 1024;
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 /** Redis is a saving: a lookup slower than this reads GitHub instead. */
 export const COMMIT_FACT_LOOKUP_MS = 50;
+/** After a failed or stalled lookup, Redis is left alone this long: a slow Redis costs one wait, not one per fact. */
+export const QUIET_AFTER_TROUBLE_MS = 5_000;
 
 const MAC_BYTES = 32;
 const zip = promisify(gzip);
@@ -59,28 +62,50 @@ export class RedisCommitFacts implements SharedCommitFacts {
     return createHmac("sha256", this.macKey).update(redisKey).update("\0").update(body).digest();
   }
 
+  /** Until then Redis is not asked: it failed or stalled lately, and each lookup would wait for it again. */
+  private quietUntil = 0;
+
   async get(key: string): Promise<unknown> {
+    if (Date.now() < this.quietUntil) return undefined;
     const redisKey = this.redisKey(key);
-    let timer: NodeJS.Timeout | undefined;
+    const raw = await this.lookup(redisKey);
+    if (!raw || raw.length <= MAC_BYTES) return undefined;
+    const body = raw.subarray(MAC_BYTES);
+    if (!timingSafeEqual(raw.subarray(0, MAC_BYTES), this.mac(redisKey, body))) return undefined;
     try {
-      const late = new Promise<null>((resolve) => {
-        timer = setTimeout(() => resolve(null), this.opts.lookupMs ?? COMMIT_FACT_LOOKUP_MS);
-        timer.unref();
-      });
-      const raw = await Promise.race([this.redis.getBuffer(redisKey), late]);
-      if (!raw || raw.length <= MAC_BYTES) return undefined;
-      const body = raw.subarray(MAC_BYTES);
-      if (!timingSafeEqual(raw.subarray(0, MAC_BYTES), this.mac(redisKey, body))) return undefined;
       return JSON.parse((await unzip(body, { maxOutputLength: MAX_INFLATED_BYTES })).toString("utf8")) as unknown;
+    } catch {
+      return undefined; // written by a replica, yet unreadable: read GitHub
+    }
+  }
+
+  /** The stored bytes; null when there are none, or Redis failed or did not answer in time. */
+  private async lookup(redisKey: string): Promise<Buffer | null> {
+    const ms = this.opts.lookupMs ?? COMMIT_FACT_LOOKUP_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), ms);
+      timer.unref();
+    });
+    try {
+      const raw = await Promise.race([this.redis.getBuffer(redisKey), late]);
+      if (raw === "late") throw new Error(`Redis did not answer within ${ms} ms`);
+      return raw;
     } catch (e) {
-      this.opts.onTrouble?.("get", e);
-      return undefined;
+      this.trouble("get", e);
+      return null;
     } finally {
       clearTimeout(timer);
     }
   }
 
+  private trouble(op: "get" | "set", e: unknown) {
+    this.quietUntil = Date.now() + QUIET_AFTER_TROUBLE_MS;
+    this.opts.onTrouble?.(op, e);
+  }
+
   async set(key: string, value: unknown): Promise<void> {
+    if (Date.now() < this.quietUntil) return;
     const redisKey = this.redisKey(key);
     try {
       const json = Buffer.from(JSON.stringify(value), "utf8");
@@ -89,7 +114,7 @@ export class RedisCommitFacts implements SharedCommitFacts {
       if (body.length + MAC_BYTES > MAX_SHARED_FACT_BYTES) return; // stays in the process that read it
       await this.redis.set(redisKey, Buffer.concat([this.mac(redisKey, body), body]), "PX", COMMIT_FACT_TTL_MS);
     } catch (e) {
-      this.opts.onTrouble?.("set", e);
+      this.trouble("set", e);
     }
   }
 }

@@ -121,7 +121,7 @@ export async function serve(settings: ServerSettings) {
           }),
           handled: new RedisHandled(redis),
           policyCopies: new RedisPolicyCopies(redis),
-          commitFacts: new RedisCommitFacts(redis, { secret: settings.webhookSecret }),
+          commitFacts: new RedisCommitFacts(redis, { secret: settings.webhookSecret, onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: shared commit facts unavailable; reading GitHub for 5 s") }),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),

@@ -70,6 +70,14 @@ describe("the store of what commits hold", () => {
     }
     await new RedisCommitFacts(down, { secret: SECRET }).set("actions:acme/app@" + "5".repeat(40), []);
   });
+
+  it("after a lookup Redis left unanswered, reads GitHub for a while without waiting for Redis again", async () => {
+    let asked = 0;
+    const stalled: RedisBuffers = { getBuffer: () => (asked++, new Promise(() => undefined)), set: () => new Promise(() => undefined) };
+    const store = new RedisCommitFacts(stalled, { secret: SECRET, lookupMs: 20 });
+    for (let i = 0; i < 5; i++) expect(await store.get(`workflow:acme/app#${i}`)).toBeUndefined();
+    expect(asked).toBe(1);
+  });
 });
 
 const POLICY = "approvals:\n  required: 1\n";
