@@ -5,8 +5,9 @@
 import type { Probot } from "probot";
 import type { AppIdentity } from "./publish.js";
 import { appAnswer, checked } from "./facts/answers.js";
-import { shareCopies } from "./facts/github.js";
+import { shareCommitFacts, shareCopies } from "./facts/github.js";
 import type { SharedPolicyCopies } from "./runtime/policy-copies.js";
+import type { SharedCommitFacts } from "./runtime/commit-facts.js";
 import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
 import { auditDelivery, observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
@@ -43,6 +44,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
    * that webhook may reach another replica.
    */
   policyCopies?: SharedPolicyCopies;
+  /** What commits and blobs hold (policy files, local actions), shared with other replicas (Redis); absent: this process's. */
+  commitFacts?: SharedCommitFacts;
 };
 
 /**
@@ -59,9 +62,10 @@ interface Services {
   observer: GateObserver | undefined;
   order: RepositoryOrder | undefined;
   policyCopies: SharedPolicyCopies | undefined;
+  commitFacts: SharedCommitFacts | undefined;
 }
 
-function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, policyCopies, audit }: Services): Probot {
+function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, policyCopies, commitFacts, audit }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
@@ -75,6 +79,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, handled, obs
       }
       guardRequests(context.octokit);
       if (policyCopies) shareCopies(context.octokit as object, policyCopies);
+      if (commitFacts) shareCommitFacts(context.octokit as object, commitFacts);
       if (observer) observeDelivery(context, observer);
       if (order) orderDelivery(context, order);
       auditDelivery(context, audit);
@@ -92,7 +97,7 @@ function withGuardedOctokits(app: Probot, { conditional, published, handled, obs
 
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
-    const { conditional, observer, order, audit, published, handled, policyCopies, ...limits } = options;
+    const { conditional, observer, order, audit, published, handled, policyCopies, commitFacts, ...limits } = options;
     configureDeadlines(limits);
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
@@ -123,6 +128,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       observer,
       order,
       policyCopies,
+      commitFacts,
       audit: audit ?? new AuditTrail({ log: app.log as never }),
     });
     onPullRequest(guarded, whoAmI);

@@ -14,6 +14,7 @@ import type { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { SharedPolicyCopies } from "../runtime/policy-copies.js";
+import type { SharedCommitFacts } from "../runtime/commit-facts.js";
 import type { Policy } from "../config/schema.js";
 import type { PolicyFile, PolicyReader } from "../config/load.js";
 import { MAX_POLICY_BYTES } from "../config/parse.js";
@@ -90,6 +91,61 @@ const replicated = new WeakMap<object, SharedPolicyCopies>();
 /** This delivery is handled by one of several replicas: it uses the copies they share. */
 export function shareCopies(gh: object, copies: SharedPolicyCopies): void {
   replicated.set(gh, copies);
+}
+
+/**
+ * What commits and blobs hold, shared by replicas (src/runtime/commit-facts.ts), by the reads of a
+ * delivery's Octokit (made once per client). Looked up after this process's copies, before GitHub.
+ */
+const sharedCommitFacts = new WeakMap<object, SharedCommitFacts>();
+
+/** This delivery's replicas share what commits hold: a policy file another one read at a commit is not read again. */
+export function shareCommitFacts(gh: object, store: SharedCommitFacts): void {
+  sharedCommitFacts.set(octokitReads(gh as Octokit), store);
+}
+
+/**
+ * A fact about an immutable object: this process's copy, else the replicas' when it is well formed
+ * (the store is not trusted with its shape), else undefined: read GitHub. Never throws.
+ */
+async function knownFact<T extends object>(
+  local: LRUCache<string, T>,
+  key: string,
+  shared: { store: SharedCommitFacts | undefined; key: string; wellFormed: (v: unknown) => T | undefined },
+): Promise<T | undefined> {
+  const here = local.get(key);
+  if (here !== undefined || !shared.store) return here;
+  const copy = shared.wellFormed(await shared.store.get(shared.key).catch(() => undefined));
+  if (copy !== undefined) local.set(key, copy);
+  return copy;
+}
+
+/** Keep a whole answer here and for the replicas (their copy is a saving: its failure is nobody's). */
+function keepFact<T extends object>(local: LRUCache<string, T>, key: string, shared: { store: SharedCommitFacts | undefined; key: string }, value: T): void {
+  local.set(key, value);
+  shared.store?.set(shared.key, value).catch(() => undefined);
+}
+
+const gitBlobSha = (text: string) => {
+  const bytes = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+};
+
+/** A shared policy file at a commit (or its absence), as read: its text within MAX_POLICY_BYTES, and its blob's. */
+function wellFormedPolicyCopy(v: unknown): { file: PolicyFile | null } | undefined {
+  if (typeof v !== "object" || v === null || !("file" in v)) return undefined;
+  const file: unknown = v.file;
+  if (file === null) return { file: null };
+  if (typeof file !== "object" || !("text" in file) || typeof file.text !== "string") return undefined;
+  if (Buffer.byteLength(file.text, "utf8") > MAX_POLICY_BYTES) return undefined;
+  // Every file read names its blob, and the sha keys the parsed-policy cache: it must be this text's.
+  if (!("sha" in file) || typeof file.sha !== "string" || file.sha.toLowerCase() !== gitBlobSha(file.text)) return undefined;
+  return { file: { text: file.text, sha: file.sha } };
+}
+
+/** Shared local action directories (or what one workflow blob runs): a list of paths. */
+function wellFormedDirs(v: unknown): string[] | undefined {
+  return Array.isArray(v) && v.length <= 10_000 && v.every((d) => typeof d === "string" && d.length > 0 && d.length <= 4_096) ? [...(v as string[])] : undefined;
 }
 
 /** Whether a copy this process keeps until a webhook forgets it may answer for this delivery. */
@@ -200,11 +256,13 @@ export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCop
       if (!tips.has(tipKey)) tips.set(tipKey, COMMIT_SHA.test(ref) ? Promise.resolve(ref.toLowerCase()) : branchTip(owner, repo, ref));
       const sha = await tips.get(tipKey)!;
       if (!sha) return readRepoFile(reads, owner, repo, path, ref, MAX_POLICY_BYTES);
-      const key = `${owner}/${repo}@${sha}:${path}`.toLowerCase();
-      const known = policyFilesAtCommit.get(key);
+      // Git paths are case-sensitive: only the repository and the SHA are folded.
+      const key = `${`${owner}/${repo}@${sha}`.toLowerCase()}:${path}`;
+      const sharedAt = { store: sharedCommitFacts.get(reads), key: `policy:${key}` };
+      const known = await knownFact(policyFilesAtCommit, key, { ...sharedAt, wellFormed: wellFormedPolicyCopy });
       if (known) return known.file;
       const file = await readRepoFile(reads, owner, repo, path, sha, MAX_POLICY_BYTES);
-      policyFilesAtCommit.set(key, { file });
+      keepFact(policyFilesAtCommit, key, sharedAt, { file });
       return file;
     },
   };
@@ -277,12 +335,13 @@ const localActionsAtCommit = new LRUCache<string, string[]>({ max: 5_000 });
 
 async function localActionDirs(reads: PullRequestReads, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
   const atCommit = `${ref.owner}/${ref.repo}@${baseSha}`.toLowerCase();
-  const known = localActionsAtCommit.get(atCommit);
+  const sharedAt = { store: sharedCommitFacts.get(reads), key: `actions:${atCommit}` };
+  const known = await knownFact(localActionsAtCommit, atCommit, { ...sharedAt, wellFormed: wellFormedDirs });
   if (known) return known;
   const problemsBefore = incomplete.length;
   const dirs = await readLocalActionDirs(reads, ref, baseSha, incomplete);
   // Only a whole answer is kept: a commit whose workflows could not all be read is read again.
-  if (incomplete.length === problemsBefore) localActionsAtCommit.set(atCommit, dirs);
+  if (incomplete.length === problemsBefore) keepFact(localActionsAtCommit, atCommit, sharedAt, dirs);
   return dirs;
 }
 
@@ -294,12 +353,15 @@ async function readLocalActionDirs(reads: PullRequestReads, ref: PullRequestRef,
     incomplete.push(`the base branch has ${workflows.length} workflow files; agentgate reads at most ${MAX_WORKFLOW_FILES} to find the local actions they run`);
   }
   const dirs = new Set<string>();
+  const store = sharedCommitFacts.get(reads);
+  // Shared by repository and blob: one repository's objects never answer for another's.
+  const sharedBlob = (sha: string) => ({ store, key: `workflow:${`${ref.owner}/${ref.repo}#${sha}`.toLowerCase()}` });
   for (const w of workflows.slice(0, MAX_WORKFLOW_FILES)) {
-    let used = actionsByWorkflowBlob.get(w.sha);
+    let used = await knownFact(actionsByWorkflowBlob, w.sha, { ...sharedBlob(w.sha), wellFormed: wellFormedDirs });
     if (!used) {
       const got = await readRepoFile(reads, ref.owner, ref.repo, w.path, baseSha);
       used = got ? localActionsUsedBy(got.text) : [];
-      if (got?.sha) actionsByWorkflowBlob.set(got.sha, used);
+      if (got?.sha) keepFact(actionsByWorkflowBlob, got.sha, sharedBlob(got.sha), used);
     }
     for (const d of used) dirs.add(d);
   }

@@ -19,6 +19,7 @@ import { RedisPolicyCopies } from "../runtime/policy-copies.js";
 import { askOnceAcross, catchUpFailedDeliveries, takeCatchUpRound } from "./catchup.js";
 import { JOURNAL_DEFAULTS, NoJournal, RedisJournal } from "../runtime/journal.js";
 import { journalDeliveries, type Recovery } from "./recovery.js";
+import { RedisCommitFacts } from "../runtime/commit-facts.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
@@ -132,6 +133,7 @@ export async function serve(settings: ServerSettings, opts: ServeOptions = {}) {
           }),
           handled: new RedisHandled(redis),
           policyCopies: new RedisPolicyCopies(redis),
+          commitFacts: new RedisCommitFacts(redis, { secret: settings.webhookSecret, onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: shared commit facts unavailable; reading GitHub for 5 s") }),
           published: new RedisPublished(redis, { onTrouble: (op, e) => log.warn({ op, err: e instanceof Error ? e.message : String(e) }, "Redis: published-status memory unavailable; reading GitHub instead") }),
         }
       : {}),

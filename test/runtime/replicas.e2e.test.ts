@@ -79,6 +79,10 @@ describe("two replicas sharing Redis", () => {
       expect(handledKeys.length).toBeGreaterThan(0);
       for (const k of handledKeys) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
       expect(keys.some((k) => k.startsWith("b_"))).toBe(true);
+      // What the base commit holds, read once for both replicas: its policy files (here: none), a day each.
+      const atCommit = keys.filter((k) => k.startsWith("agentgate:sha:policy:acme/app@"));
+      expect(atCommit.length).toBeGreaterThan(0);
+      for (const k of atCommit) expect(await c.pttl(k)).toBeGreaterThan(23 * 3_600_000);
     },
     60_000,
   );
