@@ -240,7 +240,9 @@ export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCop
         if (shared) {
           const repoKey = `${owner}/${repo}`.toLowerCase();
           const { generation, copy } = await shared.get(repoKey, path);
-          if (copy) return copy.file;
+          // Redis is not trusted with a copy's shape: one that is not a policy file as read is read again.
+          const usable = copy ? wellFormedPolicyCopy(copy) : undefined;
+          if (usable) return usable.file;
           const file = await readRepoFile(reads, owner, repo, path, undefined, MAX_POLICY_BYTES);
           await shared.set(repoKey, path, generation, { file });
           return file;

@@ -4,6 +4,7 @@
  * save a request, and is never the reason for a success. Each rule has a case where GitHub changes
  * under the copy, and a control where it does not.
  */
+import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "@jest/globals";
 import { readAndDecide, type ReadSource } from "../../src/github/evaluate.js";
 import { clearFactCaches, policyReaderOn } from "../../src/facts/github.js";
@@ -106,5 +107,29 @@ describe("commits and files started beside the PR read", () => {
     const { decision } = await readAndDecide(source(), REF, {}, { headShaHint: H1 });
     expect(decision.state).toBe("success");
     expect(gh.count("files") - before).toBe(1);
+  });
+});
+
+describe("a copy of a default-branch policy that replicas share", () => {
+  const strict = "approvals:\n  required: 3\n";
+  const lenient = "approvals:\n  required: 0\n";
+  const blobSha = (text: string) => createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest("hex");
+  const sharing = (copy: unknown) => ({
+    get: async () => ({ generation: "1", copy: copy as never }),
+    set: async () => undefined,
+    forget: async () => undefined,
+  });
+
+  it("is read again from GitHub when it is not a file as read (its blob sha is not its text's)", async () => {
+    gh.repoFiles.set(".agentgate.yml@main", strict);
+    const file = await policyReaderOn(gh, sharing({ file: { text: lenient, sha: "a".repeat(40) } })).read("acme", "app", ".agentgate.yml", undefined);
+    expect(file?.text).toBe(strict);
+  });
+
+  it("control: a well-formed copy stands in for the read", async () => {
+    gh.repoFiles.set(".agentgate.yml@main", strict);
+    const file = await policyReaderOn(gh, sharing({ file: { text: strict, sha: blobSha(strict) } })).read("acme", "app", ".agentgate.yml", undefined);
+    expect(file?.text).toBe(strict);
+    expect(gh.count("content")).toBe(0);
   });
 });
