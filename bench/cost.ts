@@ -420,7 +420,12 @@ async function throttled(publish: "both" | "check_run", prs = 6) {
     sim.on("write", (w: { by: string }) => {
       if (w.by !== "jwt") writes++;
     });
-    const judgedNow = () => made.filter((m) => sim.checkRuns(REPO, sim.pullRequest(REPO, m.number).head.sha).some((r) => r.name === "agentgate")).length;
+    // Judged: every write of the decision landed (under `both` the status too; they are sent together).
+    const judgedNow = () =>
+      made.filter((m) => {
+        const sha = sim.pullRequest(REPO, m.number).head.sha;
+        return sim.checkRuns(REPO, sha).some((r) => r.name === "agentgate") && (publish === "check_run" || !!sim.latestStatus(REPO, sha, "agentgate"));
+      }).length;
     const t0 = performance.now();
     // A delivery still being handled after 9 s is answered 202 and handled on: wait for the check runs.
     const statuses = await Promise.all(opened.map((d) => post(stack.webhookUrl, d)));
