@@ -3,7 +3,7 @@
  * real Probot server over HTTP, signed webhooks between them. (The demo runs the built server, as `npm start` does.)
  */
 import type { AddressInfo } from "node:net";
-import { pino } from "pino";
+import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
 import { clearFactCaches } from "../../src/facts/github.js";
@@ -39,35 +39,44 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0 });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const server = new Server({
-    host: "127.0.0.1",
-    port: await freePort(),
-    webhookPath: "/api/github/webhooks",
-    log,
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: newPrivateKey(),
-      secret,
-      baseUrl: `${sim.url}/api/v3`,
-      log,
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
-        ...o,
-        throttle: { enabled: opts.throttle ?? false },
-        retry: { retryAfterBaseValue: 5 },
-      })),
-    }),
-  });
-  await server.load(createAgentgate(opts.deadlines));
-  const http = await server.start();
-  const webhookUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`;
+  const app = await startAppServer(sim, { secret, log, throttle: opts.throttle ?? false, options: opts.deadlines });
+  const { webhookUrl } = app;
   sim.setWebhookTarget(webhookUrl);
   return {
     sim,
     webhookUrl,
     logs,
     async stop() {
-      await server.stop();
+      await app.stop();
       await sim.stop();
     },
   };
+}
+
+/** The real Probot server with agentgate, over HTTP on a free port, against a running simulator. */
+export async function startAppServer(
+  sim: GitHubSimulator,
+  opts: { secret: string; log: Logger; throttle: boolean; options?: AgentgateOptions },
+): Promise<{ webhookUrl: string; stop(): Promise<void> }> {
+  const server = new Server({
+    host: "127.0.0.1",
+    port: await freePort(),
+    webhookPath: "/api/github/webhooks",
+    log: opts.log,
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: newPrivateKey(),
+      secret: opts.secret,
+      baseUrl: `${sim.url}/api/v3`,
+      log: opts.log,
+      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+        ...o,
+        throttle: { enabled: opts.throttle },
+        retry: { retryAfterBaseValue: 5 },
+      })),
+    }),
+  });
+  await server.load(createAgentgate(opts.options));
+  const http = await server.start();
+  return { webhookUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`, stop: () => server.stop() };
 }
