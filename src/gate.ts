@@ -83,8 +83,11 @@ export interface GateRun {
    * since cannot make a non-success any stricter than not passing); before a success, GitHub is asked.
    */
   openAt?: ReadonlyMap<string, readonly number[]>;
-  /** By PR number: the PR as that same list gave it, read instead of pulls.get (never the reason for a success). */
-  listedPulls?: ReadonlyMap<number, unknown>;
+  /**
+   * By PR number: the PR as that same list gave it, read instead of pulls.get (never the reason for
+   * a success); `after`: evaluationsSoFar() just before the list was read (see sweptCopyUsable).
+   */
+  listedPulls?: { pulls: ReadonlyMap<number, unknown>; after: number };
   /** When the delivery arrived (Date.now()): a shared turn is waited for from then (src/runtime/order.ts). */
   receivedAt?: number;
   /** What was last posted per commit and context (shared by replicas); absent: GitHub's list is read. */

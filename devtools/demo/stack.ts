@@ -30,13 +30,15 @@ export interface StackOptions {
   deadlines?: AgentgateOptions;
   /** Delay every simulated GitHub answer by this many milliseconds. */
   latencyMs?: number;
+  /** "concurrent": webhooks do not wait for the one before (see SimulatorOptions.deliveries). */
+  deliveries?: "serial" | "concurrent";
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   clearFactCaches();
   clearEnforcementCache();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
-  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0 });
+  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0, ...(opts.deliveries ? { deliveries: opts.deliveries } : {}) });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const app = await startAppServer(sim, { secret, log, throttle: opts.throttle ?? false, options: opts.deadlines });

@@ -6,6 +6,7 @@
  * (real: src/github/reads.ts; in memory: test/helpers/fake-reads.ts).
  */
 import type { Octokit } from "@octokit/rest";
+import { LRUCache } from "lru-cache";
 import type { GateRun, OurCheckRun } from "../gate.js";
 import type { Evaluation } from "../evaluation.js";
 import { evaluatePullRequest, openPullRequestsListedAt, type PayloadHint } from "./evaluate.js";
@@ -53,7 +54,25 @@ export interface GatePort {
   updateCheckRunOutput(where: RepoRef, sha: string, id: number, output: { title: string; summary: string; text?: string }): Promise<void>;
 }
 
+/**
+ * Evaluations started in this process, counted, and per PR the count its latest one started at. The
+ * sweep evaluates each PR in a turn of its own, after one list read for them all: an evaluation of
+ * that PR in between (a webhook's) may have read newer facts than the list, and the sweep's must
+ * not publish older ones after it. So the list's copy stands in for pulls.get only for a PR nothing
+ * evaluated since the list was read, and never with replicas (another one may have).
+ */
+let evaluations = 0;
+const evaluatedAt = new LRUCache<string, number>({ max: 100_000 });
+export const evaluationsSoFar = (): number => evaluations;
+
+/** Whether the sweep's copy of a PR is as new as anything this process judged that PR on. */
+export function sweptCopyUsable(listedAfter: number, lastEvaluated: number | undefined, replicas: boolean): boolean {
+  return !replicas && (lastEvaluated ?? 0) <= listedAfter;
+}
+
 /** The real port for one delivery's run: Octokit, the published-status memory and agentgate's memory. */
+const prKey = (where: RepoRef, number: number) => `${where.owner}/${where.repo}#${number}`.toLowerCase();
+
 export function githubGatePort(run: GateRun): GatePort {
   const gh = run.gh;
   // One list per commit and port (a delivery's turn): the gate's twins and the PRs it evaluates share it.
@@ -66,8 +85,8 @@ export function githubGatePort(run: GateRun): GatePort {
   };
   /** The PR as a list read in this turn gave it, when that saves pulls.get a 200 (see PayloadHint.prChanged). */
   const listedCopy = async (where: RepoRef, number: number, hint: PayloadHint | undefined): Promise<unknown> => {
-    const swept = run.listedPulls?.get(number);
-    if (swept !== undefined) return swept;
+    const swept = run.listedPulls?.pulls.get(number);
+    if (swept !== undefined && run.listedPulls && sweptCopyUsable(run.listedPulls.after, evaluatedAt.get(prKey(where, number)), !!run.order)) return swept;
     if (!hint?.prChanged || !hint.headSha || !SHA.test(hint.headSha)) return undefined;
     try {
       return (await listedAt(where, hint.headSha)).find((p) => p.number === number)?.listed;
@@ -79,6 +98,7 @@ export function githubGatePort(run: GateRun): GatePort {
     identity: () => run.self(),
     evaluate: async (where, number, hint) => {
       const listed = await listedCopy(where, number, hint);
+      evaluatedAt.set(prKey(where, number), ++evaluations);
       return evaluatePullRequest(gh, { ...where, number }, run.log, { fallback: hint, memory: run, ...(listed === undefined ? {} : { listed }) });
     },
     openPullRequestsAt: async (where, sha) => (await listedAt(where, sha)).map((p) => p.number),

@@ -5,7 +5,7 @@
 import { describe, expect } from "@jest/globals";
 import { startStack } from "../../devtools/demo/stack.js";
 import { attack, control } from "./suite.js";
-import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, SECRET, seedRepo, stackPerTest, statusOf, TF_CHANGE } from "../e2e/harness.js";
 
 const stack = stackPerTest();
 
@@ -53,6 +53,51 @@ describe("c5: the installation sweep's one list of open pull requests", () => {
     const delivery = await sim.installApp(REPO, people.maintainerA.login);
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
     expect(twinListings(delivery)).toEqual([]);
+  }, 30_000);
+});
+
+describe("c5: the sweep's copy of a PR, taken from its one list", () => {
+  /** Two agent PRs into main, the app not installed yet, and a branch that needs no approval. */
+  async function twoPullRequests(sim: Awaited<ReturnType<typeof startStack>>["sim"]) {
+    seedRepo(sim, {}, { installed: false });
+    sim.createBranch(REPO, "lax", "main");
+    sim.commit(REPO, { branch: "lax", files: { ".agentgate.yml": "approvals:\n  required: 0\n" }, message: "No approvals here", author: people.maintainerA });
+    const first = await copilotPullRequest(sim, { "src/app.ts": "export const answer = 42;\n" }, { branch: "copilot/first" });
+    const second = await copilotPullRequest(sim, { "src/app.ts": "export const answer = 43;\n" }, { branch: "copilot/second" });
+    return { first: first.number, second: second.number };
+  }
+
+  attack("c5", "a PR retargeted while the sweep judged another: the sweep does not publish its older copy over the newer decision", async () => {
+    // GitHub answers after 30 ms, so the sweep is still on its first PR when the webhook comes in.
+    const s = await startStack({ webhookSecret: SECRET, deliveries: "concurrent", latencyMs: 30 });
+    try {
+      const { sim } = s;
+      const { first, second } = await twoPullRequests(sim);
+      // As the sweep starts on one PR (after its one list), the other is retargeted: that webhook
+      // is judged between the sweep's two turns, on facts newer than the sweep's list.
+      let other: number | undefined;
+      let retargeted: Promise<unknown> | undefined;
+      sim.on("request", (e: { path: string }) => {
+        const judging = /^\/repos\/acme\/app\/pulls\/(\d+)\/reviews/.exec(e.path);
+        if (retargeted || !judging) return;
+        other = Number(judging[1]) === first ? second : first;
+        retargeted = sim.editPullRequest(REPO, other, { base: "lax" }, people.requester.login);
+      });
+      await sim.installApp(REPO, people.maintainerA.login);
+      await retargeted;
+      expect(other).toBeDefined();
+      expect(statusOf(sim, other!)).toMatchObject({ state: "success" });
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
+
+  control("c5", "nothing judged the PR since the list: the sweep takes it from the list, without pulls.get", async () => {
+    const { sim } = stack;
+    const { second } = await twoPullRequests(sim);
+    const delivery = await sim.installApp(REPO, people.maintainerA.login);
+    expect(statusOf(sim, second)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    expect(delivery.requests.filter((r) => /\/pulls\/\d+$/.test(r.path.replace(/\?.*$/, "")))).toEqual([]);
   }, 30_000);
 });
 
