@@ -377,7 +377,10 @@ async function publishOrSayWhy(
   } catch (e) {
     if (!isStatusCapError(e)) throw e;
     run.log.error({ sha, context: decision.checkName }, "GitHub refused the status: this commit has 1000 on its context");
-    const noted = { ...decision, notes: [...(decision.notes ?? []), statusCapNote(decision.checkName)] };
+    // The check run went out beside the refused status: the note updates that run, so the run read
+    // before deciding (memory.previous) no longer says which one to update.
+    const memory = decision.memory ? { record: decision.memory.record } : undefined;
+    const noted = { ...decision, ...(memory ? { memory } : {}), notes: [...(decision.notes ?? []), statusCapNote(decision.checkName)] };
     return { status: "refused", checkRun: await port.publishCheckRun(where, sha, noted, self, opts) };
   }
 }

@@ -115,6 +115,19 @@ describe("c6: forged statuses", () => {
     expect(run?.output.summary).toContain('The commit status "agentgate" on this commit cannot be overwritten');
   }, 60_000);
 
+  attack("c6", "a context flooded before agentgate's first word on a commit: one check run, which says so and is not success", async () => {
+    const { sim } = stack;
+    seedRepo(sim);
+    sim.createBranch(REPO, "copilot/flooded", "main");
+    const sha = sim.commit(REPO, { branch: "copilot/flooded", files: TF_CHANGE, message: "Tune the instance", author: copilot.commitIdentity });
+    sim.addStatuses(REPO, sha, { state: "success", context: "agentgate" }, people.requester.login, 1000);
+    await sim.openPullRequest(REPO, { head: "copilot/flooded", title: "Tune the instance", author: copilot.login });
+    const runs = sim.checkRuns(REPO, sha).filter((r) => r.name === "agentgate");
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.conclusion).not.toBe("success");
+    expect(runs[0]?.output.summary).toContain('The commit status "agentgate" on this commit cannot be overwritten');
+  }, 60_000);
+
   control("c6", "a human's CI status on its own context is left alone (0 writes)", async () => {
     const { sim } = stack;
     seedRepo(sim);
