@@ -458,11 +458,6 @@ export function listedPullRequest(data: unknown, ref: PullRequestRef): RestPullR
 /** Whether the PR came with its counts (pulls.get), so that what was listed can be checked against them. */
 export const hasCounts = (pr: RestPullRequest) => typeof pr.changed_files === "number" && typeof pr.commits === "number";
 
-/** pulls.get, checked: a malformed PR is never read as one (its head SHA least of all). */
-export function readPullRequest(reads: PullRequestReads, ref: PullRequestRef): Promise<RestPullRequest> {
-  return reads.pullRequest(ref);
-}
-
 /**
  * A PR's whole change as one comparable string, or null when it cannot be told whole. Per file: both
  * names, the status, the line counts and the full patch, hunk headers included: where each hunk sits
@@ -556,9 +551,10 @@ export interface EarlyReads {
  * it (anything that happens later arrives as its own webhook, judged after this one).
  *
  * With `headFollowing`, the commits and files are started too. They follow the head, so they are
- * used only when the PR read then names the head the webhook named (headFollowing's SHA): that head
- * was in place before the webhook was sent, so lists read after it arrived show that head or a newer
- * one, exactly as lists read after the PR would. Otherwise they are read again after the PR.
+ * used only when the PR read then names the head the webhook named (headFollowing's SHA); otherwise
+ * they are read again after the PR. Lists and the PR read at nearly the same moment can still
+ * straddle a push, as lists read just after the PR can: that push sends its own webhook, judged
+ * after this one.
  */
 export function startEarlyReads(reads: PullRequestReads, ref: PullRequestRef, opts: { events: boolean; headFollowing?: string }): EarlyReads & { forHead?: string } {
   const started: EarlyReads & { forHead?: string } = { reviews: reads.reviews(ref) };

@@ -9,7 +9,7 @@ import type { PullRequestReads } from "../facts/reads.js";
 import { octokitReads } from "./reads.js";
 import { defaultPolicy } from "../config/schema.js";
 import { decide, detectorFor, detectPullRequest } from "../decide.js";
-import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, readPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
+import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { readMemory } from "../facts/memory.js";
 import { withMemory } from "../memory/remember.js";
@@ -82,7 +82,7 @@ export async function readAndDecide(
     ...(opts.headShaHint && fitsOnePage(ref) ? { headFollowing: opts.headShaHint } : {}),
   });
   const listed = opts.listed === undefined ? undefined : listedPullRequest(opts.listed, ref);
-  const pr = listed ?? (await readPullRequest(reads, ref));
+  const pr = listed ?? (await reads.pullRequest(ref));
   rememberSize(ref, pr);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
