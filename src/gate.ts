@@ -6,7 +6,7 @@
  */
 import { mergeGroupNote, sharedHeadNote, statusCapNote } from "./report/notes.js";
 import { performance } from "node:perf_hooks";
-import { defaultPolicy } from "./config/schema.js";
+import { defaultPolicy, type PublishMode } from "./config/schema.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
@@ -230,12 +230,13 @@ function atHead(ev: Evaluation, sha: string): Evaluation {
 }
 
 /**
- * What to write under one check name: the check run alone only when every policy behind that name
- * says so; an evaluation without a policy (it could not be read) publishes both.
+ * What to write under one check name: one of the two alone (`check_run`, `status`) only when every
+ * policy behind that name says the same; policies that differ, or an evaluation without a policy (it
+ * could not be read), publish both.
  */
-export function publishModeOf(group: readonly Evaluation[], checkName: string): "both" | "check_run" {
-  const named = group.filter((g) => g.decision.checkName === checkName);
-  return named.length && named.every((g) => g.loaded?.policy?.publish === "check_run") ? "check_run" : "both";
+export function publishModeOf(group: readonly Evaluation[], checkName: string): PublishMode {
+  const modes = new Set(group.filter((g) => g.decision.checkName === checkName).map((g) => g.loaded?.policy?.publish ?? "both"));
+  return modes.size === 1 ? [...modes][0]! : "both";
 }
 
 /** The check names a group of evaluations publishes under, in first-seen order. */
