@@ -89,7 +89,11 @@ export const contentAnswer = z.union([
   z.object({ type: z.enum(["dir", "symlink", "submodule"]) }),
 ]);
 
-export const compareAnswer = z.object({ files: z.array(fileAnswer).optional() });
+export const compareAnswer = z.object({
+  total_commits: z.number().int().nonnegative(),
+  commits: z.array(commitAnswer),
+  files: z.array(fileAnswer).optional(),
+});
 
 export const appAnswer = z.object({ id: z.number().int().positive(), slug: name });
 

@@ -2,7 +2,8 @@
  * The only module that reads GitHub for a decision. It returns a plain PullRequestFacts value.
  *
  * Costs (REST requests) for a PR with c commits, f files and r distinct human reviewers:
- * 1 (PR) + ⌈c/100⌉ + ⌈f/100⌉ + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
+ * 1 (PR) + 1 compare for the commits and files (when it shows them whole; else, or when the PR's
+ * counts say it cannot, ⌈c/100⌉ + ⌈f/100⌉) + ⌈reviews/100⌉ + r permissions (cached) + team checks (cached)
  * + 1 compare per distinct earlier SHA approved since the last base change + 1 per file whose full
  * text a rule needs (at most MAX_CONTEXT_READS, see context.ts), and 1 more (git blob) for each such
  * file over 1 MB + 1 listing of .github/workflows at the base + 1 per workflow blob not read before
@@ -42,7 +43,7 @@ import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
 import { localActionsUsedBy } from "../rules/paths.js";
 import { clearOwnCheckRuns } from "./memory.js";
-import type { PullRequestReads, PullRequestRef } from "./reads.js";
+import type { Compared, PullRequestReads, PullRequestRef } from "./reads.js";
 import { octokitReads } from "../github/reads.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
@@ -513,9 +514,9 @@ async function diffUnchangedSince(
       fromCache.push(sha);
       continue;
     }
-    const compared = await reads.compareFiles(ref, `${baseRef}...${sha}`);
+    const compared = await reads.compare(ref, `${baseRef}...${sha}`);
     // null: the old commit is gone (force push and gc): then the approval cannot be carried.
-    const files = compared?.map(fileFromRest);
+    const files = compared?.files.map(fileFromRest);
     result[sha] = !!files && files.length < COMPARE_FILE_LIMIT && changeFingerprint(files) === headChange;
   }
   return result;
@@ -540,9 +541,14 @@ export interface EarlyReads {
   reviews: Promise<RestReview[]>;
   /** Only when the event makes them likely to matter (a review): they cost a request otherwise saved. */
   events?: Promise<RestIssueEvent[]>;
-  /** Only for the head the webhook named, and to be used only if the PR read names it too. */
-  commits?: Promise<RestCommit[]>;
-  files?: Promise<RestFile[]>;
+  /** Only for the base and head the webhook named, and to be used only if the PR read names them too. */
+  change?: Promise<Compared | null>;
+}
+
+/** Where the early compare was started: the PR read must name the same. */
+export interface EarlyChangeFor {
+  baseRef: string;
+  headSha: string;
 }
 
 /**
@@ -550,29 +556,85 @@ export interface EarlyReads {
  * Neither list depends on the head: read a moment before the PR, they are as current as read after
  * it (anything that happens later arrives as its own webhook, judged after this one).
  *
- * With `headFollowing`, the commits and files are started too. They follow the head, so they are
- * used only when the PR read then names the head the webhook named (headFollowing's SHA); otherwise
- * they are read again after the PR. Lists and the PR read at nearly the same moment can still
- * straddle a push, as lists read just after the PR can: that push sends its own webhook, judged
- * after this one.
+ * With `changeFor`, the compare of the PR's change (its commits and files) is started too. It
+ * follows the base and the head, so it is used only when the PR read then names the base and head
+ * the webhook named; otherwise it is read again after the PR. Lists and the PR read at nearly the
+ * same moment can still straddle a push, as lists read just after the PR can: that push sends its
+ * own webhook, judged after this one.
  */
-export function startEarlyReads(reads: PullRequestReads, ref: PullRequestRef, opts: { events: boolean; headFollowing?: string }): EarlyReads & { forHead?: string } {
-  const started: EarlyReads & { forHead?: string } = { reviews: reads.reviews(ref) };
+export function startEarlyReads(reads: PullRequestReads, ref: PullRequestRef, opts: { events: boolean; changeFor?: EarlyChangeFor }): EarlyReads & { changeFor?: EarlyChangeFor } {
+  const started: EarlyReads & { changeFor?: EarlyChangeFor } = { reviews: reads.reviews(ref) };
   if (opts.events) started.events = reads.issueEvents(ref);
-  if (opts.headFollowing) {
-    started.forHead = opts.headFollowing;
-    started.commits = reads.commits(ref);
-    started.files = reads.files(ref);
+  if (opts.changeFor) {
+    started.changeFor = opts.changeFor;
+    started.change = reads.compare(ref, basehead(opts.changeFor.baseRef, opts.changeFor.headSha));
   }
   // Met where they are used; unused when the PR read fails first.
-  for (const p of [started.reviews, started.events, started.commits, started.files]) p?.catch(() => undefined);
+  for (const p of [started.reviews, started.events, started.change]) p?.catch(() => undefined);
   return started;
 }
 
-/** The early reads a PR read allows: the head-following ones only for the head they were started for. */
-export function earlyReadsFor(early: EarlyReads & { forHead?: string }, headSha: string): EarlyReads {
-  const { forHead, commits, files, ...rest } = early;
-  return forHead !== undefined && forHead.toLowerCase() === headSha.toLowerCase() && commits && files ? { ...rest, commits, files } : rest;
+/** The early reads a PR read allows: the compare only for the base and head it was started for. */
+export function earlyReadsFor(early: EarlyReads & { changeFor?: EarlyChangeFor }, pr: Pick<RestPullRequest, "base" | "head">): EarlyReads {
+  const { changeFor, change, ...rest } = early;
+  const same = changeFor !== undefined && changeFor.headSha.toLowerCase() === pr.head.sha.toLowerCase() && changeFor.baseRef === pr.base.ref;
+  return same && change ? { ...rest, change } : rest;
+}
+
+const basehead = (baseRef: string, headSha: string) => `${baseRef}...${headSha}`;
+
+/** Commits compare shows on its one page. */
+const COMPARE_PAGE = 100;
+
+interface ChangeLimits {
+  maxCommits: number;
+  maxFiles: number;
+}
+
+/**
+ * Whether one compare may stand in for the PR's own lists of commits and files (2 requests or more):
+ * only when it can show the change whole (all its commits on the page, fewer files than GitHub's
+ * limit, within the policy's limits), it ends at the PR's head, and, when the PR came with its
+ * counts, it lists exactly as many commits and files as the PR counts. A compare of the base branch
+ * by name can be shadowed by a tag of the same name, which moves the merge base: the commits that
+ * then drop out of the compare are still the PR's, so its count falls short of the PR's and the
+ * lists are read. A PR without counts (a list's copy) is read whole before any success.
+ */
+export function compareShowsChange(compared: Compared | null, pr: RestPullRequest, limits: ChangeLimits): compared is Compared {
+  if (!compared) return false;
+  const { totalCommits, commits, files } = compared;
+  if (totalCommits === 0 || commits.length !== totalCommits || totalCommits > Math.min(COMPARE_PAGE, limits.maxCommits)) return false;
+  if (files.length >= COMPARE_FILE_LIMIT || files.length > limits.maxFiles) return false;
+  if (commits[commits.length - 1]?.sha?.toLowerCase() !== pr.head.sha.toLowerCase()) return false;
+  return !hasCounts(pr) || (pr.commits === totalCommits && pr.changed_files === files.length);
+}
+
+/** Whether the PR's counts already say one compare cannot show its change whole (then it is not asked). */
+const tooLargeToCompare = (pr: RestPullRequest, limits: ChangeLimits) =>
+  hasCounts(pr) && ((pr.commits ?? 0) > Math.min(COMPARE_PAGE, limits.maxCommits) || (pr.changed_files ?? 0) >= COMPARE_FILE_LIMIT || (pr.changed_files ?? 0) > limits.maxFiles);
+
+/**
+ * The PR's commits and files from one compare of `base...head` when it shows them whole (see
+ * compareShowsChange), else from the PR's own lists, as far as the limits when the PR has no counts.
+ * A compare that fails or does not agree costs its request and changes nothing else.
+ */
+async function readChange(
+  reads: PullRequestReads,
+  ref: PullRequestRef,
+  pr: RestPullRequest,
+  limits: ChangeLimits & { readFiles: boolean },
+  early?: Promise<Compared | null>,
+): Promise<{ commits: RestCommit[]; files: RestFile[] }> {
+  if (limits.readFiles && !tooLargeToCompare(pr, limits)) {
+    const compared = await (early ?? reads.compare(ref, basehead(pr.base.ref, pr.head.sha))).catch(() => null);
+    if (compareShowsChange(compared, pr, limits)) return { commits: compared.commits, files: compared.files };
+  }
+  const counted = hasCounts(pr);
+  const [commits, files] = await Promise.all([
+    reads.commits(ref, counted ? undefined : limits.maxCommits),
+    limits.readFiles ? reads.files(ref, counted ? undefined : limits.maxFiles) : Promise.resolve([]),
+  ]);
+  return { commits, files };
 }
 
 /**
@@ -604,9 +666,8 @@ export async function gatherFacts(
   // A PR from a list has no counts: its lists are read only as far as the limits, and a list past
   // one is what a count past it would be.
   const counted = hasCounts(pr);
-  const [restCommits, restFiles, restReviews] = await Promise.all([
-    opts.early?.commits ?? reads.commits(ref, counted ? undefined : maxCommits),
-    signals.changedFiles > maxFiles ? Promise.resolve([]) : (opts.early?.files ?? reads.files(ref, counted ? undefined : maxFiles)),
+  const [{ commits: restCommits, files: restFiles }, restReviews] = await Promise.all([
+    readChange(reads, ref, pr, { maxCommits, maxFiles, readFiles: signals.changedFiles <= maxFiles }, opts.early?.change),
     opts.early?.reviews ?? reads.reviews(ref),
   ]);
   if (!counted && restFiles.length > maxFiles) incomplete.push(`the pull request changes more than ${maxFiles} files; agentgate reads at most ${maxFiles}`);

@@ -27,6 +27,16 @@ export interface OwnCheckRun {
   output: { title: string | null; summary: string | null; text: string | null };
 }
 
+/** What compare lists for `base...head`: the commits of its first page with their count, and the files. */
+export interface Compared {
+  /** Every commit of `base..head`, also those past the first page. */
+  totalCommits: number;
+  /** Oldest first, at most a page (100). */
+  commits: RestCommit[];
+  /** At most 300 (GitHub's limit), whatever the page. */
+  files: RestFile[];
+}
+
 /** What the contents API says is at a path. */
 export type RepoContent =
   | { kind: "file"; sha: string; size: number; encoding: string; content: string }
@@ -45,8 +55,8 @@ export interface PullRequestReads {
   permission(where: Where, login: string): Promise<{ role_name?: string; permission: string } | null>;
   /** null: no membership at all (a pending invitation is one, with its state). */
   teamMembership(org: string, slug: string, login: string): Promise<{ state: string } | null>;
-  /** The files of `base...head` (at most 300, GitHub's limit); null when a commit is gone. */
-  compareFiles(where: Where, basehead: string): Promise<RestFile[] | null>;
+  /** `base...head` as compare lists it (one page); null when a commit is gone. */
+  compare(where: Where, basehead: string): Promise<Compared | null>;
   /** An issue (its assignees as GitHub lists them); null when there is none to read (missing, issues disabled). */
   issue(where: Where, number: number): Promise<{ assignees: unknown } | null>;
   /** null: nothing at that path. Without `ref`, the default branch. */

@@ -62,7 +62,7 @@ export async function readAndDecide(
     expectReviewId?: number;
     /** The base branch the webhook names: its tip is read beside the PR (used only if the PR names it too). */
     baseRefHint?: string;
-    /** The head the webhook names: a small PR's commits and files are read beside the PR (used only if the PR names it too). */
+    /** The head the webhook names: a small PR's change (one compare) is read beside the PR (used only if the PR names it and the base too). */
     headShaHint?: string;
     /**
      * The PR as a list read in this turn gave it (see listedPullRequest): used instead of pulls.get,
@@ -79,7 +79,7 @@ export async function readAndDecide(
   // (who dismissed, when the base changed) almost always matter, so they are started too.
   const early = startEarlyReads(reads, ref, {
     events: opts.expectReviewId !== undefined,
-    ...(opts.headShaHint && fitsOnePage(ref) ? { headFollowing: opts.headShaHint } : {}),
+    ...(opts.headShaHint && opts.baseRefHint && fitsOnePage(ref) ? { changeFor: { baseRef: opts.baseRefHint, headSha: opts.headShaHint } } : {}),
   });
   const listed = opts.listed === undefined ? undefined : listedPullRequest(opts.listed, ref);
   const pr = listed ?? (await reads.pullRequest(ref));
@@ -88,7 +88,7 @@ export async function readAndDecide(
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
   const policy = loaded.policy ?? defaultPolicy();
-  let facts = await gatherFacts(reads, ref, policy, pr, { early: earlyReadsFor(early, pr.head.sha), ...(opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId }) });
+  let facts = await gatherFacts(reads, ref, policy, pr, { early: earlyReadsFor(early, pr), ...(opts.expectReviewId === undefined ? {} : { expectReviewId: opts.expectReviewId }) });
   let previous: NonNullable<Decision["memory"]>["previous"] | undefined;
   const withoutMemory = facts;
   const remember = async (memory: MemoryAccess, useKnown: boolean) => {

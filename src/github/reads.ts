@@ -73,10 +73,12 @@ export function octokitReads(gh: Octokit): PullRequestReads {
         return checked<{ state: string }>(membershipAnswer, data, `the membership of @${login} in ${org}/${slug}`);
       }),
     // A commit gone (force push and gc) answers 404 or 422.
-    compareFiles: (where, basehead) =>
+    compare: (where, basehead) =>
       unlessAbsent([404, 422], async () => {
-        const { data } = await gh.rest.repos.compareCommitsWithBasehead({ ...where, basehead, per_page: 100 });
-        return (checked<typeof data>(compareAnswer, data, `compare ${basehead.slice(0, 60)}`).files ?? []) as RestFile[];
+        // Owner and repository only: a PR's ref would add its number to the URL (and to the copy's key).
+        const { data } = await gh.rest.repos.compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead, per_page: 100 });
+        const answer = checked<typeof data>(compareAnswer, data, `compare ${basehead.slice(0, 60)}`);
+        return { totalCommits: answer.total_commits, commits: answer.commits as RestCommit[], files: (answer.files ?? []) as RestFile[] };
       }),
     issue: (where, number) =>
       unlessAbsent([404, 410], async () => {

@@ -118,7 +118,7 @@ describe("c1: the change an approved head showed, kept by this process", () => {
     const { sim } = stack;
     const { number, approvedHead } = await approvedThenUpdated();
     // GitHub's answer for the approved head differs from what this process saw there.
-    sim.malformNext({ method: "GET", pathPattern: /\/compare\// }, (body: { files?: { patch?: string }[] }) => ({
+    sim.malformNext({ method: "GET", pathPattern: new RegExp(`/compare/[^?]*\\.\\.\\.${approvedHead}`) }, (body: { files?: { patch?: string }[] }) => ({
       ...body,
       files: (body.files ?? []).map((f) => ({ ...f, patch: `${f.patch ?? ""}\n+resource "aws_iam_user" "x" {}` })),
     }), 5);

@@ -53,7 +53,7 @@ describe("the cost of a webhook", () => {
     const labeled = await sim.addLabel(REPO, number, "needs-review", people.maintainerA.login);
     expect(labeled.requests.filter((r) => r.method !== "GET")).toEqual([]);
     expect(labeled.requests.some((r) => r.path.includes("/statuses"))).toBe(false);
-    expect(labeled.requests.filter((r) => r.status === 304).length).toBeGreaterThan(3);
+    expect(labeled.requests.filter((r) => r.status === 304).length).toBeGreaterThanOrEqual(3);
     expect(statusOf(sim, number)?.state).toBe("pending");
   });
 

@@ -401,7 +401,8 @@ describe("robustness", () => {
     seedRepo(sim);
     sim.createBranch(REPO, "copilot/x", "main");
     sim.commit(REPO, { branch: "copilot/x", files: TF_CHANGE, message: "Initial plan", author: copilot.commitIdentity });
-    sim.failNext({ method: "GET", pathPattern: /\/pulls\/\d+\/files/ }, 502, 10);
+    // The change is read through a compare, or the PR's own lists when that fails: both fail.
+    sim.failNext({ method: "GET", pathPattern: /\/pulls\/\d+\/files|\/compare\// }, 502, 20);
     const { number } = await sim.openPullRequest(REPO, { head: "copilot/x", title: "x", author: copilot.login });
     const status = statusOf(sim, number);
     expect(status?.state).toBe("error");

@@ -112,7 +112,9 @@ describe("GitHub's example payloads", () => {
     const delivery = await stack.sim.deliver("push", policyPush);
     expect(delivery.status).toBe(200);
     expect(reads(delivery)).toContain(`GET /repos/${REPO}/pulls?state=open&base=master&per_page=100`);
-    expect(reads(delivery)).toContain(`GET /repos/${REPO}/pulls/${agentPr}/files?per_page=100`);
+    // The agent's PR is judged again: its change is read (one compare of its base and head).
+    const agentHead = stack.sim.pullRequest(REPO, agentPr).head.sha;
+    expect(reads(delivery)).toContain(`GET /repos/${REPO}/compare/master...${agentHead}?per_page=100`);
   });
 
   it("status: another context is ignored; a forged one on agentgate's context is overwritten", async () => {

@@ -83,30 +83,71 @@ describe("a PR as a list gave it", () => {
   });
 });
 
-describe("commits and files started beside the PR read", () => {
+describe("the change compared beside the PR read", () => {
   const workflowChange = [
     { filename: "src/app.ts", patch: "@@ -1 +1 @@\n-a\n+b" },
     { filename: ".github/workflows/ci.yml", patch: "@@ -1 +1 @@\n-run: test\n+run: deploy" },
   ];
 
   it("are not used when the PR read names another head: a push between the reads is judged on its own files", async () => {
-    await readAndDecide(source(), REF, {}, { headShaHint: H1 }); // the PR's size is known from now on
+    await readAndDecide(source(), REF, {}, { headShaHint: H1, baseRefHint: "main" }); // the PR's size is known from now on
     gh.onPullRequestRead = () => {
       gh.onPullRequestRead = undefined;
       gh.pulls.set(REF.number, agentPull(H2, workflowChange));
     };
-    const { decision, headSha } = await readAndDecide(source(), REF, {}, { headShaHint: H1 });
+    const { decision, headSha } = await readAndDecide(source(), REF, {}, { headShaHint: H1, baseRefHint: "main" });
     expect(headSha).toBe(H2);
     expect(decision.state).toBe("failure");
     expect(decision.findings.some((f) => f.file === ".github/workflows/ci.yml")).toBe(true);
   });
 
-  it("control: for the head the PR read names, they stand in for reading the lists again", async () => {
-    await readAndDecide(source(), REF, {}, { headShaHint: H1 });
-    const before = gh.count("files");
-    const { decision } = await readAndDecide(source(), REF, {}, { headShaHint: H1 });
+  it("control: for the base and head the PR read names, it stands in for the PR's lists", async () => {
+    await readAndDecide(source(), REF, {}, { headShaHint: H1, baseRefHint: "main" });
+    const lists = () => gh.count("files") + gh.count("commits");
+    const [listsBefore, comparesBefore] = [lists(), gh.count("compare")];
+    const { decision } = await readAndDecide(source(), REF, {}, { headShaHint: H1, baseRefHint: "main" });
     expect(decision.state).toBe("success");
-    expect(gh.count("files") - before).toBe(1);
+    expect(lists() - listsBefore).toBe(0);
+    expect(gh.count("compare") - comparesBefore).toBe(1);
+  });
+});
+
+describe("a compare that shows less than the PR", () => {
+  // A tag named like the base branch moves the merge base a compare of `main...head` starts from:
+  // the commit that touched the workflow (and the workflow with it) drops out of the answer.
+  const C1 = "c".repeat(40);
+  const shadowed = () => {
+    const pull = agentPull(H1, [
+      { filename: "src/app.ts", patch: "@@ -1 +1 @@\n-a\n+b" },
+      { filename: ".github/workflows/ci.yml", patch: "@@ -1 +1 @@\n-run: test\n+run: deploy" },
+    ]);
+    pull.commits = [{ sha: C1, message: "Deploy from CI", author: AGENT_COMMITTER }, ...pull.commits];
+    gh.pulls.set(REF.number, pull);
+    const [, last] = gh.restCommits(pull);
+    const [app] = gh.restFiles(pull);
+    gh.compareAnswers.set(`main...${H1}`, { totalCommits: 1, commits: [last!], files: [app!] });
+  };
+  const workflowFound = (findings: { file?: string }[]) => findings.some((f) => f.file === ".github/workflows/ci.yml");
+
+  it("is not taken for the change: the PR's counts disagree, so its own lists are read", async () => {
+    shadowed();
+    const { decision } = await readAndDecide(source(), REF);
+    expect(decision.state).toBe("failure");
+    expect(workflowFound(decision.findings)).toBe(true);
+  });
+
+  it("is not taken for a PR a list gave (no counts to check): the success it leads to reads the PR whole", async () => {
+    shadowed();
+    const { decision } = await readAndDecide(source(), REF, {}, { listed: gh.listed(REF.number) });
+    expect(decision.state).toBe("failure");
+    expect(workflowFound(decision.findings)).toBe(true);
+  });
+
+  it("control: a compare that agrees with the PR stands in for both lists", async () => {
+    gh.pulls.set(REF.number, agentPull(H1));
+    const { decision } = await readAndDecide(source(), REF);
+    expect(decision.state).toBe("success");
+    expect(gh.count("files") + gh.count("commits")).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@
  * what it holds now and counts each read, so tests can change GitHub between two evaluations (or
  * in the middle of one: `onPullRequestRead`) and see what readAndDecide made of it.
  */
-import type { OwnCheckRun, PullRequestReads, PullRequestRef, RepoContent, Where } from "../../src/facts/reads.js";
+import type { Compared, OwnCheckRun, PullRequestReads, PullRequestRef, RepoContent, Where } from "../../src/facts/reads.js";
 import type { RestCommit, RestFile, RestIssueEvent, RestPullRequest, RestReview } from "../../src/facts/rest.js";
 
 export const AGENT_COMMITTER = { name: "copilot-swe-agent[bot]", email: "198982749+Copilot@users.noreply.github.com" };
@@ -78,18 +78,26 @@ export class FakeReads implements PullRequestReads {
     return this.restPull(this.pull(ref));
   }
 
-  async commits(ref: PullRequestRef) {
-    this.called("commits");
-    return this.pull(ref).commits.map(
+  restCommits(p: FakePull): RestCommit[] {
+    return p.commits.map(
       (c) => ({ sha: c.sha, commit: { message: c.message, author: c.author, committer: c.author }, author: null, committer: null, parents: [] }) as unknown as RestCommit,
     );
   }
 
-  async files(ref: PullRequestRef) {
-    this.called("files");
-    return this.pull(ref).files.map(
+  restFiles(p: FakePull): RestFile[] {
+    return p.files.map(
       (f) => ({ filename: f.filename, status: "modified", patch: f.patch, additions: f.additions ?? 1, deletions: 0, changes: 1, sha: "f".repeat(40) }) as unknown as RestFile,
     );
+  }
+
+  async commits(ref: PullRequestRef) {
+    this.called("commits");
+    return this.restCommits(this.pull(ref));
+  }
+
+  async files(ref: PullRequestRef) {
+    this.called("files");
+    return this.restFiles(this.pull(ref));
   }
 
   async reviews(ref: PullRequestRef) {
@@ -115,9 +123,20 @@ export class FakeReads implements PullRequestReads {
     return null;
   }
 
-  async compareFiles() {
-    this.called("compareFiles");
-    return null;
+  /**
+   * `base...head` of a PR's base branch and head: its commits and files, as the PR's own lists give
+   * them, or what `compareAnswers` holds for that basehead (a compare GitHub answers otherwise, as a
+   * tag shadowing the base branch would make it). Any other basehead: a gone commit.
+   */
+  readonly compareAnswers = new Map<string, Compared | null>();
+
+  async compare(_where: Where, basehead: string): Promise<Compared | null> {
+    this.called("compare");
+    if (this.compareAnswers.has(basehead)) return this.compareAnswers.get(basehead) ?? null;
+    const pull = [...this.pulls.values()].find((p) => `${p.baseRef}...${p.headSha}` === basehead);
+    if (!pull) return null;
+    const [commits, files] = [this.restCommits(pull), this.restFiles(pull)];
+    return { totalCommits: commits.length, commits, files };
   }
 
   async issue() {
