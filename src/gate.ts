@@ -6,7 +6,7 @@
  */
 import { mergeGroupNote, sharedHeadNote, statusCapNote } from "./report/notes.js";
 import { performance } from "node:perf_hooks";
-import { defaultPolicy } from "./config/schema.js";
+import { defaultPolicy, type PublishMode } from "./config/schema.js";
 import type { Decision, GateState } from "./policy/types.js";
 import { STATUS_DESCRIPTION_LIMIT, truncate } from "./report/headline.js";
 import { LRUCache } from "lru-cache";
@@ -230,12 +230,13 @@ function atHead(ev: Evaluation, sha: string): Evaluation {
 }
 
 /**
- * What to write under one check name: the check run alone only when every policy behind that name
- * says so; an evaluation without a policy (it could not be read) publishes both.
+ * What to write under one check name: one of the two alone (`check_run`, `status`) only when every
+ * policy behind that name says the same; policies that differ, or an evaluation without a policy (it
+ * could not be read), publish both.
  */
-export function publishModeOf(group: readonly Evaluation[], checkName: string): "both" | "check_run" {
-  const named = group.filter((g) => g.decision.checkName === checkName);
-  return named.length && named.every((g) => g.loaded?.policy?.publish === "check_run") ? "check_run" : "both";
+export function publishModeOf(group: readonly Evaluation[], checkName: string): PublishMode {
+  const modes = new Set(group.filter((g) => g.decision.checkName === checkName).map((g) => g.loaded?.policy?.publish ?? "both"));
+  return modes.size === 1 ? [...modes][0]! : "both";
 }
 
 /** The check names a group of evaluations publishes under, in first-seen order. */
@@ -400,12 +401,28 @@ export type ForgeryAnswer =
   | { kind: "answer"; state: "success" | "failure"; description: string; run: OurCheckRun | undefined };
 
 /**
- * How to answer a status someone else posted. A context is ours when it is (in any letter case) the
- * name of one of our check runs on that SHA or a name a policy of the repository uses; case variants
- * are answered too, since it is not documented how branch protection compares names. The check run
- * holds the real decision: a success there is restored on the exact name; anything else, or a name
- * without a run, is answered with failure. A forged non-success passes nothing and is left alone
- * (each answer counts against GitHub's 1000 statuses per context).
+ * Whether a context is agentgate's: (in any letter case) the name of one of its check runs on that
+ * SHA or a name a policy of the repository uses; case variants count too, since it is not documented
+ * how branch protection compares names.
+ */
+export function isOurContext(context: string, runs: readonly OurCheckRun[], watched: readonly string[]): boolean {
+  const key = context.toLowerCase();
+  return runs.some((r) => r.name.toLowerCase() === key) || watched.some((n) => n.toLowerCase() === key);
+}
+
+/** agentgate's own newest status on the exact context, read where it has no check run of that name (`publish: status`). */
+export interface OwnLatestStatus {
+  state: string;
+  description: string | null;
+}
+
+/**
+ * How to answer a status someone else posted on one of agentgate's contexts (isOurContext). The
+ * check run holds the real decision; where there is no run of the exact name (`publish: status`),
+ * agentgate's own newest status there does (only its bot can post as it). A success there is restored
+ * on the exact name; anything else, or a name agentgate never decided on, is answered with failure.
+ * A forged non-success passes nothing and is left alone (each answer counts against GitHub's 1000
+ * statuses per context).
  */
 export function forgeryAnswer(
   context: string,
@@ -413,21 +430,27 @@ export function forgeryAnswer(
   forgedState: string,
   runs: readonly OurCheckRun[],
   watched: readonly string[],
+  own?: OwnLatestStatus,
 ): ForgeryAnswer {
   const key = context.toLowerCase();
   const exact = runs.find((r) => r.name === context);
   const variant = exact ?? runs.find((r) => r.name.toLowerCase() === key);
   const exactName = !!exact || watched.includes(context);
-  if (!variant && !watched.some((n) => n.toLowerCase() === key)) return { kind: "ignore", why: "not agentgate's context" };
-  if (exact && exact.status === "completed" && exact.conclusion === "success") {
+  if (!isOurContext(context, runs, watched)) return { kind: "ignore", why: "not agentgate's context" };
+  const fromStatus = !exact && own !== undefined;
+  const passed = exact ? exact.status === "completed" && exact.conclusion === "success" : own?.state === "success";
+  if (passed) {
     // A forged success where the decision is success hides nothing; restoring it would spend the cap.
-    if (forgedState === "success") return { kind: "ignore", why: "agentgate's check run says success too" };
-    return { kind: "answer", state: "success", description: truncate(exact.output.title ?? "", STATUS_DESCRIPTION_LIMIT), run: exact };
+    if (forgedState === "success") return { kind: "ignore", why: `agentgate's ${exact ? "check run" : "status"} says success too` };
+    const restored = exact ? (exact.output.title ?? "") : (own?.description ?? "");
+    return { kind: "answer", state: "success", description: truncate(restored, STATUS_DESCRIPTION_LIMIT), run: exact };
   }
   if (forgedState !== "success") return { kind: "ignore", why: `a forged ${forgedState} passes nothing` };
-  const description = exactName
-    ? `forged status by @${forger} overwritten · re-run the check`
-    : `forged status by @${forger} overwritten · agentgate's context is spelled differently`;
+  const description = fromStatus
+    ? `forged status by @${forger} overwritten · agentgate said ${own?.state}`
+    : exactName
+      ? `forged status by @${forger} overwritten · re-run the check`
+      : `forged status by @${forger} overwritten · agentgate's context is spelled differently`;
   return { kind: "answer", state: "failure", description: truncate(description, STATUS_DESCRIPTION_LIMIT), run: variant };
 }
 
@@ -455,7 +478,11 @@ export async function answerForgedStatusWith(
   // have remembered its own write after the status handler forgot it.
   await run.published?.forget(publishedKey(where, sha, context));
   const ours = await port.ownCheckRuns(where, sha, self.appId);
-  const answer = forgeryAnswer(context, forger, forged.state, ours, [...watched, ...publishedCheckNames(where)]);
+  const names = [...watched, ...publishedCheckNames(where)];
+  if (!isOurContext(context, ours, names)) return;
+  // No run of this name (`publish: status`): agentgate's own newest status there is its decision (1 read).
+  const own = ours.some((r) => r.name === context) ? undefined : (await port.ownStatuses(where, sha, self.botLogin)).find((s) => s.context === context);
+  const answer = forgeryAnswer(context, forger, forged.state, ours, names, own);
   if (answer.kind === "ignore") return;
   try {
     await port.postStatus(where, sha, { state: answer.state, context, description: answer.description });

@@ -8,7 +8,8 @@ import type { Decision } from "./policy/types.js";
 import { truncate, STATUS_DESCRIPTION_LIMIT } from "./report/headline.js";
 import { forgetOwnCheckRuns, ownCheckRunsMaybeKnown, rememberOwnCheckRun, type OwnCheckRun } from "./facts/memory.js";
 import { octokitReads } from "./github/reads.js";
-import { memoryTextFor } from "./memory/publish.js";
+import { checkRunNeeded, memoryTextFor } from "./memory/publish.js";
+import type { PublishMode } from "./config/schema.js";
 import { encodeResult, resultRecordOf } from "./memory/result.js";
 import { appVersion } from "./version.js";
 import { ANNOTATIONS_PER_REQUEST, annotationsOf, checkRunStatusOf, renderSummary } from "./report/markdown.js";
@@ -30,14 +31,18 @@ export interface PublishOptions {
   /** After check_run.rerequested GitHub expects a new run, not an update of the old one. */
   newCheckRun?: boolean;
   detailsUrl?: string;
-  /** The policy's `publish`: `check_run` writes no status (but see retractSuccessStatus). Default both. */
-  publish?: "both" | "check_run";
+  /**
+   * The policy's `publish`: `check_run` writes no status (but see retractSuccessStatus); `status`
+   * writes the check run only where it is needed (see checkRunWhereNeeded). Default both.
+   */
+  publish?: PublishMode;
 }
 
 export interface PublishResult {
   /** `skipped`: the policy publishes the check run alone and no success status of ours needed overwriting. */
   status: "posted" | "unchanged" | "skipped";
-  checkRun: "created" | "updated" | "unchanged";
+  /** `skipped`: the policy publishes the status, and the commit needs no check run (see checkRunNeeded). */
+  checkRun: "created" | "updated" | "unchanged" | "skipped";
 }
 
 /**
@@ -60,7 +65,11 @@ function neverPublishedHere(sha: string, d: Decision): boolean {
   return prior?.sha === sha && prior.checkName === d.checkName && prior.run === null;
 }
 
-export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, memory?: PublishedStatuses) {
+/**
+ * `statusOnly`: under `publish: status` a commit without agentgate's run may well have its status,
+ * so the absence of a run says nothing, and the list is read when the memory does not know.
+ */
+export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, memory?: PublishedStatuses, statusOnly = false) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const key = publishedKey(where, sha, d.checkName);
   const wanted = `${d.state}\0${description}`;
@@ -72,7 +81,7 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
   };
   // Forgotten before the write: if remembering it fails afterwards, the entry is unknown, not stale.
   const post = () => (memory ? forgetBeforeWriting(memory, key, d.state, write) : write());
-  if (remembered !== undefined || neverPublishedHere(sha, d)) {
+  if (remembered !== undefined || (!statusOnly && neverPublishedHere(sha, d))) {
     await post();
     return "posted" as const;
   }
@@ -121,6 +130,21 @@ export async function publishCheckRun(gh: Octokit, where: RepoRef, sha: string, 
   return (await writeCheckRun(gh, where, sha, d, self, opts)).outcome;
 }
 
+/** agentgate's run of the decision's name on this commit, and whether it was read before deciding. */
+interface CurrentRun {
+  run: OwnCheckRun | undefined;
+  readBeforeDeciding: boolean;
+}
+
+async function currentRunOf(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity): Promise<CurrentRun> {
+  // The run on this head was read before deciding (with the memory, src/facts/memory.ts); read it
+  // here only when that did not happen, also for a re-run: its memory must be carried forward.
+  const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
+  if (prior) return { run: prior.run ?? undefined, readBeforeDeciding: true };
+  const { runs } = await ownCheckRunsMaybeKnown(octokitReads(gh), where, sha, self.appId, false);
+  return { run: runs.find((r) => r.name === d.checkName), readBeforeDeciding: false };
+}
+
 /** Publish the check run; also says what the run it replaced concluded (undefined: there was none). */
 async function writeCheckRun(
   gh: Octokit,
@@ -129,20 +153,16 @@ async function writeCheckRun(
   d: Decision,
   self: AppIdentity,
   opts: PublishOptions,
+  known?: CurrentRun,
 ): Promise<{ outcome: PublishResult["checkRun"]; replaced: OwnCheckRun | undefined }> {
   const title = d.headline;
   const summary = renderSummary(d);
   const { status, conclusion } = checkRunStatusOf(d.state);
   const annotations = annotationsOf(d);
 
-  // The run on this head was read before deciding (with the memory, src/facts/memory.ts); read it
-  // here only when that did not happen, also for a re-run: its memory must be carried forward.
-  const prior = d.memory?.previous?.sha === sha && d.memory.previous.checkName === d.checkName ? d.memory.previous : undefined;
-  const current: OwnCheckRun | undefined = prior
-    ? (prior.run ?? undefined)
-    : (await ownCheckRunsMaybeKnown(octokitReads(gh), where, sha, self.appId, false)).runs.find((r) => r.name === d.checkName);
+  const { run: current, readBeforeDeciding } = known ?? (await currentRunOf(gh, where, sha, d, self));
   // The text also carries the result (src/memory/result.ts), so an audit can rebuild it from GitHub.
-  const text = memoryTextFor(current?.output.text, d, !!prior, encodeResult(resultRecordOf(d, prsOf(opts.externalId), appVersion())));
+  const text = memoryTextFor(current?.output.text, d, readBeforeDeciding, encodeResult(resultRecordOf(d, prsOf(opts.externalId), appVersion())));
   if (
     !opts.newCheckRun &&
     current &&
@@ -226,6 +246,19 @@ async function retractSuccessStatus(
   return "posted";
 }
 
+/**
+ * `publish: status`: the check run only where it is needed (checkRunNeeded): a run of agentgate's is
+ * on the commit already (it must not show a stale verdict, say success after a switch from `both`,
+ * or lose its record), or the decision has a memory record to keep. A human PR with nothing to
+ * remember then costs one write per changed decision. Whether there is a run is known from the read
+ * before deciding; without one (an error that read nothing), it is read here.
+ */
+async function checkRunWhereNeeded(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, opts: PublishOptions): Promise<PublishResult["checkRun"]> {
+  const known = await currentRunOf(gh, where, sha, d, self);
+  if (!checkRunNeeded(d, known.run !== undefined)) return "skipped";
+  return (await writeCheckRun(gh, where, sha, d, self, opts, known)).outcome;
+}
+
 export async function publishDecision(
   gh: Octokit,
   where: RepoRef,
@@ -239,11 +272,12 @@ export async function publishDecision(
     const { outcome, replaced } = await writeCheckRun(gh, where, sha, decision, self, opts);
     return { status: await retractSuccessStatus(gh, where, sha, decision, replaced, memory), checkRun: outcome };
   }
+  const statusOnly = opts.publish === "status";
   // The two writes are independent: sent together, they cost one round trip. Both are always
   // attempted; the first failure is thrown once both have ended.
   const [status, checkRun] = await Promise.allSettled([
-    publishStatus(gh, where, sha, decision, self, memory),
-    publishCheckRun(gh, where, sha, decision, self, opts),
+    publishStatus(gh, where, sha, decision, self, memory, statusOnly),
+    statusOnly ? checkRunWhereNeeded(gh, where, sha, decision, self, opts) : publishCheckRun(gh, where, sha, decision, self, opts),
   ]);
   if (status.status === "rejected") throw status.reason;
   if (checkRun.status === "rejected") throw checkRun.reason;

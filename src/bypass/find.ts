@@ -8,15 +8,16 @@
  *   stops there. Otherwise, for each suspect commit (at most BYPASS_COMMITS_READ; more fails closed):
  *   the deploy gate's route reading (facts/deployment.ts commitRoutes: 1 + 1 per merged PR + 1 when
  *   no merged PR brought it).
- * - a merged pull request: the policy + 1 (agentgate's own runs on the head: the gate's verdict) [+ 1: its commits, only
- *   when agentgate never judged it] [+ 1: the runs on the merge commit, before posting].
+ * - a merged pull request: the policy + 1 (agentgate's own runs on the head: the gate's verdict) [+ 1
+ *   when there is none: agentgate's own statuses on the head, its verdict under `publish: status`]
+ *   [+ 1: its commits, only when agentgate never judged it] [+ 1: the runs on the merge commit, before posting].
  */
 import { minimatch } from "minimatch";
 import type { Octokit } from "@octokit/rest";
 import type { Policy } from "../config/schema.js";
 import { detectAgents, detectCommit, type Detector, type PullRequestSignals } from "../detect/detect.js";
-import { judgeCommit, REMEMBERED_AGENT, type CommitJudgment, type CommitOutcome, type GateVerdict } from "../deploy/judge.js";
-import { commitRoutes, gateVerdictOf, reasonOf } from "../facts/deployment.js";
+import { judgeCommit, REMEMBERED_AGENT, verdictMatters, type CommitJudgment, type CommitOutcome, type GateVerdict } from "../deploy/judge.js";
+import { commitRoutes, gateVerdictOf, reasonOf, statusVerdictOn, type Self } from "../facts/deployment.js";
 import { ownCheckRuns, type OwnCheckRun } from "../facts/memory.js";
 import { commitFromRest, type RestCommit } from "../facts/rest.js";
 import type { CommitFacts } from "../facts/types.js";
@@ -98,8 +99,9 @@ export async function findPushBypasses(
   where: Where,
   push: { after: string; branch: string; defaultBranch?: string; commits: readonly PayloadCommit[] },
   detector: Detector,
-  appId: number,
+  self: Self,
 ): Promise<PushBypasses> {
+  const { appId } = self;
   if (push.commits.length >= PUSH_COMMITS_LISTED) {
     return { direct: [], unread: [], suspects: 0, tooMany: { code: "push-too-long", listed: PUSH_COMMITS_LISTED } };
   }
@@ -110,7 +112,7 @@ export async function findPushBypasses(
   if (suspects.length > BYPASS_COMMITS_READ) {
     return { direct: [], unread: [], suspects: suspects.length, tooMany: { code: "too-many-suspects", suspects: suspects.length, max: BYPASS_COMMITS_READ } };
   }
-  const routes = await commitRoutes(gh, where, suspects, appId);
+  const routes = await commitRoutes(gh, where, suspects, self, verdictMatters(detector));
   const out: PushBypasses = { direct: [], unread: [], suspects: suspects.length };
   for (const c of suspects) {
     const route = routes[c.sha];
@@ -158,14 +160,17 @@ export function agentsOfPull(runs: readonly OwnCheckRun[], signals: PullRequestS
 }
 
 /** A merged pull request: passed, human, or a bypass (merged while agentgate did not say success). */
-export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPull, detector: Detector, appId: number): Promise<MergeFinding> {
+export async function findMergeBypass(gh: Octokit, where: Where, pull: MergedPull, detector: Detector, self: Self): Promise<MergeFinding> {
   let runs: OwnCheckRun[];
+  let verdict: GateVerdict;
   try {
-    runs = await ownCheckRuns(gh, where, pull.headSha, appId);
+    runs = await ownCheckRuns(gh, where, pull.headSha, self.appId);
+    verdict = verdictOnHead(runs);
+    // No run of agentgate's there: under `publish: status` its verdict is its own status on the head.
+    if (verdict.state === "none") verdict = await statusVerdictOn(gh, where, pull.headSha, self.botLogin);
   } catch (e) {
     return { kind: "unread", reason: { code: "verdict-unread", pr: pull.number, cause: reasonOf(e) } };
   }
-  const verdict = verdictOnHead(runs);
   if (verdict.state === "success") return { kind: "passed" };
   let commits: CommitFacts[] = [];
   if (verdict.state === "none") {

@@ -247,8 +247,11 @@ export const policySchema = z.strictObject({
     .max(100)
     .refine((s) => s !== "agentgate bypass" && !s.startsWith("agentgate deploy: "), "this name is agentgate's own (its bypass and deploy records)")
     .default("agentgate"),
-  /** What agentgate writes on each head: the commit status and the check run (`both`), or the check run alone (`check_run`). */
-  publish: z.enum(["both", "check_run"]).default("both"),
+  /**
+   * What agentgate writes on each head: the commit status and the check run (`both`), the check run
+   * alone (`check_run`), or the status, with the check run only where it keeps a memory or one is there already (`status`).
+   */
+  publish: z.enum(["both", "check_run", "status"]).default("both"),
   limits: limitsSection,
   /** The deploy gate's rules by environment (read from the default branch); no match: the defaults. */
   environments: z.array(environmentRule).max(MAX_POLICY_PATTERNS).default([]),
@@ -258,6 +261,9 @@ export const policySchema = z.strictObject({
 
 /** The policy after defaults are applied. */
 export type Policy = z.output<typeof policySchema>;
+
+/** What agentgate writes on each head commit (the policy's `publish`). */
+export type PublishMode = Policy["publish"];
 /** The policy as written in YAML. */
 export type PolicyInput = z.input<typeof policySchema>;
 export type PathRule = Policy["paths"][number];

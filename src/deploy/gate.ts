@@ -11,9 +11,9 @@ import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { forgetOwnCheckRuns } from "../facts/memory.js";
-import { commitRoutes, deployRecordName, deploymentRange, lastSuccessfulDeployment, reasonOf } from "../facts/deployment.js";
+import { commitRoutes, deployRecordName, deploymentRange, lastSuccessfulDeployment, reasonOf, type Self } from "../facts/deployment.js";
 import { deploymentComment, deploymentRecordTitle } from "../report/deploy.js";
-import { defaultEnvironmentRule, environmentRuleFor, judgeDeployment, type DeployProblem, type DeploymentJudgment } from "./judge.js";
+import { defaultEnvironmentRule, environmentRuleFor, judgeDeployment, verdictMatters, type DeployProblem, type DeploymentJudgment } from "./judge.js";
 
 export interface DeploymentRequest {
   owner: string;
@@ -35,13 +35,13 @@ export function runIdOf(callbackUrl: string | undefined | null): number | undefi
 }
 
 /** Read and judge; never throws: what cannot be read rejects, with the reason. The judgment names the policy files used. */
-export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest, appId: number): Promise<DeploymentJudgment> {
+export async function judgeDeploymentRequest(gh: Octokit, req: DeploymentRequest, self: Self): Promise<DeploymentJudgment> {
   const files: { current?: LoadedPolicy } = {};
-  const j = await judgeWithPolicy(gh, req, appId, files);
+  const j = await judgeWithPolicy(gh, req, self, files);
   return { ...j, policyFiles: files.current?.files ?? [] };
 }
 
-async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, appId: number, seen: { current?: LoadedPolicy }): Promise<DeploymentJudgment> {
+async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, self: Self, seen: { current?: LoadedPolicy }): Promise<DeploymentJudgment> {
   const where = { owner: req.owner, repo: req.repo };
   const facts = { environment: req.environment, sha: req.sha, ref: req.ref, defaultBranch: req.defaultBranch, sender: req.sender, commits: [], routes: {}, problems: [] as DeployProblem[] };
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: req.defaultBranch });
@@ -56,10 +56,10 @@ async function judgeWithPolicy(gh: Octokit, req: DeploymentRequest, appId: numbe
   try {
     if (!/^[0-9a-f]{40}$/i.test(req.sha)) throw new Error("the deployment names no commit SHA");
     // Without a deployment agentgate approved, the policy may name where judging starts (adoption).
-    const approved = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId, appId);
+    const approved = await lastSuccessfulDeployment(gh, where, req.environment, req.deploymentId, self.appId);
     const since = approved ?? rule.since?.toLowerCase();
     const range = await deploymentRange(gh, where, req.sha, since, rule.max_commits);
-    const routes = range.problems.length ? {} : await commitRoutes(gh, where, range.commits, appId);
+    const routes = range.problems.length ? {} : await commitRoutes(gh, where, range.commits, self, verdictMatters(detector));
     const sinceFrom = approved ? ("deployment" as const) : ("policy" as const);
     return judgeDeployment(
       { ...facts, commits: range.commits, routes, problems: range.problems, ...(range.since ? { since: range.since, sinceFrom } : {}) },

@@ -191,6 +191,24 @@ export interface CommitJudgment {
   outcome: CommitOutcome;
 }
 
+/**
+ * Who wrote a commit: its own markers, its PRs' signals, agentgate's memory. A commit with none is
+ * human, and no verdict is read for it (facts/deployment.ts reads agentgate's statuses only for
+ * commits this names agents for). Pure.
+ */
+export function commitAgents(c: CommitFacts, r: CommitRoute | { kind: "unread" }, detector: Detector): string[] {
+  const own = detectCommit(c, detector).agents;
+  const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
+  if (r.kind === "pulls" && r.remembered) viaPull.push(REMEMBERED_AGENT);
+  if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
+  return [...new Set([...own, ...viaPull])];
+}
+
+/** A predicate for facts/deployment.ts commitRoutes: whether the judge would read a verdict for this commit. */
+export function verdictMatters(detector: Detector): (c: CommitFacts, pulls: readonly PullRoute[]) => boolean {
+  return (c, pulls) => commitAgents(c, { kind: "pulls", pulls }, detector).length > 0;
+}
+
 /** One commit: who wrote it (its own markers, its PRs' signals, agentgate's memory) and how it arrived. Pure. */
 /**
  * `bases`: the branches a pull request must have been merged into to count (the deployed or pushed
@@ -205,11 +223,7 @@ export function judgeCommit(
   bases: ReadonlySet<string> = new Set([branch]),
 ): CommitJudgment {
   const r: CommitRoute | { kind: "unread"; cause?: undefined } = route ?? { kind: "unread" };
-  const own = detectCommit(c, detector).agents;
-  const viaPull = r.kind === "pulls" ? r.pulls.flatMap((p) => pullAgents(c.sha, p, detector)) : [];
-  if (r.kind === "pulls" && r.remembered) viaPull.push(REMEMBERED_AGENT);
-  if (r.kind === "pulls" && r.bypassAgents) viaPull.push(...r.bypassAgents);
-  const agents = [...new Set([...own, ...viaPull])];
+  const agents = commitAgents(c, r, detector);
   // Without its pull request, PR-level evidence (an agent's branch, its memory) is unknown.
   if (r.kind === "unread") return { sha: c.sha, agents, outcome: { kind: "unread", branch, ...(r.cause !== undefined ? { cause: r.cause } : {}) } };
   if (!agents.length) return { sha: c.sha, agents, outcome: { kind: "human" } };

@@ -56,7 +56,7 @@ export interface EnforcementInput {
   /** `null`: the branch has no classic protection (GitHub's 404 "Branch not protected"). */
   classic: Read<ClassicProtection | null>;
   /** The policy's `publish` on that branch, when the caller knows it: then the report may suggest another. */
-  publish?: "both" | "check_run";
+  publish?: "both" | "check_run" | "status";
 }
 
 export type EnforcementCode =
@@ -95,9 +95,11 @@ export interface EnforcementReport {
   /**
    * `check_run`: the policy publishes both, yet every layer was read and each requires the check
    * pinned to the App, so a commit status of that name counts for nothing (`publish: check_run`
-   * saves a write per changed decision). Information only.
+   * saves a write per changed decision). `status`: every layer was read and each requires the name
+   * from any source, which the commit status satisfies (`publish: status` writes the check run only
+   * where agentgate keeps a memory). Information only.
    */
-  suggestPublish?: "check_run";
+  suggestPublish?: "check_run" | "status";
 }
 
 /** Where the check is required, and by which source (integration id / app id; null: any source). */
@@ -209,6 +211,13 @@ export function diagnose(input: EnforcementInput): EnforcementReport {
     : findings.length
       ? "unknown"
       : "enforced";
-  const statusUnneeded = input.publish === "both" && !unreadable && requirements.length > 0 && requirements.every((r) => r.source === appId);
-  return { branch: input.branch, checkName, appId, verdict, findings, ...(statusUnneeded ? { suggestPublish: "check_run" as const } : {}) };
+  const suggestPublish = input.publish === "both" && !unreadable && requirements.length > 0 ? publishSuggestion(requirements, appId) : undefined;
+  return { branch: input.branch, checkName, appId, verdict, findings, ...(suggestPublish ? { suggestPublish } : {}) };
+}
+
+/** What the requirements need of agentgate's two writes: the check run (all pinned to it), the status (none pinned), or both. */
+function publishSuggestion(requirements: readonly Requirement[], appId: number): EnforcementReport["suggestPublish"] {
+  if (requirements.every((r) => r.source === appId)) return "check_run";
+  if (requirements.every((r) => r.source === null)) return "status";
+  return undefined;
 }

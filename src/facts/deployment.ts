@@ -7,7 +7,9 @@
  * the range (compare from that deployment, or the commit history without one; n ≤ max_commits) +
  * 1 per commit (the pull requests that brought it) + 1 per commit no merged pull request brought
  * (agentgate's memory on the commit itself) + 1 per distinct merged pull request (agentgate's
- * own check runs on its head) + 1 per merged pull request agentgate did not pass (its bypass run on
+ * own check runs on its head) + 1 per merged pull request with no run of agentgate's on its head
+ * that brings a commit the judge calls agent-written (agentgate's statuses there: `publish: status`)
+ * + 1 per merged pull request agentgate did not pass (its bypass run on
  * the merge commit, which may be accepted) + the policy on the default branch (cached a minute) + 1 write (the
  * answer) + 1 write on an approval (the record, see deployRecordName).
  *
@@ -19,6 +21,7 @@ import { decodeMemory } from "../memory/record.js";
 import { REMEMBERED_AGENT, type CommitRoute, type DeployProblem, type GateVerdict, type PullRoute, type Remembered } from "../deploy/judge.js";
 import { commitFromRest, type RestCommit } from "./rest.js";
 import { ownCheckRuns } from "./memory.js";
+import { latestPerContext, ownStatuses, type OwnStatus } from "./statuses.js";
 import type { CommitFacts } from "./types.js";
 
 /** Commits whose pull requests are looked up at once. */
@@ -167,6 +170,23 @@ function verdictOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>): GateVerdict 
   return { state: "not-success", shown: failing.status === "completed" ? (failing.conclusion ?? "nothing") : failing.status === "in_progress" || failing.status === "queued" ? "pending" : failing.status };
 }
 
+/**
+ * What agentgate said on a head where it wrote no check run (`publish: status`): its own statuses
+ * there, the newest per context, but the bypass records (`<check_name>/bypass`). Read only when the
+ * runs give no verdict; a status anyone else posted is not in `statuses` (see facts/statuses.ts). Pure.
+ */
+export function statusVerdictOf(statuses: readonly OwnStatus[]): GateVerdict {
+  const latest = latestPerContext(statuses).filter((s) => !s.context.toLowerCase().endsWith("/bypass"));
+  if (!latest.length) return { state: "none" };
+  const failing = latest.find((s) => s.state !== "success");
+  return failing ? { state: "not-success", shown: failing.state } : { state: "success" };
+}
+
+/** agentgate's verdict on a head from its statuses (1 request per 100 statuses). Throws when GitHub fails. */
+export async function statusVerdictOn(gh: Octokit, where: Where, sha: string, botLogin: string): Promise<GateVerdict> {
+  return statusVerdictOf(await ownStatuses(gh, where, sha, botLogin));
+}
+
 function memoryOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>, number: number): Remembered {
   const out = { pr: false, commits: [] as string[], garbled: false };
   for (const r of runs) {
@@ -180,14 +200,37 @@ function memoryOf(runs: Awaited<ReturnType<typeof ownCheckRuns>>, number: number
   return out;
 }
 
+/** Who agentgate is: its app id (its check runs) and its bot's login (its statuses). */
+export interface Self {
+  appId: number;
+  botLogin: string;
+}
+
 /**
  * How each commit reached the branch: the pull requests GitHub lists for it (for a commit on the
  * default branch, the merged one that introduced it) and, for each merged one, agentgate's own
- * check runs on its head (their conclusion and memory record). Reads each PR's runs once.
+ * check runs on its head (their conclusion and memory record). Reads each PR's runs once. A merged
+ * PR with no run of agentgate's there (`publish: status`) takes its verdict from agentgate's own
+ * statuses on the head, read once per PR and only for a commit `agentWritten` says the judge reads a
+ * verdict for (absent: every such commit).
  */
-export async function commitRoutes(gh: Octokit, where: Where, commits: readonly CommitFacts[], appId: number): Promise<Record<string, CommitRoute>> {
+export async function commitRoutes(
+  gh: Octokit,
+  where: Where,
+  commits: readonly CommitFacts[],
+  self: Self,
+  agentWritten?: (c: CommitFacts, pulls: readonly PullRoute[]) => boolean,
+): Promise<Record<string, CommitRoute>> {
+  const { appId } = self;
   const routes: Record<string, CommitRoute> = {};
   const pulls = new Map<number, Promise<PullRoute>>();
+  const fromStatuses = new Map<number, Promise<GateVerdict>>();
+  const withStatusVerdict = async (p: PullRoute): Promise<PullRoute> => {
+    if (!p.merged || p.verdict.state !== "none") return p;
+    let verdict = fromStatuses.get(p.number);
+    if (!verdict) fromStatuses.set(p.number, (verdict = statusVerdictOn(gh, where, p.headSha, self.botLogin)));
+    return { ...p, verdict: await verdict };
+  };
   const routeOf = (p: SimplePull): Promise<PullRoute> => {
     let known = pulls.get(p.number);
     if (!known) {
@@ -232,8 +275,14 @@ export async function commitRoutes(gh: Octokit, where: Where, commits: readonly 
     try {
       const { data } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({ ...where, commit_sha: c.sha, per_page: 100 });
       if (!Array.isArray(data)) throw new Error(`GitHub's pull requests of ${c.sha.slice(0, 7)} are malformed`);
-      const list: PullRoute[] = [];
+      let list: PullRoute[] = [];
       for (const p of data as SimplePull[]) list.push(await routeOf(p));
+      // A merged PR agentgate judged without a check run (`publish: status`): its statuses say (fail closed: unread).
+      if (list.some((p) => p.merged && p.verdict.state === "none") && (!agentWritten || agentWritten(c, list))) {
+        const read: PullRoute[] = [];
+        for (const p of list) read.push(await withStatusVerdict(p));
+        list = read;
+      }
       // No merged PR brought it: agentgate's memory on the commit itself may still know it (1 request).
       // The same runs say whether its bypass was accepted.
       const own = list.some((p) => p.merged) ? [] : await ownCheckRuns(gh, where, c.sha, appId);

@@ -16,6 +16,7 @@ import type { Decision } from "../policy/types.js";
 import { mergeGroupContents, type MergeGroupContents } from "../facts/merge-group.js";
 import { forgetOwnCheckRuns } from "../facts/memory.js";
 import { cachedEnforcement, type EnforcementReads } from "../doctor/read.js";
+import { ownStatuses, type OwnStatus } from "../facts/statuses.js";
 
 /** The client the real port wraps; other modules name it through this alias. */
 export type GitHubClient = Octokit;
@@ -48,6 +49,8 @@ export interface GatePort {
   mergeGroupContents(where: RepoRef, baseSha: string, headSha: string): Promise<MergeGroupContents>;
   /** agentgate's own latest check runs on a SHA (by app id). */
   ownCheckRuns(where: RepoRef, sha: string, appId: number): Promise<OurCheckRun[]>;
+  /** agentgate's own commit statuses on a SHA (by its bot's login), newest first. */
+  ownStatuses(where: RepoRef, sha: string, botLogin: string): Promise<OwnStatus[]>;
   /** Post a commit status as agentgate (answering a forged one). */
   postStatus(where: RepoRef, sha: string, status: StatusWrite): Promise<void>;
   /** Replace one of agentgate's check runs' output (title, summary, text). */
@@ -110,6 +113,7 @@ export function githubGatePort(run: GateRun): GatePort {
       const { data } = await gh.rest.checks.listForRef({ ...where, ref: sha, app_id: appId, filter: "latest", per_page: 100 });
       return data.check_runs.filter((r) => r.app?.id === appId);
     },
+    ownStatuses: (where, sha, botLogin) => ownStatuses(gh, where, sha, botLogin),
     postStatus: async (where, sha, status) => {
       await gh.rest.repos.createCommitStatus({ ...where, sha, ...status });
     },

@@ -101,7 +101,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
     const policy = loaded.policy;
     if (!isWatchedBranch(branch, defaultBranch, policy)) return;
     const self = await run.self();
-    const found = await findPushBypasses(run.gh, where, { after: p.after.toLowerCase(), branch, defaultBranch, commits: p.commits }, detectorFor(policy), self.appId);
+    const found = await findPushBypasses(run.gh, where, { after: p.after.toLowerCase(), branch, defaultBranch, commits: p.commits }, detectorFor(policy), self);
     const audit = { delivery: context.id, repo: `${where.owner}/${where.repo}` };
     if (found.tooMany) {
       await postUnchecked(run.gh, where, p.after, policy.check_name, found.tooMany);
@@ -164,7 +164,7 @@ export function onBypass(app: Probot, whoAmI: WhoAmI): void {
       title: pr.title ?? "",
       body: pr.body ?? "",
     };
-    const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, detectorFor(policy), self.appId);
+    const finding = await findMergeBypass(run.gh, where, { number: pr.number, headSha: pr.head.sha, mergeSha, signals }, detectorFor(policy), self);
     if (finding.kind === "unread") {
       await postUnchecked(run.gh, where, mergeSha, policy.check_name, finding.reason);
       recordBypass(run.log, audit, { sha: mergeSha, branch: pr.base.ref, ...uncheckedAudit(finding.reason) }, "bypass-unchecked", run.audit);

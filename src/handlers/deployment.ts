@@ -41,7 +41,7 @@ export function onDeploymentProtectionRule(app: Probot, whoAmI: WhoAmI): void {
       sender: { login: p.sender?.login ?? "", type: p.sender?.type ?? "User" },
       runId,
     };
-    const judgment = await judgeDeploymentRequest(run.gh, req, self.appId);
+    const judgment = await judgeDeploymentRequest(run.gh, req, self);
     await answerDeployment(run.gh, req, judgment);
     run.onDeployAnswer?.(judgment.state);
     run.audit?.record(deploymentEvent(req, judgment, auditContext(run, where)));

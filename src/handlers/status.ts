@@ -36,7 +36,8 @@ export async function checkNameOf(gh: Octokit, where: { owner: string; repo: str
  * A status on one of our contexts that agentgate did not post is a forgery: branch protection would
  * read it. Watched: the default branch's check name, the names agentgate published lately, and (in
  * gate.ts) the names of the App's check runs on that SHA, in any letter case. Answering reads one list
- * and writes one status; the PR is not judged again (the check run holds the decision).
+ * and writes one status; the PR is not judged again (the check run holds the decision; where there is
+ * none, under `publish: status`, agentgate's own newest status there does: one read more).
  */
 export function onStatus(app: Probot, whoAmI: WhoAmI): void {
   app.on("status", async (context) => {

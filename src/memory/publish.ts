@@ -26,3 +26,13 @@ export function memoryTextFor(replacedText: string | null | undefined, d: Decisi
   const record = mergeRecords(d.memory?.record, replaced.kind === "record" ? replaced.record : null);
   return composeCheckText(isEmpty(record) ? null : encodeMemory(record), resultLine);
 }
+
+/**
+ * Under `publish: status`, whether the check run must be written all the same: agentgate already
+ * has a run of the name on the commit (left alone, it would show a stale verdict, and an update must
+ * carry its record on), or the decision has a record to keep (the check run is the only place only
+ * agentgate can write: a status would not survive the agent erasing its markers). Pure.
+ */
+export function checkRunNeeded(d: Decision, existingRun: boolean): boolean {
+  return existingRun || memoryTextFor(null, d, true) !== null;
+}

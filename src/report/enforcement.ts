@@ -73,5 +73,10 @@ export function renderEnforcementText(repo: string, r: EnforcementReport): strin
   if (r.suggestPublish === "check_run") {
     lines.push(`  hint: every rule that requires \`${r.checkName}\` pins it to the App, so its commit status counts for nothing: \`publish: check_run\` in the policy saves a write per changed decision`);
   }
+  if (r.suggestPublish === "status") {
+    lines.push(
+      `  hint: every rule that requires \`${r.checkName}\` accepts any source, so its commit status satisfies them: \`publish: status\` in the policy saves a write per changed decision where agentgate keeps no memory (pinning the check to the App, then \`publish: check_run\`, is what stops anyone else satisfying it)`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -44,8 +44,25 @@ describe("the enforcement doctor's publish hint", () => {
     expect(diagnose(good({ publish: "check_run" })).suggestPublish).toBeUndefined();
   });
 
-  it("says nothing when a requirement accepts any source: a status of that name would count", () => {
-    const input = good({ publish: "both", rules: ok([statusRule([{ context: "agentgate" }]), rule("pull_request"), rule("non_fast_forward"), rule("deletion")]) });
+  const anySource = (publish: EnforcementInput["publish"]) =>
+    good({ publish, rules: ok([statusRule([{ context: "agentgate" }]), rule("pull_request"), rule("non_fast_forward"), rule("deletion")]) });
+
+  it("suggests publish: status when every requirement accepts any source: the status satisfies them, pinning is still the fix", () => {
+    const r = diagnose(anySource("both"));
+    expect(r.suggestPublish).toBe("status");
+    expect(r.findings.map((f) => f.code)).toContain("check-not-pinned");
+    const text = renderEnforcementText("acme/app", r);
+    expect(text).toContain("hint: every rule that requires `agentgate` accepts any source, so its commit status satisfies them: `publish: status`");
+    expect(text).toContain("pinning the check to the App, then `publish: check_run`");
+  });
+
+  it("says nothing when the policy publishes the status already", () => {
+    expect(diagnose(anySource("status")).suggestPublish).toBeUndefined();
+  });
+
+  it("says nothing when one requirement is pinned to the App and another accepts any source: both writes count", () => {
+    const rules = ok([statusRule([{ context: "agentgate", integration_id: APP }]), statusRule([{ context: "agentgate" }], 2), rule("pull_request"), rule("non_fast_forward"), rule("deletion")]);
+    const input = good({ publish: "both", rules, rulesets: new Map([[1, ok(ruleset())], [2, ok(ruleset({ id: 2, name: "org" }))]]) });
     expect(diagnose(input).suggestPublish).toBeUndefined();
     expect(renderEnforcementText("acme/app", diagnose(input))).not.toContain("hint:");
   });

@@ -13,6 +13,7 @@ import type { EnforcementReads } from "../../src/doctor/read.js";
 import type { Decision, GateState } from "../../src/policy/types.js";
 import type { AppIdentity, PublishOptions, PublishResult, RepoRef } from "../../src/publish.js";
 import { STATUS_DESCRIPTION_LIMIT, truncate } from "../../src/report/headline.js";
+import type { OwnStatus } from "../../src/facts/statuses.js";
 
 export const SELF: AppIdentity = { appId: 1, botLogin: "agentgate[bot]" };
 export const sha = (c: string) => c.repeat(40);
@@ -24,7 +25,7 @@ export interface FakePullRequest {
   headline?: string;
   checkName?: string;
   baseRef?: string;
-  publish?: "both" | "check_run";
+  publish?: "both" | "check_run" | "status";
   /** The PR cannot be read: evaluate answers an error (on the hinted head only, as the real reader). */
   unreadable?: string;
 }
@@ -108,6 +109,12 @@ export class FakePort implements GatePort {
 
   async ownCheckRuns(_where: RepoRef, at: string, appId: number): Promise<OurCheckRun[]> {
     return appId === SELF.appId ? (this.runs.get(at) ?? []) : [];
+  }
+
+  async ownStatuses(_where: RepoRef, at: string): Promise<OwnStatus[]> {
+    return [...this.shown]
+      .filter(([key, shown]) => key.startsWith(`${at}#`) && shown.status)
+      .map(([key, shown]) => ({ context: key.slice(at.length + 1), state: shown.status!.state, description: shown.status!.description }));
   }
 
   async postStatus(_where: RepoRef, at: string, status: StatusWrite): Promise<void> {
