@@ -14,14 +14,14 @@ import { publishedKey, type AppIdentity, type PublishOptions, type PublishResult
 import type { GroupMember } from "./facts/merge-group.js";
 import { groupMemory } from "./memory/publish.js";
 import { withinTurn } from "./deadlines.js";
-import type { RepositoryOrder } from "./runtime/order.js";
-import type { PublishedStatuses } from "./runtime/published.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
-import { decisionEvent, type AuditEvent } from "./audit/event.js";
+import { decisionEvent } from "./audit/event.js";
 import { appVersion } from "./version.js";
-import { errorDecision, reasonOf, SHA, type Evaluation, type Logger } from "./evaluation.js";
-import type { PayloadHint } from "./github/evaluate.js";
-import { githubGatePort, type GatePort, type GitHubClient } from "./github/port.js";
+import { errorDecision, reasonOf, SHA, type Evaluation } from "./evaluation.js";
+import { githubGatePort, type GatePort } from "./github/port.js";
+import type { GateContext, GateRun, OurCheckRun } from "./github/run.js";
+
+export type { GateContext, GateRun, OurCheckRun } from "./github/run.js";
 
 // The readers moved behind the port (src/github/); named here too for the handlers, the CLI and tests.
 export { errorDecision, type Evaluation, type Logger } from "./evaluation.js";
@@ -53,46 +53,6 @@ export function strictest(evaluations: readonly Evaluation[]): Evaluation {
   return evaluations.reduce((a, b) => (STRICTNESS[b.decision.state] > STRICTNESS[a.decision.state] ? b : a));
 }
 
-export interface GateRun {
-  gh: GitHubClient;
-  log: Logger;
-  self: () => Promise<AppIdentity>;
-  /** After check_run.rerequested: create a new run instead of updating. */
-  newCheckRun?: boolean;
-  /** GitHub requests made so far for this webhook (logged with each result). */
-  requestCount?: () => number;
-  /** By PR number: the head before this event (a synchronize's `before`), where agentgate's memory is read too. */
-  earlierHeads?: Readonly<Record<number, string>>;
-  /** By PR number: where to publish an error when that PR cannot be read (see PayloadHint). */
-  payloadHints?: ReadonlyMap<number, PayloadHint>;
-  /** Told of every decision published (its state), and of each PR nothing could be published for. */
-  onOutcome?: (outcome: GateState | "unpublished") => void;
-  /** Told how long each pull request's evaluation (reading its facts and deciding) took. */
-  onEvaluated?: (ms: number) => void;
-  /** Told of each answer the deploy gate gives GitHub. */
-  onDeployAnswer?: (state: "approved" | "rejected") => void;
-  /** The per-repository order shared by replicas (Redis); absent: this process's order alone. */
-  order?: RepositoryOrder;
-  /** Where each published decision is recorded as an audit event (src/runtime/audit.ts). */
-  audit?: { record(event: AuditEvent): void };
-  /** The webhook delivery being handled, for the audit events. */
-  delivery?: string;
-  /**
-   * Open PRs by head SHA as this delivery listed them moments ago (the sweep's one list call). They
-   * stand in for listing a commit's PRs only when the decision there is not a success (a PR opened
-   * since cannot make a non-success any stricter than not passing); before a success, GitHub is asked.
-   */
-  openAt?: ReadonlyMap<string, readonly number[]>;
-  /**
-   * By PR number: the PR as that same list gave it, read instead of pulls.get (never the reason for
-   * a success); `after`: evaluationsSoFar() just before the list was read (see sweptCopyUsable).
-   */
-  listedPulls?: { pulls: ReadonlyMap<number, unknown>; after: number };
-  /** When the delivery arrived (Date.now()): a shared turn is waited for from then (src/runtime/order.ts). */
-  receivedAt?: number;
-  /** What was last posted per commit and context (shared by replicas); absent: GitHub's list is read. */
-  published?: PublishedStatuses;
-}
 
 /**
  * Deliveries for one repository are handled one at a time in this process, so an evaluation that
@@ -130,8 +90,6 @@ export function gatePullRequests(run: GateRun, where: RepoRef, numbers: readonly
   return inTurn(run, where, () => gatePullRequestsWith(githubGatePort(run), run, where, numbers));
 }
 
-/** What the orchestration needs of a run besides GitHub (the port): the log, the hooks, the hints, the memories. */
-export type GateContext = Omit<GateRun, "gh" | "self">;
 
 /** gatePullRequests on a port, outside the repository's turn (the caller holds it, or a test needs none). */
 export async function gatePullRequestsWith(port: GatePort, run: GateContext, where: RepoRef, numbers: readonly number[]): Promise<Evaluation[]> {
@@ -386,15 +344,6 @@ async function publishOrSayWhy(
   }
 }
 
-/** One of agentgate's check runs on the forged SHA, as GitHub lists it. */
-export interface OurCheckRun {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  /** Holds agentgate's memory record (src/memory/): an update of the output must carry it on. */
-  output: { title: string | null; summary: string | null; text?: string | null };
-}
 
 export type ForgeryAnswer =
   | { kind: "ignore"; why: string }

@@ -25,19 +25,14 @@ import { LRUCache } from "lru-cache";
 import { decodeMemory } from "../memory/record.js";
 import type { RememberedFacts } from "../memory/remember.js";
 import type { PullRequestFacts } from "./types.js";
-import type { OwnCheckRun, PullRequestReads } from "./reads.js";
+import type { PullRequestReads } from "./reads.js";
+import type { OwnCheckRun, PriorCheckRun } from "./check-runs.js";
 
 export const MEMORY_POINTERS_READ = 11;
 export const MEMORY_COMMITS_READ = 20;
 
-export type { OwnCheckRun } from "./reads.js";
+export type { OwnCheckRun, PriorCheckRun } from "./check-runs.js";
 
-/** agentgate's own latest check run on a SHA under a check name, as read before deciding (null: none). */
-export interface PriorCheckRun {
-  sha: string;
-  checkName: string;
-  run: OwnCheckRun | null;
-}
 
 interface Where {
   owner: string;

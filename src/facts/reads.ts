@@ -8,6 +8,7 @@
  * where that is an answer (a 404 for a permission, a gone commit for a compare), never a failure.
  */
 import type { RestCommit, RestFile, RestIssueEvent, RestPullRequest, RestReview } from "./rest.js";
+import type { OwnCheckRun } from "./check-runs.js";
 
 export interface Where {
   owner: string;
@@ -18,14 +19,7 @@ export interface PullRequestRef extends Where {
   number: number;
 }
 
-/** agentgate's own latest check run on a commit (by app id), as listed. */
-export interface OwnCheckRun {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  output: { title: string | null; summary: string | null; text: string | null };
-}
+export type { OwnCheckRun } from "./check-runs.js";
 
 /** What compare lists for `base...head`: the commits of its first page with their count, and the files. */
 export interface Compared {

@@ -3,7 +3,7 @@
  * Gathered once per evaluation by facts/github.ts (or by the CLI from git or
  * saved API JSON); nothing in the core reads GitHub itself.
  */
-import type { RememberedFacts } from "../memory/remember.js";
+import type { RememberedFacts } from "../memory/types.js";
 
 /** A git identity as written in a commit, plus the GitHub login GitHub linked to it, if any. */
 export interface GitIdentity {

@@ -5,9 +5,8 @@
  * readers and writers; one PR's facts are read through the per-fact reads of src/facts/reads.ts
  * (real: src/github/reads.ts; in memory: test/helpers/fake-reads.ts).
  */
-import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
-import type { GateRun, OurCheckRun } from "../gate.js";
+import type { GateRun, OurCheckRun } from "./run.js";
 import type { Evaluation } from "../evaluation.js";
 import { evaluatePullRequest, openPullRequestsListedAt, type PayloadHint } from "./evaluate.js";
 import { SHA } from "../evaluation.js";
@@ -18,8 +17,7 @@ import { forgetOwnCheckRuns } from "../facts/memory.js";
 import { cachedEnforcement, type EnforcementReads } from "../doctor/read.js";
 import { ownStatuses, type OwnStatus } from "../facts/statuses.js";
 
-/** The client the real port wraps; other modules name it through this alias. */
-export type GitHubClient = Octokit;
+export type { GitHubClient } from "./run.js";
 
 /** A status to post as agentgate. */
 export interface StatusWrite {

@@ -21,10 +21,11 @@
  */
 import { z } from "zod";
 import { markerSource } from "../config/schema.js";
-import type { AgentKind, EvidenceSource, SteeringHuman } from "../detect/types.js";
+import { MEMORY_VERSION, type MemoryRecord } from "./types.js";
 import { decodeResultLine, looksLikeResultLine, type ResultRecord } from "./result.js";
 
-export const MEMORY_VERSION = 1;
+// The record's shape lives in ./types.ts, which the decision and the facts types import without a circle.
+export { MEMORY_VERSION, type MemoryRecord, type RememberedEvidence } from "./types.js";
 
 /** Upper bounds of a record, so that it always fits a check run's `text` (65535 characters). */
 export const LIMITS = {
@@ -44,35 +45,6 @@ export const LIMITS = {
 
 /** Encoded records never exceed this (checked by a test with every list full and every string at its limit). */
 export const MEMORY_TEXT_MAX = 60_000;
-
-/** One piece of evidence agentgate saw when it judged a PR agent-written. */
-export interface RememberedEvidence {
-  /** The PR it was judged in. */
-  pr: number;
-  /** The head SHA it was judged on. */
-  on: string;
-  agent: string;
-  kind: AgentKind;
-  /** Where the marker matched then (`remembered` for an unreadable earlier record). */
-  source: EvidenceSource;
-  /** The marker's id (catalog or policy); the matched text itself is not kept. */
-  marker: string;
-  /** For commit evidence: the commit. */
-  commit?: string;
-}
-
-export interface MemoryRecord {
-  v: typeof MEMORY_VERSION;
-  /** PRs judged agent-written. */
-  prs: number[];
-  agents: string[];
-  evidence: RememberedEvidence[];
-  /** Every commit of those PRs when they were judged: they stay agent-written wherever they appear again. */
-  commits: string[];
-  steering: SteeringHuman[];
-  /** SHAs whose check runs could not be read yet (a force-push's `before`): read again next time. */
-  unread: string[];
-}
 
 const PREFIX = "<!-- agentgate:memory v";
 const SUFFIX = " -->";

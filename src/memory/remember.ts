@@ -9,16 +9,10 @@
 import type { Detection, Evidence, SteeringHuman } from "../detect/types.js";
 import type { PullRequestFacts } from "../facts/types.js";
 import { bounded, emptyRecord, isEmpty, MEMORY_VERSION, type MemoryRecord, type RememberedEvidence } from "./record.js";
+import type { RememberedFacts } from "./types.js";
 
-/** What was read of agentgate's memory for one PR (facts/memory.ts gathers it). */
-export interface RememberedFacts {
-  /** Records on agentgate's own check runs, by the SHA the run was on. */
-  found: { sha: string; record: MemoryRecord }[];
-  /** SHAs where agentgate's own check run holds a record that does not decode. */
-  garbled: string[];
-  /** SHAs whose check runs could not be read this time; kept in the record to be read next time. */
-  unread: string[];
-}
+export type { RememberedFacts } from "./types.js";
+
 
 /** Marker id of the evidence an undecodable own record leaves. */
 export const UNREADABLE_MARKER = "agentgate/unreadable-record";

@@ -1,8 +1,8 @@
 import type { EnforcementReport } from "../doctor/core.js";
 import type { Detection } from "../detect/types.js";
 import type { Finding } from "../rules/types.js";
-import type { PriorCheckRun } from "../facts/memory.js";
-import type { MemoryRecord } from "../memory/record.js";
+import type { PriorCheckRun } from "../facts/check-runs.js";
+import type { MemoryRecord } from "../memory/types.js";
 import type { PolicyFileRef } from "../config/load.js";
 
 /** What is published. success: not gated or requirement met; pending: waiting for approvals;
