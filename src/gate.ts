@@ -20,6 +20,7 @@ import { appVersion } from "./version.js";
 import { errorDecision, reasonOf, SHA, type Evaluation } from "./evaluation.js";
 import { githubGatePort, type GatePort } from "./github/port.js";
 import type { GateContext, GateRun, OurCheckRun } from "./github/run.js";
+import { cacheSlot, cachesOf } from "./runtime/caches.js";
 
 export type { GateContext, GateRun, OurCheckRun } from "./github/run.js";
 
@@ -61,15 +62,17 @@ export function strictest(evaluations: readonly Evaluation[]): Evaluation {
  * A turn lasts at most `limitMs` (deadlines.ts): a delivery stuck longer no longer holds the others
  * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */
-const repositoryQueues = new Map<string, Promise<unknown>>();
-export function oneAtATime<T>(key: string, fn: () => Promise<T>, limitMs?: number): Promise<T> {
-  const previous = repositoryQueues.get(key) ?? Promise.resolve();
+export type RepositoryQueues = Map<string, Promise<unknown>>;
+const repositoryQueuesKept = cacheSlot("repository-queues", (): RepositoryQueues => new Map());
+
+export function oneAtATime<T>(queues: RepositoryQueues, key: string, fn: () => Promise<T>, limitMs?: number): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
   const turn = () => withinTurn(fn, limitMs);
   const next = previous.then(turn, turn);
   const tail: Promise<unknown> = next.catch(() => undefined);
-  repositoryQueues.set(key, tail);
+  queues.set(key, tail);
   void tail.then(() => {
-    if (repositoryQueues.get(key) === tail) repositoryQueues.delete(key);
+    if (queues.get(key) === tail) queues.delete(key);
   });
   return next;
 }
@@ -79,7 +82,7 @@ const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase(
 /** A repository's turn: in this process, and across replicas when the run has a shared order. */
 function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<T> {
   const key = queueKey(where);
-  return oneAtATime(key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
+  return oneAtATime(cachesOf(run.gh).of(repositoryQueuesKept), key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
 }
 
 /**
@@ -297,17 +300,19 @@ export async function gateMergeGroupWith(port: GatePort, run: GateContext, where
  * use its own name, and a forgery on it must be answered too. In this process only; the status
  * handler also reads the App's check runs on the forged SHA, which every replica sees.
  */
-const publishedNames = new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 });
+const publishedNamesKept = cacheSlot("published-check-names", () => new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 }));
 const NAMES_KEPT = 20;
 
-export function rememberCheckName(where: RepoRef, name: string): void {
+/** `port`: the app's port that published (its app keeps the names). */
+function rememberCheckName(port: GatePort, where: RepoRef, name: string): void {
+  const publishedNames = cachesOf(port).of(publishedNamesKept);
   const key = queueKey(where);
   const names = publishedNames.get(key) ?? [];
   if (!names.includes(name)) publishedNames.set(key, [name, ...names].slice(0, NAMES_KEPT));
 }
 
-export function publishedCheckNames(where: RepoRef): string[] {
-  return publishedNames.get(queueKey(where)) ?? [];
+function publishedCheckNames(port: GatePort, where: RepoRef): string[] {
+  return cachesOf(port).of(publishedNamesKept).get(queueKey(where)) ?? [];
 }
 
 /** GitHub keeps at most 1000 statuses per commit and context, then answers 422. */
@@ -330,7 +335,7 @@ async function publishOrSayWhy(
   self: AppIdentity,
   opts: PublishOptions,
 ): Promise<Published> {
-  rememberCheckName(where, decision.checkName);
+  rememberCheckName(port, where, decision.checkName);
   try {
     return await port.publish(where, sha, decision, self, opts);
   } catch (e) {
@@ -427,7 +432,7 @@ export async function answerForgedStatusWith(
   // have remembered its own write after the status handler forgot it.
   await run.published?.forget(publishedKey(where, sha, context));
   const ours = await port.ownCheckRuns(where, sha, self.appId);
-  const names = [...watched, ...publishedCheckNames(where)];
+  const names = [...watched, ...publishedCheckNames(port, where)];
   if (!isOurContext(context, ours, names)) return;
   // No run of this name (`publish: status`): agentgate's own newest status there is its decision (1 read).
   const own = ours.some((r) => r.name === context) ? undefined : (await port.ownStatuses(where, sha, self.botLogin)).find((s) => s.context === context);

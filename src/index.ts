@@ -24,6 +24,8 @@ import { onPeopleChange } from "./handlers/people.js";
 import { onPush } from "./handlers/push.js";
 import { onRerequest } from "./handlers/rerequest.js";
 import { onStatus } from "./handlers/status.js";
+import { AppCaches, attachCaches } from "./runtime/caches.js";
+import { octokitReads } from "./github/reads.js";
 
 export type AgentgateOptions = Partial<typeof deadlines> & {
   /** Conditional requests' copies, shared by every delivery of this process (made once per app). */
@@ -55,6 +57,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
 interface Services {
+  /** This app's caches (src/runtime/caches.ts): every delivery's client is attached to them. */
+  caches: AppCaches;
   audit: AuditTrail;
   conditional: ConditionalCache;
   published: PublishedStatuses;
@@ -65,7 +69,7 @@ interface Services {
   commitFacts: SharedCommitFacts | undefined;
 }
 
-function withGuardedOctokits(app: Probot, { conditional, published, handled, observer, order, policyCopies, commitFacts, audit }: Services): Probot {
+function withGuardedOctokits(app: Probot, { caches, conditional, published, handled, observer, order, policyCopies, commitFacts, audit }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
@@ -78,6 +82,9 @@ function withGuardedOctokits(app: Probot, { conditional, published, handled, obs
         return;
       }
       guardRequests(context.octokit);
+      // The client and the reads made of it: the facts modules look their caches up by either.
+      attachCaches(context.octokit as object, caches);
+      attachCaches(octokitReads(context.octokit as never), caches);
       if (policyCopies) shareCopies(context.octokit as object, policyCopies);
       if (commitFacts) shareCommitFacts(context.octokit as object, commitFacts);
       if (observer) observeDelivery(context, observer);
@@ -122,6 +129,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
 
     // Made once per app: each app (and each test's stack) has its own unless the server shares one.
     const guarded = withGuardedOctokits(app, {
+      caches: new AppCaches(),
       conditional: conditional ?? new ConditionalCache(),
       published: published ?? new InProcessPublished(),
       handled: handled ?? new InProcessHandled(),

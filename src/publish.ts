@@ -207,10 +207,10 @@ async function writeCheckRun(
     }
   } catch (e) {
     // A write that failed may still have landed: what this process knows of the commit is unsure.
-    forgetOwnCheckRuns(where, sha);
+    forgetOwnCheckRuns(gh, where, sha);
     throw e;
   }
-  rememberOwnCheckRun(where, sha, self.appId, { id, name: d.checkName, status, conclusion: conclusion ?? null, output: { title, summary, text } });
+  rememberOwnCheckRun(gh, where, sha, self.appId, { id, name: d.checkName, status, conclusion: conclusion ?? null, output: { title, summary, text } });
   return { outcome, replaced: current };
 }
 

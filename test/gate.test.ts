@@ -1,17 +1,18 @@
 import { describe, expect, it } from "@jest/globals";
-import { checkNamesOf, forgeryAnswer, isStatusCapError, oneAtATime, type Evaluation, type OurCheckRun } from "../src/gate.js";
+import { checkNamesOf, forgeryAnswer, isStatusCapError, oneAtATime, type Evaluation, type RepositoryQueues, type OurCheckRun } from "../src/gate.js";
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const queues: RepositoryQueues = new Map();
 
 describe("one delivery at a time per repository", () => {
   it("lets an earlier evaluation finish publishing before a later one starts", async () => {
     const log: string[] = [];
-    const slow = oneAtATime("acme/app", async () => {
+    const slow = oneAtATime(queues, "acme/app", async () => {
       log.push("A reads");
       await tick(30);
       log.push("A publishes");
     });
-    const fast = oneAtATime("acme/app", async () => {
+    const fast = oneAtATime(queues, "acme/app", async () => {
       log.push("B reads");
       log.push("B publishes");
     });
@@ -21,12 +22,12 @@ describe("one delivery at a time per repository", () => {
 
   it("does not hold other repositories back, and survives a failure", async () => {
     const log: string[] = [];
-    const failing = oneAtATime("acme/one", async () => {
+    const failing = oneAtATime(queues, "acme/one", async () => {
       await tick(30);
       throw new Error("GitHub is down");
     });
-    const other = oneAtATime("acme/two", async () => void log.push("two"));
-    const after = oneAtATime("acme/one", async () => void log.push("one again"));
+    const other = oneAtATime(queues, "acme/two", async () => void log.push("two"));
+    const after = oneAtATime(queues, "acme/one", async () => void log.push("one again"));
     await expect(failing).rejects.toThrow("GitHub is down");
     await Promise.all([other, after]);
     expect(log).toEqual(["two", "one again"]);
@@ -99,6 +100,7 @@ describe("a delivery's turn is bounded", () => {
     guardRequests(gh);
     let release: () => void = () => undefined;
     const stuck = oneAtATime(
+      queues,
       "acme/stuck",
       async () => {
         await new Promise<void>((r) => (release = r)); // e.g. a regular expression or a slow sweep
@@ -106,7 +108,7 @@ describe("a delivery's turn is bounded", () => {
       },
       50,
     );
-    const next = oneAtATime("acme/stuck", async () => "next ran", 1_000);
+    const next = oneAtATime(queues, "acme/stuck", async () => "next ran", 1_000);
     await expect(stuck).rejects.toBeInstanceOf(TurnExpiredError);
     await expect(next).resolves.toBe("next ran");
     release();

@@ -6,8 +6,6 @@ import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
-import { clearFactCaches } from "../../src/facts/github.js";
-import { clearEnforcementCache } from "../../src/doctor/read.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
@@ -18,6 +16,8 @@ export interface Stack {
   webhookUrl: string;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
+  /** Stop the app and start it again on the same simulator: a new process, knowing nothing it kept. */
+  restartApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,19 +35,24 @@ export interface StackOptions {
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  clearFactCaches();
-  clearEnforcementCache();
   const secret = opts.webhookSecret ?? "local-webhook-secret";
   const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0, ...(opts.deliveries ? { deliveries: opts.deliveries } : {}) });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const app = await startAppServer(sim, { secret, log, throttle: opts.throttle ?? false, options: opts.deadlines });
-  const { webhookUrl } = app;
-  sim.setWebhookTarget(webhookUrl);
+  const startApp = () => startAppServer(sim, { secret, log, throttle: opts.throttle ?? false, options: opts.deadlines });
+  let app = await startApp();
+  sim.setWebhookTarget(app.webhookUrl);
   return {
     sim,
-    webhookUrl,
+    get webhookUrl() {
+      return app.webhookUrl;
+    },
     logs,
+    async restartApp() {
+      await app.stop();
+      app = await startApp();
+      sim.setWebhookTarget(app.webhookUrl);
+    },
     async stop() {
       await app.stop();
       await sim.stop();

@@ -188,7 +188,7 @@ export async function acceptBypass(
     output: { title: bypassTitle(accepted), summary: bypassSummary(accepted, bypasses), text: encodeBypass(accepted) },
     actions: actionsFor(accepted, bypasses),
   });
-  forgetOwnCheckRuns(where, record.sha);
+  forgetOwnCheckRuns(gh, where, record.sha);
   await postBypassStatus(gh, where, accepted, press.checkName);
   return { kind: "accepted", record: accepted };
 }

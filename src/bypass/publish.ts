@@ -41,7 +41,7 @@ export async function postBypass(gh: Octokit, where: Where, r: BypassRecord, che
     output: { title: bypassTitle(r), summary: bypassSummary(r, policy), text: encodeBypass(r) },
     actions: actionsFor(r, policy),
   });
-  forgetOwnCheckRuns(where, r.sha); // a write the gate's copy of this commit's runs does not follow
+  forgetOwnCheckRuns(gh, where, r.sha); // a write the gate's copy of this commit's runs does not follow
   await postBypassStatus(gh, where, r, checkName);
   return data.id;
 }

@@ -90,11 +90,11 @@ export async function answerDeployment(gh: Octokit, req: DeploymentRequest, j: D
 export async function recordApproval(gh: Octokit, req: DeploymentRequest, j: DeploymentJudgment): Promise<void> {
   if (j.state !== "approved") return;
   // A run of agentgate's that the PR gate's copy of this commit's runs (facts/memory.ts) does not hold.
-  forgetOwnCheckRuns(req, req.sha);
+  forgetOwnCheckRuns(gh, req, req.sha);
   try {
     await createDeployRecord(gh, req, j);
   } finally {
-    forgetOwnCheckRuns(req, req.sha);
+    forgetOwnCheckRuns(gh, req, req.sha);
   }
 }
 

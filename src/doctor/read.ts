@@ -6,6 +6,7 @@
  */
 import type { Octokit } from "@octokit/rest";
 import { LRUCache } from "lru-cache";
+import { cacheSlot, cachesOf } from "../runtime/caches.js";
 import type { BranchRule, ClassicProtection, EnforcementInput, Read, RulesetInfo } from "./core.js";
 
 export type EnforcementReads = Omit<EnforcementInput, "checkName" | "appId">;
@@ -62,18 +63,15 @@ function transient(r: Read<unknown>): boolean {
 
 export const ENFORCEMENT_TTL_MS = 10 * 60_000;
 
-const kept = new LRUCache<string, EnforcementReads>({ max: 5_000, ttl: ENFORCEMENT_TTL_MS });
+const enforcementKept = cacheSlot("enforcement", () => new LRUCache<string, EnforcementReads>({ max: 5_000, ttl: ENFORCEMENT_TTL_MS }));
 
 /** The reads for a branch, from this process's cache when younger than 10 minutes. */
 export async function cachedEnforcement(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<EnforcementReads> {
   const key = `${where.owner}/${where.repo}`.toLowerCase() + `:${branch}`;
+  const kept = cachesOf(gh).of(enforcementKept);
   const hit = kept.get(key);
   if (hit) return hit;
   const reads = await readEnforcement(gh, where, branch);
   if (![reads.rules, reads.classic, ...reads.rulesets.values()].some(transient)) kept.set(key, reads);
   return reads;
-}
-
-export function clearEnforcementCache(): void {
-  kept.clear();
 }

@@ -42,9 +42,9 @@ import { detectorFor } from "../decide.js";
 import { closingIssueNumbers } from "./closing.js";
 import { linkCommitEmails } from "./graphql.js";
 import { localActionsUsedBy } from "../rules/paths.js";
-import { clearOwnCheckRuns } from "./memory.js";
 import type { Compared, PullRequestReads, PullRequestRef } from "./reads.js";
 import { octokitReads } from "../github/reads.js";
+import { cacheSlot, cachesOf } from "../runtime/caches.js";
 
 /** GitHub lists at most this many files and commits on a pull request. */
 export const GITHUB_MAX_FILES = 3000;
@@ -59,8 +59,8 @@ export type { PullRequestRef } from "./reads.js";
  * FACT_CACHE_TTL_MS, and only well-formed answers are kept.
  */
 export const FACT_CACHE_TTL_MS = 60_000;
-const permissionCache = new LRUCache<string, Permission>({ max: 10_000, ttl: FACT_CACHE_TTL_MS });
-const membershipCache = new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_CACHE_TTL_MS });
+const permissionsKept = cacheSlot("permissions", () => new LRUCache<string, Permission>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
+const membershipsKept = cacheSlot("memberships", () => new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
 
 /** Reads that may be answered from the caches above; `fresh` bypasses them (and refills them). */
 export interface ReadOptions {
@@ -80,7 +80,7 @@ export interface ReadOptions {
  * own policy that saves two requests a webhook. A push that changes a policy file forgets that
  * repository's copies (in this process). The policy on the PR's base branch is always read fresh.
  */
-const defaultBranchPolicies = new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 });
+const defaultBranchPoliciesKept = cacheSlot("default-branch-policies", () => new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 }));
 
 /**
  * The Octokits of deliveries handled by one of several replicas, with the copies they share. The
@@ -157,6 +157,7 @@ export function mayUseForgettableCopies(gh: object): boolean {
 /** A push changed a policy on this repository's default branch: read its files afresh, on every replica. */
 export async function forgetDefaultBranchPolicies(gh: object, owner: string, repo: string): Promise<void> {
   const prefix = `${owner}/${repo}:`.toLowerCase();
+  const defaultBranchPolicies = cachesOf(gh).of(defaultBranchPoliciesKept);
   for (const key of [...defaultBranchPolicies.keys()]) if (key.startsWith(prefix)) defaultBranchPolicies.delete(key);
   await replicated.get(gh)?.forget(`${owner}/${repo}`.toLowerCase());
 }
@@ -165,57 +166,54 @@ export async function forgetDefaultBranchPolicies(gh: object, owner: string, rep
  * Who may approve changed (a `member`, `membership`, `team` or `organization` webhook): the cached
  * answers it makes stale are forgotten, so the next judgment reads them.
  */
-export const forgetPermissions = {
-  /** One collaborator's permission on one repository. */
-  of(owner: string, repo: string, login: string): void {
-    permissionCache.delete(`${owner}/${repo}:${login}`.toLowerCase());
-  },
-  /** Everything about one account: its permission everywhere (a team can grant it) and its memberships. */
-  account(login: string): void {
-    const suffix = `:${login}`.toLowerCase();
-    for (const key of [...permissionCache.keys()]) if (key.endsWith(suffix)) permissionCache.delete(key);
-    for (const key of [...membershipCache.keys()]) if (key.endsWith(suffix)) membershipCache.delete(key);
-  },
-  /** Every collaborator's permission on a repository (a team's access to it changed). */
-  repository(owner: string, repo: string): void {
-    const prefix = `${owner}/${repo}:`.toLowerCase();
-    for (const key of [...permissionCache.keys()]) if (key.startsWith(prefix)) permissionCache.delete(key);
-  },
-  /** A team's memberships, and every permission (the team may have granted some). */
-  team(team: string): void {
-    const prefix = `${team}:`.toLowerCase();
-    for (const key of [...membershipCache.keys()]) if (key.startsWith(prefix)) membershipCache.delete(key);
-    permissionCache.clear();
-  },
-};
-
-export function clearFactCaches(): void {
-  clearOwnCheckRuns();
-  policyFilesAtCommit.clear();
-  localActionsAtCommit.clear();
-  actionsByWorkflowBlob.clear();
-  permissionCache.clear();
-  membershipCache.clear();
-  changeAtHead.clear();
-  defaultBranchPolicies.clear();
+export function forgetPermissions(gh: object) {
+  const caches = cachesOf(gh);
+  const permissions = caches.of(permissionsKept);
+  const memberships = caches.of(membershipsKept);
+  return {
+    /** One collaborator's permission on one repository. */
+    of(owner: string, repo: string, login: string): void {
+      permissions.delete(`${owner}/${repo}:${login}`.toLowerCase());
+    },
+    /** Everything about one account: its permission everywhere (a team can grant it) and its memberships. */
+    account(login: string): void {
+      const suffix = `:${login}`.toLowerCase();
+      for (const key of [...permissions.keys()]) if (key.endsWith(suffix)) permissions.delete(key);
+      for (const key of [...memberships.keys()]) if (key.endsWith(suffix)) memberships.delete(key);
+    },
+    /** Every collaborator's permission on a repository (a team's access to it changed). */
+    repository(owner: string, repo: string): void {
+      const prefix = `${owner}/${repo}:`.toLowerCase();
+      for (const key of [...permissions.keys()]) if (key.startsWith(prefix)) permissions.delete(key);
+    },
+    /** A team's memberships, and every permission (the team may have granted some). */
+    team(team: string): void {
+      const prefix = `${team}:`.toLowerCase();
+      for (const key of [...memberships.keys()]) if (key.startsWith(prefix)) memberships.delete(key);
+      permissions.clear();
+    },
+  };
 }
 
-/** Reads policy files through the contents API; null for 404, throws for anything else (a policy
- *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
 /**
  * Policy files at a commit, and their absence: a commit never changes, so this cannot go stale. A
  * base branch is first resolved to its tip (one conditional request, usually a free 304), so a
  * repository without a policy file costs no 404 per evaluation.
  */
-const policyFilesAtCommit = new LRUCache<string, { file: PolicyFile | null }>({
-  max: 10_000,
-  maxSize: 32 * 1024 * 1024,
-  sizeCalculation: (v) => Math.max(1, v.file?.text.length ?? 1),
-});
+const policyFilesAtCommitKept = cacheSlot(
+  "policy-files-at-commit",
+  () =>
+    new LRUCache<string, { file: PolicyFile | null }>({
+      max: 10_000,
+      maxSize: 32 * 1024 * 1024,
+      sizeCalculation: (v) => Math.max(1, v.file?.text.length ?? 1),
+    }),
+);
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/i;
 
-/** Reads policy files through the contents API; null for 404, throws for anything else. */
+/** Reads policy files through the contents API; null for 404, throws for anything else (a policy
+ *  larger than MAX_POLICY_BYTES too: it cannot be read whole, so the gate errors). */
 export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
   return policyReaderOn(octokitReads(gh), replicated.get(gh));
 }
@@ -223,6 +221,7 @@ export function githubPolicyReader(gh: Octokit): PolicyReader & { prefetchTip(ow
 /** The policy reader on any reads; `shared`: the copies replicas share of default-branch policies. */
 export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCopies): PolicyReader & { prefetchTip(owner: string, repo: string, branch: string): void } {
   const tips = new Map<string, Promise<string | undefined>>();
+  const caches = cachesOf(reads);
   const branchTip = (owner: string, repo: string, branch: string) => reads.branchTip({ owner, repo }, branch);
   return {
     /**
@@ -249,6 +248,7 @@ export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCop
           return file;
         }
         const key = `${owner}/${repo}:${path}`.toLowerCase();
+        const defaultBranchPolicies = caches.of(defaultBranchPoliciesKept);
         const cached = defaultBranchPolicies.get(key);
         if (cached) return cached.file;
         const file = await readRepoFile(reads, owner, repo, path, undefined, MAX_POLICY_BYTES);
@@ -262,6 +262,7 @@ export function policyReaderOn(reads: PullRequestReads, shared?: SharedPolicyCop
       // Git paths are case-sensitive: only the repository and the SHA are folded.
       const key = `${`${owner}/${repo}@${sha}`.toLowerCase()}:${path}`;
       const sharedAt = { store: sharedCommitFacts.get(reads), key: `policy:${key}` };
+      const policyFilesAtCommit = caches.of(policyFilesAtCommitKept);
       const known = await knownFact(policyFilesAtCommit, key, { ...sharedAt, wellFormed: wellFormedPolicyCopy });
       if (known) return known.file;
       const file = await readRepoFile(reads, owner, repo, path, sha, MAX_POLICY_BYTES);
@@ -326,7 +327,7 @@ export async function readRepoFile(
  *  cannot be told apart from one that hides a local action in the rest: the check errors. */
 export const MAX_WORKFLOW_FILES = 100;
 // What each workflow blob runs, by blob sha: a blob never changes, so this cannot go stale.
-const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
+const actionsByWorkflowBlobKept = cacheSlot("actions-by-workflow-blob", () => new LRUCache<string, string[]>({ max: 10_000 }));
 
 /**
  * The local actions (`uses: ./dir`) that the base branch's workflows run: their code runs with the
@@ -334,11 +335,12 @@ const actionsByWorkflowBlob = new LRUCache<string, string[]>({ max: 10_000 });
  * .github/workflows at the base) plus 1 per workflow blob not seen before.
  */
 // The local actions of a base commit: a commit never changes, so neither does what its workflows run.
-const localActionsAtCommit = new LRUCache<string, string[]>({ max: 5_000 });
+const localActionsAtCommitKept = cacheSlot("local-actions-at-commit", () => new LRUCache<string, string[]>({ max: 5_000 }));
 
 async function localActionDirs(reads: PullRequestReads, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
   const atCommit = `${ref.owner}/${ref.repo}@${baseSha}`.toLowerCase();
   const sharedAt = { store: sharedCommitFacts.get(reads), key: `actions:${atCommit}` };
+  const localActionsAtCommit = cachesOf(reads).of(localActionsAtCommitKept);
   const known = await knownFact(localActionsAtCommit, atCommit, { ...sharedAt, wellFormed: wellFormedDirs });
   if (known) return known;
   const problemsBefore = incomplete.length;
@@ -356,6 +358,7 @@ async function readLocalActionDirs(reads: PullRequestReads, ref: PullRequestRef,
     incomplete.push(`the base branch has ${workflows.length} workflow files; agentgate reads at most ${MAX_WORKFLOW_FILES} to find the local actions they run`);
   }
   const dirs = new Set<string>();
+  const actionsByWorkflowBlob = cachesOf(reads).of(actionsByWorkflowBlobKept);
   const store = sharedCommitFacts.get(reads);
   // Shared by repository and blob: one repository's objects never answer for another's.
   const sharedBlob = (sha: string) => ({ store, key: `workflow:${`${ref.owner}/${ref.repo}#${sha}`.toLowerCase()}` });
@@ -382,6 +385,7 @@ export function teamsNamedIn(policy: Policy): string[] {
 
 async function permissionOf(reads: PullRequestReads, ref: PullRequestRef, login: string, opts: ReadOptions = {}): Promise<{ permission: Permission; cached: boolean }> {
   const key = `${ref.owner}/${ref.repo}:${login}`.toLowerCase();
+  const permissionCache = cachesOf(reads).of(permissionsKept);
   const cached = opts.fresh ? undefined : permissionCache.get(key);
   if (cached) return { permission: cached, cached: true };
   // A malformed answer throws before it is cached: read as "none", it would silence a change request.
@@ -402,6 +406,7 @@ export function normalizePermission(roleName: string | undefined, permission: st
 
 async function isActiveMember(reads: PullRequestReads, team: string, login: string, opts: ReadOptions = {}): Promise<{ active: boolean; cached: boolean }> {
   const key = `${team}:${login}`.toLowerCase();
+  const membershipCache = cachesOf(reads).of(membershipsKept);
   const cached = opts.fresh ? undefined : membershipCache.get(key);
   if (cached !== undefined) return { active: cached, cached: true };
   const [org, slug] = team.split("/") as [string, string];
@@ -489,7 +494,7 @@ const COMPARE_FILE_LIMIT = 300;
  * same, the copy stands in for the compare, but only for a decision that is not a success (the
  * gate compares afresh before one, see withFreshDiffChecks): the base may have moved since.
  */
-const changeAtHead = new LRUCache<string, string>({ max: 20_000 });
+const changeAtHeadKept = cacheSlot("change-at-head", () => new LRUCache<string, string>({ max: 20_000 }));
 const changeKey = (ref: PullRequestRef, head: string, baseRef: string) => `${ref.owner}/${ref.repo}#${ref.number}@${head}:${baseRef}`.toLowerCase();
 const digest = (fingerprint: string) => createHash("sha256").update(fingerprint).digest("hex");
 
@@ -503,6 +508,7 @@ async function diffUnchangedSince(
 ): Promise<Record<string, boolean>> {
   const result: Record<string, boolean> = {};
   const headChange = changeFingerprint(headFiles);
+  const changeAtHead = cachesOf(reads).of(changeAtHeadKept);
   for (const sha of shas) {
     if (headChange === null) {
       result[sha] = false;
@@ -722,7 +728,7 @@ export async function gatherFacts(
   ];
   // What this head shows, for a later head's question whether an approval of this one carries.
   const headChange = restFiles.length < COMPARE_FILE_LIMIT && !incomplete.length ? changeFingerprint(files) : null;
-  if (headChange !== null) changeAtHead.set(changeKey(ref, signals.headSha, signals.baseRef), digest(headChange));
+  if (headChange !== null) cachesOf(reads).of(changeAtHeadKept).set(changeKey(ref, signals.headSha, signals.baseRef), digest(headChange));
   const diffUnchangedFromCache: string[] = [];
   const unchanged =
     policy.approvals.keep_on_identical_diff && staleShas.length && !incomplete.length

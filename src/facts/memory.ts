@@ -22,6 +22,7 @@
 import type { Octokit } from "@octokit/rest";
 import { isBypassRun } from "../bypass/record.js";
 import { LRUCache } from "lru-cache";
+import { cacheSlot, cachesOf } from "../runtime/caches.js";
 import { decodeMemory } from "../memory/record.js";
 import type { RememberedFacts } from "../memory/remember.js";
 import type { PullRequestFacts } from "./types.js";
@@ -61,23 +62,21 @@ const gone = (e: unknown) => statusOf(e) === 404 || statusOf(e) === 422;
  * before one), it is not used when replicas share the repository's turn (another process may have
  * written since), and any write it does not see (a deploy record, a failed write) forgets the commit.
  */
-const knownRuns = new LRUCache<string, { appId: number; runs: OwnCheckRun[] }>({ max: 20_000 });
+const knownRunsKept = cacheSlot("own-check-runs", () => new LRUCache<string, { appId: number; runs: OwnCheckRun[] }>({ max: 20_000 }));
 const runsKey = (where: Where, sha: string) => `${where.owner}/${where.repo}@${sha}`.toLowerCase();
 
-export function forgetOwnCheckRuns(where: Where, sha: string): void {
-  knownRuns.delete(runsKey(where, sha));
+/** A write to this commit's runs that the copy does not follow: `client` is the writer's (its app's copy is forgotten). */
+export function forgetOwnCheckRuns(client: object, where: Where, sha: string): void {
+  cachesOf(client).of(knownRunsKept).delete(runsKey(where, sha));
 }
 
 /** agentgate wrote this run: the copy of the commit's runs (when there is one) now holds it. */
-export function rememberOwnCheckRun(where: Where, sha: string, appId: number, run: OwnCheckRun): void {
+export function rememberOwnCheckRun(client: object, where: Where, sha: string, appId: number, run: OwnCheckRun): void {
+  const knownRuns = cachesOf(client).of(knownRunsKept);
   const key = runsKey(where, sha);
   const known = knownRuns.get(key);
   if (known?.appId === appId) knownRuns.set(key, { appId, runs: [...known.runs.filter((r) => r.name !== run.name), run] });
   else knownRuns.delete(key);
-}
-
-export function clearOwnCheckRuns(): void {
-  knownRuns.clear();
 }
 
 /** The runs of the copy, or a fresh read (which refreshes the copy). `cached` says which. */
@@ -88,6 +87,7 @@ export async function ownCheckRunsMaybeKnown(
   appId: number,
   useKnown: boolean,
 ): Promise<{ runs: OwnCheckRun[]; cached: boolean }> {
+  const knownRuns = cachesOf(reads).of(knownRunsKept);
   const known = useKnown ? knownRuns.get(runsKey(where, sha)) : undefined;
   if (known?.appId === appId) return { runs: known.runs, cached: true };
   const runs = await reads.ownCheckRuns(where, sha, appId);

@@ -7,6 +7,7 @@ import { LRUCache } from "lru-cache";
 import { loadPolicy, type LoadedPolicy, type PolicyReader } from "../config/load.js";
 import type { PullRequestReads } from "../facts/reads.js";
 import { octokitReads } from "./reads.js";
+import { cacheSlot, cachesOf } from "../runtime/caches.js";
 import { defaultPolicy } from "../config/schema.js";
 import { decide, detectorFor, detectPullRequest } from "../decide.js";
 import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, startEarlyReads, withFreshDiffChecks, withFreshReviewers, type PullRequestRef } from "../facts/github.js";
@@ -79,11 +80,11 @@ export async function readAndDecide(
   // (who dismissed, when the base changed) almost always matter, so they are started too.
   const early = startEarlyReads(reads, ref, {
     events: opts.expectReviewId !== undefined,
-    ...(opts.headShaHint && opts.baseRefHint && fitsOnePage(ref) ? { changeFor: { baseRef: opts.baseRefHint, headSha: opts.headShaHint } } : {}),
+    ...(opts.headShaHint && opts.baseRefHint && fitsOnePage(reads, ref) ? { changeFor: { baseRef: opts.baseRefHint, headSha: opts.headShaHint } } : {}),
   });
   const listed = opts.listed === undefined ? undefined : listedPullRequest(opts.listed, ref);
   const pr = listed ?? (await reads.pullRequest(ref));
-  rememberSize(ref, pr);
+  rememberSize(reads, ref, pr);
   seen.headSha = pr.head.sha;
   const loaded = await loadPolicy(reader, { owner: ref.owner, repo: ref.repo, ref: pr.base.ref });
   seen.loaded = loaded;
@@ -135,16 +136,16 @@ export async function readAndDecide(
  * How many files and commits each PR had when last read in this process. Only a guess at whether
  * its lists fit on one page, so that reading them early cannot cost a long PR many requests; never a fact.
  */
-const lastSizes = new LRUCache<string, { files: number; commits: number }>({ max: 20_000 });
+const lastSizesKept = cacheSlot("last-sizes", () => new LRUCache<string, { files: number; commits: number }>({ max: 20_000 }));
 const sizeKey = (ref: PullRequestRef) => `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
 const ONE_PAGE = 100;
 
-function rememberSize(ref: PullRequestRef, pr: { changed_files?: number; commits?: number }): void {
-  if (typeof pr.changed_files === "number" && typeof pr.commits === "number") lastSizes.set(sizeKey(ref), { files: pr.changed_files, commits: pr.commits });
+function rememberSize(reads: PullRequestReads, ref: PullRequestRef, pr: { changed_files?: number; commits?: number }): void {
+  if (typeof pr.changed_files === "number" && typeof pr.commits === "number") cachesOf(reads).of(lastSizesKept).set(sizeKey(ref), { files: pr.changed_files, commits: pr.commits });
 }
 
-function fitsOnePage(ref: PullRequestRef): boolean {
-  const size = lastSizes.get(sizeKey(ref));
+function fitsOnePage(reads: PullRequestReads, ref: PullRequestRef): boolean {
+  const size = cachesOf(reads).of(lastSizesKept).get(sizeKey(ref));
   return !!size && size.files <= ONE_PAGE && size.commits <= ONE_PAGE;
 }
 

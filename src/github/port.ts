@@ -16,6 +16,7 @@ import { mergeGroupContents, type MergeGroupContents } from "../facts/merge-grou
 import { forgetOwnCheckRuns } from "../facts/memory.js";
 import { cachedEnforcement, type EnforcementReads } from "../doctor/read.js";
 import { ownStatuses, type OwnStatus } from "../facts/statuses.js";
+import { attachCaches, cacheSlot, cachesOf } from "../runtime/caches.js";
 
 export type { GitHubClient } from "./run.js";
 
@@ -62,9 +63,9 @@ export interface GatePort {
  * not publish older ones after it. So the list's copy stands in for pulls.get only for a PR nothing
  * evaluated since the list was read, and never with replicas (another one may have).
  */
-let evaluations = 0;
-const evaluatedAt = new LRUCache<string, number>({ max: 100_000 });
-export const evaluationsSoFar = (): number => evaluations;
+const evaluationsKept = cacheSlot("evaluations", () => ({ count: 0, at: new LRUCache<string, number>({ max: 100_000 }) }));
+/** Evaluations this client's app started so far (the sweep notes it before its list read). */
+export const evaluationsSoFar = (client: object): number => cachesOf(client).of(evaluationsKept).count;
 
 /** Whether the sweep's copy of a PR is as new as anything this process judged that PR on. */
 export function sweptCopyUsable(listedAfter: number, lastEvaluated: number | undefined, replicas: boolean): boolean {
@@ -76,6 +77,7 @@ const prKey = (where: RepoRef, number: number) => `${where.owner}/${where.repo}#
 
 export function githubGatePort(run: GateRun): GatePort {
   const gh = run.gh;
+  const evaluations = cachesOf(gh).of(evaluationsKept);
   // One list per commit and port (a delivery's turn): the gate's twins and the PRs it evaluates share it.
   const listings = new Map<string, Promise<{ number: number; listed: unknown }[]>>();
   const listedAt = (where: RepoRef, sha: string) => {
@@ -87,7 +89,7 @@ export function githubGatePort(run: GateRun): GatePort {
   /** The PR as a list read in this turn gave it, when that saves pulls.get a 200 (see PayloadHint.prChanged). */
   const listedCopy = async (where: RepoRef, number: number, hint: PayloadHint | undefined): Promise<unknown> => {
     const swept = run.listedPulls?.pulls.get(number);
-    if (swept !== undefined && run.listedPulls && sweptCopyUsable(run.listedPulls.after, evaluatedAt.get(prKey(where, number)), !!run.order)) return swept;
+    if (swept !== undefined && run.listedPulls && sweptCopyUsable(run.listedPulls.after, evaluations.at.get(prKey(where, number)), !!run.order)) return swept;
     if (!hint?.prChanged || !hint.headSha || !SHA.test(hint.headSha)) return undefined;
     try {
       return (await listedAt(where, hint.headSha)).find((p) => p.number === number)?.listed;
@@ -95,11 +97,11 @@ export function githubGatePort(run: GateRun): GatePort {
       return undefined; // the PR is read itself; the gate meets (and reports) the failed list
     }
   };
-  return {
+  const port: GatePort = {
     identity: () => run.self(),
     evaluate: async (where, number, hint) => {
       const listed = await listedCopy(where, number, hint);
-      evaluatedAt.set(prKey(where, number), ++evaluations);
+      evaluations.at.set(prKey(where, number), ++evaluations.count);
       return evaluatePullRequest(gh, { ...where, number }, run.log, { fallback: hint, memory: run, ...(listed === undefined ? {} : { listed }) });
     },
     openPullRequestsAt: async (where, sha) => (await listedAt(where, sha)).map((p) => p.number),
@@ -116,8 +118,11 @@ export function githubGatePort(run: GateRun): GatePort {
       await gh.rest.repos.createCommitStatus({ ...where, sha, ...status });
     },
     updateCheckRunOutput: async (where, sha, id, output) => {
-      forgetOwnCheckRuns(where, sha); // a write the copy of this commit's runs does not follow
+      forgetOwnCheckRuns(gh, where, sha); // a write the copy of this commit's runs does not follow
       await gh.rest.checks.update({ ...where, check_run_id: id, output });
     },
   };
+  // The port belongs to its client's app: what the gate keeps through it (the check names) is that app's.
+  attachCaches(port, cachesOf(gh));
+  return port;
 }

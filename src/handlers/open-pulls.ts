@@ -13,7 +13,7 @@ export async function gateOpenPullRequests(run: GateRun, repos: readonly RepoRef
   for (const where of repos) {
     const name = `${where.owner}/${where.repo}`;
     try {
-      const listedAfter = evaluationsSoFar();
+      const listedAfter = evaluationsSoFar(run.gh);
       const open = await run.gh.paginate(run.gh.rest.pulls.list, { ...where, state: "open", ...(base ? { base } : {}), per_page: 100 });
       if (open.length) run.log.info({ repo: name, count: open.length }, `${why}: evaluating open pull requests`);
       // One turn per pull request: a repository with many open PRs neither holds its other deliveries

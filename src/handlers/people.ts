@@ -52,7 +52,7 @@ export function onPeopleChange(app: Probot, whoAmI: WhoAmI): void {
     const login = p.member?.login;
     if (!login) return;
     const where = repoOf(p);
-    forgetPermissions.of(where.owner, where.repo, login);
+    forgetPermissions(context.octokit).of(where.owner, where.repo, login);
     await rejudgeReviewedBy(gateRun(context, whoAmI), login, where, `@${login}'s permission on ${where.repo} changed`);
   });
 
@@ -61,7 +61,7 @@ export function onPeopleChange(app: Probot, whoAmI: WhoAmI): void {
     const login = p.member?.login;
     if (!login || p.scope !== "team") return;
     // A team grants repository permissions as well as the membership path and infra rules ask for.
-    forgetPermissions.account(login);
+    forgetPermissions(context.octokit).account(login);
     const org = p.organization.login;
     await rejudgeReviewedBy(gateRun(context, whoAmI), login, { org }, `@${login} was ${p.action} in team ${org}/${p.team.slug}`);
   });
@@ -70,7 +70,7 @@ export function onPeopleChange(app: Probot, whoAmI: WhoAmI): void {
     const p = context.payload;
     const login = p.membership?.user?.login;
     if (!login) return;
-    forgetPermissions.account(login);
+    forgetPermissions(context.octokit).account(login);
     const org = p.organization.login;
     await rejudgeReviewedBy(gateRun(context, whoAmI), login, { org }, `@${login} ${p.action === "member_added" ? "joined" : "left"} ${org}`);
   });
@@ -80,12 +80,12 @@ export function onPeopleChange(app: Probot, whoAmI: WhoAmI): void {
     if (!p.repository) return; // a team renamed or described anew: nobody's access changed
     const where = repoOf(p);
     // Every member's permission may have moved; who they are would cost a list per team.
-    forgetPermissions.repository(where.owner, where.repo);
+    forgetPermissions(context.octokit).repository(where.owner, where.repo);
     await gateOpenPullRequests(gateRun(context, whoAmI), [where], `team ${p.team.slug}'s access to ${where.repo} changed`);
   });
 
   app.on("team.deleted", async (context) => {
     const p = context.payload;
-    forgetPermissions.team(`${p.organization.login}/${p.team.slug}`);
+    forgetPermissions(context.octokit).team(`${p.organization.login}/${p.team.slug}`);
   });
 }

@@ -43,12 +43,12 @@ export function onPush(app: Probot, whoAmI: WhoAmI): void {
       const repos = (await run.gh.paginate(run.gh.rest.apps.listReposAccessibleToInstallation, { per_page: 100 }))
         .filter((r) => !r.archived)
         .map((r) => ({ owner: r.owner.login, repo: r.name }));
-      for (const r of repos) forgetCheckName(r.owner, r.repo);
+      for (const r of repos) forgetCheckName(context.octokit, r.owner, r.repo);
       await gateOpenPullRequests(run, repos, "the organization's default policy changed");
       return;
     }
     // A pull request's policy is read from its base branch: those into this branch are judged anew.
-    if (onDefault) forgetCheckName(where.owner, where.repo);
+    if (onDefault) forgetCheckName(context.octokit, where.owner, where.repo);
     await gateOpenPullRequests(run, [where], `the policy changed on ${branch}`, branch);
   });
 }

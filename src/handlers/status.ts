@@ -7,22 +7,25 @@ import { githubPolicyReader, mayUseForgettableCopies } from "../facts/github.js"
 import { answerForgedStatus } from "../gate.js";
 import { gateRun, publishedOf, repoOf, type WhoAmI } from "./context.js";
 import { publishedKey } from "../publish.js";
+import { cacheSlot, cachesOf } from "../runtime/caches.js";
 
 /**
  * CI systems post many statuses; reading the policy for each to learn our context name would cost
  * requests for nothing. The name is kept a few minutes per repository, and forgotten when the policy
  * changes (see push.ts).
  */
-const checkNames = new LRUCache<string, string>({ max: 5_000, ttl: 5 * 60_000 });
+const checkNamesKept = cacheSlot("status-check-names", () => new LRUCache<string, string>({ max: 5_000, ttl: 5 * 60_000 }));
 
-export function forgetCheckName(owner: string, repo: string): void {
-  checkNames.delete(`${owner}/${repo}`.toLowerCase());
+/** The policy changed: `gh`'s app reads the name again. */
+export function forgetCheckName(gh: object, owner: string, repo: string): void {
+  cachesOf(gh).of(checkNamesKept).delete(`${owner}/${repo}`.toLowerCase());
 }
 
 export async function checkNameOf(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<string> {
   const key = `${where.owner}/${where.repo}`.toLowerCase();
   // With replicas, the push that forgets the name may reach another one: read it (mostly free 304s).
   const keep = mayUseForgettableCopies(gh);
+  const checkNames = cachesOf(gh).of(checkNamesKept);
   const cached = keep ? checkNames.get(key) : undefined;
   if (cached) return cached;
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });

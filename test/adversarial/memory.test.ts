@@ -5,7 +5,6 @@
  */
 import { describe, expect } from "@jest/globals";
 import { decodeMemory, encodeMemory, emptyRecord } from "../../src/memory/record.js";
-import { clearOwnCheckRuns } from "../../src/facts/memory.js";
 import { installationToken } from "../cli/helpers.js";
 import { checkRunOf, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
@@ -253,8 +252,8 @@ describe("[c4] once agent-written, always agent-written", () => {
     const { sim } = stack;
     const number = await claudeTrailerPullRequest();
     const rewritten = headOf(sim, number);
-    // As after a restart: this process no longer knows the runs it wrote on the rewritten head.
-    clearOwnCheckRuns();
+    // After a restart the app no longer knows the runs it wrote on the rewritten head.
+    await stack.restartApp();
     sim.failNext({ method: "GET", pathPattern: new RegExp(`/commits/${rewritten}/check-runs`) }, 502, 20);
     await forcePushWithoutTrailer();
     expect(statusOf(sim, number)?.state).toBe("error");

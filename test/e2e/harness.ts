@@ -39,6 +39,7 @@ export function stackPerTest(): Stack {
     get webhookUrl() {
       return now().webhookUrl;
     },
+    restartApp: () => now().restartApp(),
     stop: () => now().stop(),
   };
 }

@@ -7,7 +7,8 @@
 import { createHash } from "node:crypto";
 import { beforeEach, describe, expect, it } from "@jest/globals";
 import { readAndDecide, type ReadSource } from "../../src/github/evaluate.js";
-import { clearFactCaches, policyReaderOn } from "../../src/facts/github.js";
+import { policyReaderOn } from "../../src/facts/github.js";
+import { cachesOutsideAnApp } from "../../src/runtime/caches.js";
 import { AGENT_COMMITTER, FakeReads, type FakePull } from "../helpers/fake-reads.js";
 
 const H1 = "1".repeat(40);
@@ -33,7 +34,7 @@ let gh: FakeReads;
 const source = (): ReadSource => ({ reads: gh, policyReader: () => policyReaderOn(gh) });
 
 beforeEach(() => {
-  clearFactCaches();
+  cachesOutsideAnApp().clear();
   gh = new FakeReads();
   gh.permissions.set("maria", "write");
   gh.permissions.set("max", "write");

@@ -9,7 +9,6 @@ import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { GitHubSimulator } from "../../devtools/simulator/index.js";
 import { startReplica, type Replica } from "../../devtools/demo/replica.js";
-import { clearFactCaches } from "../../src/facts/github.js";
 import { RedisCommitFacts, type RedisBuffers, type SharedCommitFacts } from "../../src/runtime/commit-facts.js";
 import { copilotPullRequest, headOf, people, REPO, seedRepo } from "../e2e/harness.js";
 import { startRedis, type RedisServer } from "../helpers/redis.js";
@@ -89,12 +88,10 @@ describe("replicas sharing what commits hold", () => {
   afterEach(async () => {
     for (const r of running.splice(0)) await r.stop();
     await sim?.stop();
-    clearFactCaches();
   });
 
   /** Replica A judges a PR against a new tip of main; returns the PR and that tip. */
   async function judgedOnNewTip(storeA: SharedCommitFacts | undefined) {
-    clearFactCaches();
     sim = await GitHubSimulator.start({ webhookSecret: SECRET, appId: 1, appSlug: "agentgate" });
     seedRepo(sim, { ".agentgate.yml": POLICY, ".github/workflows/ci.yml": WORKFLOW, "tools/setup/action.yml": "runs:\n  using: node20\n" });
     const a = await startReplica(sim, { webhookSecret: SECRET, options: storeA ? { commitFacts: storeA } : {} });
@@ -108,7 +105,6 @@ describe("replicas sharing what commits hold", () => {
 
   /** Replica B (a process of its own: none of A's copies) gets the next delivery on the PR. */
   async function nextDeliveryOnB(storeB: SharedCommitFacts | undefined, number: number) {
-    clearFactCaches();
     const b = await startReplica(sim, { webhookSecret: SECRET, options: storeB ? { commitFacts: storeB } : {} });
     running.push(b);
     sim.setWebhookTarget(b.webhookUrl);
