@@ -42,10 +42,13 @@ describe("two replicas sharing Redis", () => {
       const { number } = await copilotPullRequest(s, { "src/app.ts": "export const answer = 42;\n" }); // a reads the defaults
       await approve(s, number, people.maintainerA.login); // b reads them too
       await settledState(s, number, "success", "1/1 approvals · agent: copilot");
+      // Each replica is named, not left to the rotation: a redelivery under load would shift it.
+      s.setWebhookTarget(a!.webhookUrl);
       const [push] = await s.push("acme/.github", "main", { files: { ".agentgate.yml": "approvals:\n  required: 2\n" }, message: "two approvals", author: people.maintainerA });
       expect(push!.target).toBe(a!.webhookUrl);
       await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
       // b still held the old defaults in its own memory; a label makes it judge the PR again.
+      s.setWebhookTarget(b!.webhookUrl);
       const labeled = await s.addLabel(REPO, number, "ready", people.requester.login);
       expect(labeled.target).toBe(b!.webhookUrl);
       await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
