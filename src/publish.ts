@@ -216,11 +216,20 @@ async function writeCheckRun(
 
 /**
  * With `publish: check_run` agentgate writes no status, but one it wrote earlier on this commit
- * (under `publish: both`, or restoring a success someone had overwritten, handlers/status.ts) would
- * still say success after the decision stops being one. So when the run being replaced was a
- * success, or this process remembers posting a success here, the status list is read and a success
- * on the context is overwritten with the new state. Costs nothing otherwise.
+ * (under `publish: both` or `status`, or restoring a success someone had overwritten,
+ * handlers/status.ts) would still say success after the decision stops being one. Branch
+ * protection that still requires the context from any source would then pass the commit.
+ *
+ * The status list is read, and a success on the context overwritten with the new state, unless the
+ * commit is known to hold no success of agentgate's there: the run being replaced was not a success
+ * (under `both` the status goes out with the run), or the published-status memory says what was
+ * last posted, or that a read found no success. Without a run, an unknown commit is read once: under
+ * `publish: status` a success had no run beside it, and a memory lost to a restart or eviction must
+ * not be the reason a success stands. What the read found is remembered, so the commit's next
+ * evaluations cost nothing.
  */
+const NO_SUCCESS_SEEN = "no-success-seen\0";
+
 async function retractSuccessStatus(
   gh: Octokit,
   where: RepoRef,
@@ -233,11 +242,16 @@ async function retractSuccessStatus(
   const key = publishedKey(where, sha, d.checkName);
   const remembered = memory ? await memory.get(key) : undefined;
   const wasSuccess = replaced?.status === "completed" && replaced.conclusion === "success";
-  if (!wasSuccess && !remembered?.startsWith("success\0")) return "skipped";
+  const unknown = replaced === undefined && remembered === undefined;
+  if (!wasSuccess && !unknown && !remembered?.startsWith("success\0")) return "skipped";
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
   const { data: existing } = await gh.rest.repos.listCommitStatusesForRef({ ...where, ref: sha, per_page: 100 });
   const current = existing.find((s) => s.context === d.checkName);
-  if (current?.state !== "success") return "skipped";
+  if (current?.state !== "success") {
+    // Someone else's later success arrives as a `status` webhook, which forgets this entry.
+    await memory?.set(key, NO_SUCCESS_SEEN);
+    return "skipped";
+  }
   const write = async () => {
     await gh.rest.repos.createCommitStatus({ ...where, sha, state: d.state, context: d.checkName, description });
     await memory?.set(key, `${d.state}\0${description}`);

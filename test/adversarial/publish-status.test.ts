@@ -117,6 +117,36 @@ describe("c6: publish: status", () => {
   }, 30_000);
 });
 
+describe("c6: switching to publish: check_run", () => {
+  attack("c6", "from status to check_run after a restart: a success status of agentgate's with no run beside it is taken back", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": STATUS_ONLY });
+    const number = await humanPullRequest();
+    const sha = headOf(sim, number);
+    expect(statusOf(sim, number)).toMatchObject({ state: "success", creator: { login: sim.appBot.login } });
+    expect(runsOf(sha)).toEqual([]);
+    // The base's policy now publishes the run alone and gates every PR; branch protection may still
+    // require the context from any source. The app restarts, knowing nothing it posted.
+    sim.commit(REPO, { branch: "main", files: { ".agentgate.yml": "publish: check_run\napplies_to: all\n" }, message: "check run only, every PR", author: people.maintainerA });
+    await stack.restartApp();
+    await sim.addLabel(REPO, number, "ready", people.requester.login);
+    expect(checkRunOf(sim, sha)).toMatchObject({ output: { title: "0/2 approvals" } });
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals" });
+  }, 30_000);
+
+  control("c6", "publish: check_run: a commit agentgate never posted a status on gets none, and its next evaluation reads no statuses", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": "publish: check_run\napplies_to: all\n" });
+    const number = await humanPullRequest();
+    const sha = headOf(sim, number);
+    expect(checkRunOf(sim, sha)).toMatchObject({ output: { title: "0/2 approvals" } });
+    expect(statusOf(sim, number)).toBeUndefined();
+    const again = await sim.addLabel(REPO, number, "ready", people.requester.login);
+    expect(again.requests.filter((r) => r.method === "GET" && /\/statuses\b/.test(r.path))).toEqual([]);
+    expect(statusOf(sim, number)).toBeUndefined();
+  }, 30_000);
+});
+
 describe("c4: publish: status keeps agentgate's memory", () => {
   attack("c4", "publish: status: the agent's trailer force-pushed away: still agent-written, the record on a run", async () => {
     const { sim } = stack;
