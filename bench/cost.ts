@@ -134,8 +134,12 @@ interface Row {
   ms?: number;
 }
 const row = (event: string, cost: Cost, ms?: number): Row => ({ event, cost, ...(ms === undefined ? {} : { ms }) });
-type Publish = "both" | "check_run";
-const POLICY: Record<Publish, Record<string, string>> = { both: {}, check_run: { ".agentgate.yml": "publish: check_run\n" } };
+type Publish = "both" | "check_run" | "status";
+const POLICY: Record<Publish, Record<string, string>> = {
+  both: {},
+  check_run: { ".agentgate.yml": "publish: check_run\n" },
+  status: { ".agentgate.yml": "publish: status\n" },
+};
 
 async function perEvent(publish: Publish) {
   const stack = await startStack({ logLevel: "error" });
@@ -185,6 +189,12 @@ async function perEvent(publish: Publish) {
     const passed = await sim.mergePullRequest(REPO, two.number, { by: "maria" });
     lines.push(row("merge after success: push", costOf(passed.deliveries.filter((d) => d.event === "push")), performance.now() - t0));
     lines.push(row("  pull_request.closed (no bypass)", costOf(passed.deliveries.filter((d) => d.action === "closed"))));
+    // A human's PR (no agent marker): under `publish: status` it needs no check run.
+    sim.createBranch(REPO, "docs", "main");
+    sim.commit(REPO, { branch: "docs", files: { "docs/a.md": "# a\n" }, message: "Docs", author: { name: "maria", email: "maria@acme.example" } });
+    t0 = performance.now();
+    const humanPr = await sim.openPullRequest(REPO, { head: "docs", title: "Docs", author: "maria" });
+    lines.push(row("pull_request.opened by a human (new PR)", costOf([humanPr.delivery]), performance.now() - t0));
     if (process.argv.includes("--trace")) for (const d of [...human, ...agent, ...pending.deliveries, ...passed.deliveries]) for (const r of d.requests) console.log(`  ${d.event}.${d.action ?? ""} ${r.status} ${r.method} ${r.path}`);
   } finally {
     await stack.stop();
@@ -405,11 +415,11 @@ function cpuProfDir(): string | undefined {
 }
 
 /** Six agent PRs opened at once with Probot's write throttle on: how long until all six are judged. */
-async function throttled(publish: "both" | "check_run", prs = 6) {
+async function throttled(publish: Publish, prs = 6) {
   const stack = await startStack({ logLevel: "error", throttle: true });
   const { sim } = stack;
   try {
-    seed(sim, ["app"], publish === "both" ? {} : { ".agentgate.yml": "publish: check_run\n" });
+    seed(sim, ["app"], POLICY[publish]);
     const made = await withoutApp(stack, async () => {
       const out: { number: number; delivery: Delivery }[] = [];
       for (let i = 0; i < prs; i++) out.push(await agentPullRequest(sim, `copilot/burst-${i}`));
@@ -420,7 +430,8 @@ async function throttled(publish: "both" | "check_run", prs = 6) {
     sim.on("write", (w: { by: string }) => {
       if (w.by !== "jwt") writes++;
     });
-    // Judged: every write of the decision landed (under `both` the status too; they are sent together).
+    // Judged: every write of the decision landed (under `both` the status too; they are sent together;
+    // under `status` the run too: an agent PR's run holds its memory).
     const judgedNow = () =>
       made.filter((m) => {
         const sha = sim.pullRequest(REPO, m.number).head.sha;
@@ -445,13 +456,12 @@ const wanted = (part: string) => !only || only.includes(part);
 if (wanted("events")) {
   const both = [...(await perEvent("both")), await sweep(arg("sweep", 50), "both")];
   const checkRunOnly = [...(await perEvent("check_run")), await sweep(arg("sweep", 50), "check_run")];
+  const statusOnly = [...(await perEvent("status")), await sweep(arg("sweep", 50), "status")];
+  const cells = (c: Cost) => `${c.rateLimited} | ${c.notModified} | ${c.writes}`;
   const lines = [
-    "| event (warm) | rate-limited | 304 | writes | ms | with `publish: check_run`: rate-limited | 304 | writes |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    ...both.map((r, i) => {
-      const o = checkRunOnly[i]!.cost;
-      return `| ${r.event} | ${r.cost.rateLimited} | ${r.cost.notModified} | ${r.cost.writes} | ${r.ms === undefined ? "" : r.ms.toFixed(0)} | ${o.rateLimited} | ${o.notModified} | ${o.writes} |`;
-    }),
+    "| event (warm) | rate-limited | 304 | writes | ms | with `publish: check_run`: rate-limited | 304 | writes | with `publish: status`: rate-limited | 304 | writes |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...both.map((r, i) => `| ${r.event} | ${cells(r.cost)} | ${r.ms === undefined ? "" : r.ms.toFixed(0)} | ${cells(checkRunOnly[i]!.cost)} | ${cells(statusOnly[i]!.cost)} |`),
   ];
   console.log(lines.join("\n"));
   if (traces.length) console.log(["", ...traces].join("\n"));
@@ -472,5 +482,5 @@ if (wanted("throttle")) {
   console.log("");
   console.log("| Probot write throttle on: publish | PRs opened at once | seconds | decisions/s | |");
   console.log("| --- | --- | --- | --- | --- |");
-  for (const mode of ["both", "check_run"] as const) console.log(await throttled(mode));
+  for (const mode of ["both", "check_run", "status"] as const) console.log(await throttled(mode));
 }
