@@ -5,11 +5,13 @@
  * branch's commits). Read-only; survives the App: nothing here needs agentgate to be running.
  *
  * Only agentgate's own check runs are read (by app id): anyone else's run, whatever its name or text,
- * is not agentgate's word. A merged agent PR with no result of agentgate's is "not judged".
+ * is not agentgate's word. Where agentgate wrote no run (`publish: status`, a PR it had nothing to
+ * remember about), its own status on the head is its word, when the App's slug names its bot: only
+ * that bot can post as itself. A merged agent PR with no result of agentgate's is "not judged".
  *
  * GitHub requests: 1 (the repository) + the policy on the default branch (1-4) + ceil(closed PRs
  * updated since DATE / 100) + 1 per merged PR (its head's check runs) + 1 per merged PR with no
- * result (its commits, to tell whether agents wrote it) + ceil(default-branch commits since DATE /
+ * result (its commits, to tell whether agents wrote it; with the App's slug, its head's statuses) + ceil(default-branch commits since DATE /
  * 100) + 1 per such commit (its check runs).
  */
 import type { Octokit } from "@octokit/rest";
@@ -19,6 +21,8 @@ import { defaultPolicy } from "../config/schema.js";
 import { detectorFor } from "../decide.js";
 import { detectAgents } from "../detect/detect.js";
 import { githubPolicyReader } from "../facts/github.js";
+import { ownStatuses } from "../facts/statuses.js";
+import type { GateState } from "../policy/types.js";
 import { commitFromRest } from "../facts/rest.js";
 import { decodeCheckText, type CheckText } from "../memory/record.js";
 import type { ResultRecord } from "../memory/result.js";
@@ -34,7 +38,7 @@ export interface MergedEntry {
   number: number;
   mergedAt: string;
   head: string;
-  /** agentgate's result on the head was found. */
+  /** agentgate's result on the head was found (or, without a run, its own status there). */
   judged: boolean;
   agentAuthored: boolean;
   agents: string[];
@@ -92,6 +96,14 @@ async function ownRuns(gh: Octokit, where: { owner: string; repo: string }, ref:
   return (data.check_runs as OwnRun[]).filter((r) => r.app?.id === appId);
 }
 
+const STATES: readonly string[] = ["success", "pending", "failure", "error"] satisfies GateState[];
+
+/** agentgate's newest status on the check's context at a head, posted by its bot; undefined without one. */
+async function statusOn(gh: Octokit, where: { owner: string; repo: string }, sha: string, botLogin: string, checkName: string): Promise<GateState | undefined> {
+  const own = (await ownStatuses(gh, where, sha, botLogin)).find((s) => s.context === checkName);
+  return own && STATES.includes(own.state) ? (own.state as GateState) : undefined;
+}
+
 /** agentgate's result on a head: the run whose text holds a result for this PR, else any result there. */
 function resultOn(runs: readonly OwnRun[], pr: number): { result: ResultRecord | null; note?: string } {
   // A result counts only on the run of its own check name (a deploy record or bypass run holds none).
@@ -108,13 +120,15 @@ function resultOn(runs: readonly OwnRun[], pr: number): { result: ResultRecord |
 export async function auditRepository(
   gh: Octokit,
   where: { owner: string; repo: string },
-  opts: { since: string; appId: number },
+  /** `botLogin`: the App's bot (`slug[bot]`), whose statuses are agentgate's word where it wrote no run. */
+  opts: { since: string; appId: number; botLogin?: string },
   requests: () => number,
 ): Promise<AuditReport> {
   const { data: repo } = await gh.rest.repos.get(where);
   const defaultBranch = repo.default_branch;
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: defaultBranch });
   const detector = detectorFor(loaded.policy ?? defaultPolicy());
+  const checkName = (loaded.policy ?? defaultPolicy()).check_name;
   const sinceMs = Date.parse(opts.since);
 
   // Closed PRs, most recently updated first: a PR merged since DATE was updated since DATE.
@@ -157,19 +171,24 @@ export async function auditRepository(
         },
         detector,
       );
+      const status = runs.length === 0 && opts.botLogin ? await statusOn(gh, where, pr.head.sha, opts.botLogin, checkName) : undefined;
       merged.push({
         number: pr.number,
         mergedAt: pr.merged_at,
         head: pr.head.sha,
-        judged: false,
+        judged: status !== undefined,
         agentAuthored: detection.agentAuthored,
         agents: detection.agents,
-        state: "not judged",
+        state: status ?? "not judged",
         approvedBy: [],
         ignored: [],
         rules: [],
         policy: [],
-        ...(note ? { note } : {}),
+        ...(status
+          ? { note: "agentgate's status alone (publish: status): no check run, so no record of approvals or rules" }
+          : note
+            ? { note: runs.length === 0 && !opts.botLogin ? `${note}; give --app-slug to read agentgate's statuses` : note }
+            : {}),
       });
     }
     const last = data[data.length - 1];

@@ -194,6 +194,7 @@ async function doctorCommand(target: string | undefined, opts: DoctorCliOptions,
 interface AuditCliOptions {
   apiUrl?: string;
   appId?: string;
+  appSlug?: string;
   since: string;
   format: "json" | "csv" | "md";
 }
@@ -209,6 +210,8 @@ async function auditCommand(target: string, opts: AuditCliOptions, io: CliIo): P
   if (!appIdText || !Number.isInteger(appId) || appId < 1) {
     throw new UserError("give --app-id ID (or APP_ID): the agentgate App's id; only its own check runs are read");
   }
+  const slug = opts.appSlug ?? io.env.APP_SLUG;
+  if (slug !== undefined && !/^[a-z0-9][a-z0-9-]{0,99}$/i.test(slug)) throw new UserError(`--app-slug "${slug}" is not a GitHub App slug (letters, digits and dashes)`);
   const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
   if (!token) io.stderr("note: no GITHUB_TOKEN or GH_TOKEN: reading without authentication\n");
   const apiUrl = opts.apiUrl ?? io.env.GITHUB_API_URL;
@@ -219,7 +222,7 @@ async function auditCommand(target: string, opts: AuditCliOptions, io: CliIo): P
   });
   let report;
   try {
-    report = await auditRepository(gh, where, { since, appId }, () => requests);
+    report = await auditRepository(gh, where, { since, appId, ...(slug ? { botLogin: `${slug}[bot]` } : {}) }, () => requests);
   } catch (e) {
     if (e instanceof UserError) throw e;
     const err = explainApiError(e, { ...where, number: 0 }, apiUrl);
@@ -299,6 +302,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument("<OWNER/REPO>", "the repository")
     .requiredOption("--since <date>", "YYYY-MM-DD or an ISO 8601 date-time")
     .option("--app-id <id>", "the agentgate App's id (default: $APP_ID): only its check runs are read")
+    .option("--app-slug <slug>", "the App's slug (default: $APP_SLUG): where agentgate wrote no check run (publish: status), its bot's statuses are read")
     .option("--api-url <url>", "REST API root for GitHub Enterprise Server or a local simulator (default: $GITHUB_API_URL, else GitHub's)")
     .addOption(new Option("--format <format>", "output format").choices(["md", "json", "csv"]).default("md"))
     .addHelpText(
