@@ -66,8 +66,12 @@ function neverPublishedHere(sha: string, d: Decision): boolean {
 }
 
 /**
- * `statusOnly`: under `publish: status` a commit without agentgate's run may well have its status,
- * so the absence of a run says nothing, and the list is read when the memory does not know.
+ * `statusOnly`: under `publish: status` a commit without agentgate's run may well have its status
+ * (a PR with nothing to remember gets none), so there the absence of a run says nothing, and the
+ * list is read when the memory does not know. A decision that needs its run (a memory to keep)
+ * gets both writes together, as under `both`: a commit without a run then almost never holds
+ * agentgate's status (only one judged before with nothing to remember), and the worst case is one
+ * identical status posted again.
  */
 export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d: Decision, self: AppIdentity, memory?: PublishedStatuses, statusOnly = false) {
   const description = truncate(d.headline, STATUS_DESCRIPTION_LIMIT);
@@ -81,7 +85,7 @@ export async function publishStatus(gh: Octokit, where: RepoRef, sha: string, d:
   };
   // Forgotten before the write: if remembering it fails afterwards, the entry is unknown, not stale.
   const post = () => (memory ? forgetBeforeWriting(memory, key, d.state, write) : write());
-  if (remembered !== undefined || (!statusOnly && neverPublishedHere(sha, d))) {
+  if (remembered !== undefined || ((!statusOnly || checkRunNeeded(d, false)) && neverPublishedHere(sha, d))) {
     await post();
     return "posted" as const;
   }
