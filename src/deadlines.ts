@@ -10,15 +10,22 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
-export const deadlines = {
+export interface Deadlines {
   /** GitHub answers nearly every request in well under a second; a hung one is not waited on. */
-  requestTimeoutMs: 10_000,
+  readonly requestTimeoutMs: number;
   /** One pull request's evaluation and publication (~20 requests) fits many times over. */
-  turnLimitMs: 120_000,
-};
+  readonly turnLimitMs: number;
+}
 
-export function configureDeadlines(d: Partial<typeof deadlines>): void {
-  Object.assign(deadlines, d);
+/** The production bounds. An app may shorten them (tests do); each app's own go with its clients. */
+export const deadlines: Deadlines = Object.freeze({ requestTimeoutMs: 10_000, turnLimitMs: 120_000 });
+
+/** The bounds of the app each guarded client belongs to (see guardRequests). */
+const boundsOf = new WeakMap<object, Deadlines>();
+
+/** The bounds a client was guarded with; the production ones for a client no app guarded. */
+export function deadlinesOf(client: object): Deadlines {
+  return boundsOf.get(client) ?? deadlines;
 }
 
 export class RequestTimeoutError extends Error {
@@ -76,11 +83,10 @@ interface RequestOptions {
 const guarded = new WeakSet<object>();
 
 /** A fetch whose every call (each of Octokit's retries) gives up after the timeout, or when the turn ends. */
-function boundedFetch(fetch: Fetch, turn: Turn | undefined): Fetch {
+function boundedFetch(fetch: Fetch, turn: Turn | undefined, ms: number): Fetch {
   return async (url, init = {}) => {
     const what = `${init.method ?? "GET"} ${new URL(url).pathname}`;
     if (turn?.signal.aborted) throw new TurnExpiredError(`not sent (${what}): the delivery's turn is over`);
-    const ms = deadlines.requestTimeoutMs;
     const timeout = AbortSignal.timeout(ms);
     const signal = AbortSignal.any([timeout, ...(turn ? [turn.signal] : []), ...(init.signal ? [init.signal] : [])]);
     try {
@@ -105,17 +111,18 @@ function boundedFetch(fetch: Fetch, turn: Turn | undefined): Fetch {
  * is per attempt (time spent in Probot's write throttle does not count, and Octokit retries a
  * timed-out attempt like a 5xx): a request gives up after four attempts, well inside a turn.
  */
-export function guardRequests(octokit: unknown): void {
+export function guardRequests(octokit: unknown, bounds: Deadlines = deadlines): void {
   const o = octokit as HookedOctokit;
   if (guarded.has(o)) return;
   guarded.add(o);
+  boundsOf.set(o, bounds);
   o.hook.wrap("request", (request, options) => {
     const turn = turns.getStore();
     if (turn?.signal.aborted) {
       return Promise.reject(new TurnExpiredError(`not sent (${options.method ?? "GET"} ${options.url ?? ""}): the delivery's turn is over`));
     }
     const fetch = options.request?.fetch ?? (globalThis.fetch as Fetch);
-    options.request = { ...options.request, fetch: boundedFetch(fetch, turn) };
+    options.request = { ...options.request, fetch: boundedFetch(fetch, turn, bounds.requestTimeoutMs) };
     return request(options);
   });
 }

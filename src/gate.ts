@@ -13,7 +13,7 @@ import { LRUCache } from "lru-cache";
 import { publishedKey, type AppIdentity, type PublishOptions, type PublishResult, type RepoRef } from "./publish.js";
 import type { GroupMember } from "./facts/merge-group.js";
 import { groupMemory } from "./memory/publish.js";
-import { withinTurn } from "./deadlines.js";
+import { deadlinesOf, withinTurn } from "./deadlines.js";
 import { diagnose, type EnforcementReport } from "./doctor/core.js";
 import { decisionEvent } from "./audit/event.js";
 import { appVersion } from "./version.js";
@@ -82,7 +82,8 @@ const queueKey = (where: RepoRef) => `${where.owner}/${where.repo}`.toLowerCase(
 /** A repository's turn: in this process, and across replicas when the run has a shared order. */
 function inTurn<T>(run: GateRun, where: RepoRef, fn: () => Promise<T>): Promise<T> {
   const key = queueKey(where);
-  return oneAtATime(cachesOf(run.gh).of(repositoryQueuesKept), key, () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn()));
+  const inOrder = () => (run.order ? run.order.run(key, fn, run.receivedAt === undefined ? {} : { since: run.receivedAt }) : fn());
+  return oneAtATime(cachesOf(run.gh).of(repositoryQueuesKept), key, inOrder, deadlinesOf(run.gh).turnLimitMs);
 }
 
 /**

@@ -8,7 +8,7 @@ import { appAnswer, checked } from "./facts/answers.js";
 import { shareCommitFacts, shareCopies } from "./facts/github.js";
 import type { SharedPolicyCopies } from "./runtime/policy-copies.js";
 import type { SharedCommitFacts } from "./runtime/commit-facts.js";
-import { configureDeadlines, guardRequests, type deadlines } from "./deadlines.js";
+import { deadlines, guardRequests, type Deadlines } from "./deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "./github/conditional.js";
 import { auditDelivery, observeDelivery, orderDelivery, outcomesOf, publishedFor, type GateObserver } from "./handlers/context.js";
 import { onBypass } from "./handlers/bypass.js";
@@ -27,7 +27,7 @@ import { onStatus } from "./handlers/status.js";
 import { AppCaches, attachCaches } from "./runtime/caches.js";
 import { octokitReads } from "./github/reads.js";
 
-export type AgentgateOptions = Partial<typeof deadlines> & {
+export type AgentgateOptions = Partial<Deadlines> & {
   /** Conditional requests' copies, shared by every delivery of this process (made once per app). */
   conditional?: ConditionalCache;
   /** Told of every decision and evaluation (the server's metrics). */
@@ -57,6 +57,8 @@ export type AgentgateOptions = Partial<typeof deadlines> & {
 type HandlerContext = { id: string; octokit: unknown; payload: { installation?: { id?: number } }; log: { info(o: object, m: string): void } };
 
 interface Services {
+  /** This app's request timeout and turn limit: every delivery's client is guarded with them. */
+  bounds: Deadlines;
   /** This app's caches (src/runtime/caches.ts): every delivery's client is attached to them. */
   caches: AppCaches;
   audit: AuditTrail;
@@ -69,7 +71,7 @@ interface Services {
   commitFacts: SharedCommitFacts | undefined;
 }
 
-function withGuardedOctokits(app: Probot, { caches, conditional, published, handled, observer, order, policyCopies, commitFacts, audit }: Services): Probot {
+function withGuardedOctokits(app: Probot, { bounds, caches, conditional, published, handled, observer, order, policyCopies, commitFacts, audit }: Services): Probot {
   const guarded = Object.create(app) as Probot;
   // Deliveries handled to the end, by handler (src/runtime/handled.ts). A failed one is not kept.
   let handlers = 0;
@@ -81,7 +83,7 @@ function withGuardedOctokits(app: Probot, { caches, conditional, published, hand
         context.log.info({ delivery: context.id }, "this delivery was handled already: nothing to do");
         return;
       }
-      guardRequests(context.octokit);
+      guardRequests(context.octokit, bounds);
       // The client and the reads made of it: the facts modules look their caches up by either.
       attachCaches(context.octokit as object, caches);
       attachCaches(octokitReads(context.octokit as never), caches);
@@ -105,7 +107,7 @@ function withGuardedOctokits(app: Probot, { caches, conditional, published, hand
 export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) => void {
   return (app: Probot) => {
     const { conditional, observer, order, audit, published, handled, policyCopies, commitFacts, ...limits } = options;
-    configureDeadlines(limits);
+    const bounds: Deadlines = { ...deadlines, ...limits };
     // Who we are (app id for check runs, bot login for statuses), asked once and kept. Only a
     // well-formed answer is kept: a wrong bot login would make our own statuses look forged.
     let identity: Promise<AppIdentity> | undefined;
@@ -113,7 +115,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
       identity ??= app
         .auth()
         .then((octokit) => {
-          guardRequests(octokit);
+          guardRequests(octokit, bounds);
           return octokit.rest.apps.getAuthenticated();
         })
         .then(({ data }) => {
@@ -129,6 +131,7 @@ export function createAgentgate(options: AgentgateOptions = {}): (app: Probot) =
 
     // Made once per app: each app (and each test's stack) has its own unless the server shares one.
     const guarded = withGuardedOctokits(app, {
+      bounds,
       caches: new AppCaches(),
       conditional: conditional ?? new ConditionalCache(),
       published: published ?? new InProcessPublished(),

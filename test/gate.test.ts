@@ -118,18 +118,12 @@ describe("a delivery's turn is bounded", () => {
 
   it("times a request out when GitHub never answers", async () => {
     const { Octokit } = await import("@octokit/rest");
-    const { configureDeadlines, deadlines, guardRequests } = await import("../src/deadlines.js");
-    const before = deadlines.requestTimeoutMs;
-    configureDeadlines({ requestTimeoutMs: 50 });
-    try {
-      const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-      const gh = new Octokit({ log: quiet, request: { fetch: () => new Promise<Response>(() => undefined) } });
-      guardRequests(gh);
-      await expect(gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1 })).rejects.toThrow(
-        "GitHub did not answer GET /repos/acme/app/pulls/1 within 0.05 s",
-      );
-    } finally {
-      configureDeadlines({ requestTimeoutMs: before });
-    }
+    const { guardRequests } = await import("../src/deadlines.js");
+    const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const gh = new Octokit({ log: quiet, request: { fetch: () => new Promise<Response>(() => undefined) } });
+    guardRequests(gh, { requestTimeoutMs: 50, turnLimitMs: 1_000 });
+    await expect(gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1 })).rejects.toThrow(
+      "GitHub did not answer GET /repos/acme/app/pulls/1 within 0.05 s",
+    );
   });
 });

@@ -4,7 +4,8 @@
  * simulators that disagree about who may approve.
  */
 import { afterEach, describe, expect, it } from "@jest/globals";
-import { copilotPullRequest, people, REPO, seedRepo, startStack, statusOf, type Stack } from "./harness.js";
+import { copilotPullRequest, people, REPO, SECRET, seedRepo, startStack, statusOf, type Stack } from "./harness.js";
+import { startStack as startWith } from "../../devtools/demo/stack.js";
 
 const running: Stack[] = [];
 afterEach(async () => {
@@ -47,4 +48,29 @@ describe("two apps in one process", () => {
     const onB = await approvedByRitaAndMaria(b);
     expect(statusOf(b.sim, onB)).toMatchObject({ state: "pending", description: expect.stringContaining("1/2 approvals") });
   });
+
+  it("each waits on GitHub as long as its own request timeout says", async () => {
+    const a = await startWith({ webhookSecret: SECRET, deadlines: { requestTimeoutMs: 3_000, turnLimitMs: 60_000 } });
+    running.push(a);
+    const b = await startWith({ webhookSecret: SECRET, deadlines: { requestTimeoutMs: 300, turnLimitMs: 60_000 } });
+    running.push(b);
+    for (const s of [a, b]) seedRepo(s.sim);
+    const onA = (await copilotPullRequest(a.sim, { "src/app.ts": "export const answer = 42;\n" })).number;
+    const onB = (await copilotPullRequest(b.sim, { "src/app.ts": "export const answer = 42;\n" })).number;
+    const reviews = /\/pulls\/\d+\/reviews/;
+
+    // B gives up on a hung read after 300 ms a try: an error, quickly.
+    b.sim.hangNext({ method: "GET", pathPattern: reviews }, 4);
+    let started = Date.now();
+    await b.sim.addLabel(REPO, onB, "ready", people.requester.login);
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(statusOf(b.sim, onB)?.state).toBe("error");
+
+    // A, made first, still waits its 3 s before trying again: B's bounds are not A's.
+    a.sim.hangNext({ method: "GET", pathPattern: reviews }, 1);
+    started = Date.now();
+    await a.sim.addLabel(REPO, onA, "ready", people.requester.login);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    expect(statusOf(a.sim, onA)?.state).toBe("pending");
+  }, 30_000);
 });
