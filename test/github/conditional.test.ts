@@ -44,6 +44,32 @@ describe("conditional requests", () => {
     expect(github.asked[2]!.ifNoneMatch).toBeNull();
   });
 
+  it("keeps apart the answers of other pages, parameters and media types", async () => {
+    // Each URL and accept header has its own body and ETag; a copy answering for another would show.
+    const fetch = async (url: string, init: { headers: Record<string, string> }) => {
+      const body = JSON.stringify({ url, accept: init.headers.accept });
+      const etag = `"${Buffer.from(body).toString("base64")}"`;
+      if (init.headers["if-none-match"] === etag) return new Response(null, { status: 304, headers: { etag } });
+      return new Response(body, { status: 200, headers: { "content-type": "application/json", etag } });
+    };
+    const cache = new ConditionalCache();
+    const gh = new Octokit({ request: { fetch } });
+    useConditionalRequests(gh as never, cache, "1");
+    const asks = [
+      () => gh.rest.pulls.list({ owner: "acme", repo: "app", per_page: 100, page: 1 }),
+      () => gh.rest.pulls.list({ owner: "acme", repo: "app", per_page: 100, page: 2 }),
+      () => gh.rest.pulls.list({ owner: "acme", repo: "app", per_page: 100, page: 2, state: "closed" }),
+      () => gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1 }),
+      () => gh.rest.pulls.get({ owner: "acme", repo: "app", pull_number: 1, mediaType: { format: "diff" } }),
+      () => gh.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner: "acme", repo: "app", pull_number: 1, headers: { accept: "application/vnd.github.raw+json" } }),
+    ];
+    const first = [];
+    for (const ask of asks) first.push((await ask()).data as unknown);
+    expect(new Set(first.map((d) => JSON.stringify(d))).size).toBe(asks.length);
+    for (const [i, ask] of asks.entries()) expect((await ask()).data).toEqual(first[i]);
+    expect(cache.stats.notModified).toBe(asks.length);
+  });
+
   it("never sends writes conditionally, and keeps nothing beyond its bounds", async () => {
     const github = fakeGitHub();
     const cache = new ConditionalCache({ maxEntries: 2 });
