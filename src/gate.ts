@@ -298,7 +298,7 @@ export async function gateMergeGroupWith(port: GatePort, run: GateContext, where
 
 /**
  * The check names agentgate published under lately, per repository: a policy on another branch may
- * use its own name, and a forgery on it must be answered too. In this process only; the status
+ * use its own name, and a forgery on it must be answered too. Per app, in this process; the status
  * handler also reads the App's check runs on the forged SHA, which every replica sees.
  */
 const publishedNamesKept = cacheSlot("published-check-names", () => new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 }));
