@@ -17,13 +17,18 @@ describe("two replicas sharing Redis", () => {
     "a dismissal reaching the replica that last posted 'pending' takes back the success the other replica posted",
     async () => {
       const { sim: s, replicas: [a, b] } = await cluster(2, { redis: true });
+      // Each replica is named, not left to the rotation: a redelivery under load would shift it.
+      s.setWebhookTarget(a!.webhookUrl);
       const { number } = await copilotPullRequest(s, TF_CHANGE);
       const opened = s.deliveries[s.deliveries.length - 1]!;
+      s.setWebhookTarget(b!.webhookUrl);
       const { reviewId, delivery: first } = await approve(s, number, people.maintainerA.login);
       await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
+      s.setWebhookTarget(a!.webhookUrl);
       const { delivery: second } = await approve(s, number, people.maintainerB.login);
       await settledState(s, number, "success", "2/2 approvals · agent: copilot");
       // Replica b last posted "1/2 approvals"; the dismissal takes the result back to exactly that.
+      s.setWebhookTarget(b!.webhookUrl);
       const dismissed = await s.dismissReview(REPO, number, reviewId, people.maintainerB.login);
       expect([opened, first, second, dismissed].map((d) => d.target)).toEqual([a!.webhookUrl, b!.webhookUrl, a!.webhookUrl, b!.webhookUrl]);
       await settledState(s, number, "pending", "1/2 approvals · agent: copilot");
