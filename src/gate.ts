@@ -63,7 +63,7 @@ export function strictest(evaluations: readonly Evaluation[]): Evaluation {
  * back, rejects with TurnExpiredError, and is fenced from GitHub so it cannot publish afterwards.
  */
 export type RepositoryQueues = Map<string, Promise<unknown>>;
-const repositoryQueuesKept = cacheSlot("repository-queues", (): RepositoryQueues => new Map());
+const repositoryQueuesKept = cacheSlot((): RepositoryQueues => new Map());
 
 export function oneAtATime<T>(queues: RepositoryQueues, key: string, fn: () => Promise<T>, limitMs?: number): Promise<T> {
   const previous = queues.get(key) ?? Promise.resolve();
@@ -301,7 +301,7 @@ export async function gateMergeGroupWith(port: GatePort, run: GateContext, where
  * use its own name, and a forgery on it must be answered too. Per app, in this process; the status
  * handler also reads the App's check runs on the forged SHA, which every replica sees.
  */
-const publishedNamesKept = cacheSlot("published-check-names", () => new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 }));
+const publishedNamesKept = cacheSlot(() => new LRUCache<string, string[]>({ max: 5_000, ttl: 7 * 24 * 3_600_000 }));
 const NAMES_KEPT = 20;
 
 /** `port`: the app's port that published (its app keeps the names). */

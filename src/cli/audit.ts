@@ -11,8 +11,9 @@
  *
  * GitHub requests: 1 (the repository) + the policy on the default branch (1-4) + ceil(closed PRs
  * updated since DATE / 100) + 1 per merged PR (its head's check runs) + 1 per merged PR with no
- * result (its commits, to tell whether agents wrote it; with the App's slug, its head's statuses) + ceil(default-branch commits since DATE /
- * 100) + 1 per such commit (its check runs).
+ * result (its commits, to tell whether agents wrote it; with the App's slug and no run of its own,
+ * its head's statuses) + ceil(default-branch commits since DATE / 100) + 1 per such commit (its
+ * check runs).
  */
 import type { Octokit } from "@octokit/rest";
 import { BYPASS_CHECK_NAME, decodeBypass, type BypassRecord } from "../bypass/record.js";
@@ -22,7 +23,7 @@ import { detectorFor } from "../decide.js";
 import { detectAgents } from "../detect/detect.js";
 import { githubPolicyReader } from "../facts/github.js";
 import { ownStatuses } from "../facts/statuses.js";
-import type { GateState } from "../policy/types.js";
+import { GATE_STATES, type GateState } from "../policy/types.js";
 import { commitFromRest } from "../facts/rest.js";
 import { decodeCheckText, type CheckText } from "../memory/record.js";
 import type { ResultRecord } from "../memory/result.js";
@@ -96,12 +97,10 @@ async function ownRuns(gh: Octokit, where: { owner: string; repo: string }, ref:
   return (data.check_runs as OwnRun[]).filter((r) => r.app?.id === appId);
 }
 
-const STATES: readonly string[] = ["success", "pending", "failure", "error"] satisfies GateState[];
-
 /** agentgate's newest status on the check's context at a head, posted by its bot; undefined without one. */
 async function statusOn(gh: Octokit, where: { owner: string; repo: string }, sha: string, botLogin: string, checkName: string): Promise<GateState | undefined> {
   const own = (await ownStatuses(gh, where, sha, botLogin)).find((s) => s.context === checkName);
-  return own && STATES.includes(own.state) ? (own.state as GateState) : undefined;
+  return GATE_STATES.find((state) => state === own?.state);
 }
 
 /** agentgate's result on a head: the run whose text holds a result for this PR, else any result there. */
@@ -172,6 +171,11 @@ export async function auditRepository(
         detector,
       );
       const status = runs.length === 0 && opts.botLogin ? await statusOn(gh, where, pr.head.sha, opts.botLogin, checkName) : undefined;
+      const why = status
+        ? "agentgate's status alone (publish: status): no check run, so no record of approvals or rules"
+        : note && runs.length === 0 && !opts.botLogin
+          ? `${note}; give --app-slug to read agentgate's statuses`
+          : note;
       merged.push({
         number: pr.number,
         mergedAt: pr.merged_at,
@@ -184,11 +188,7 @@ export async function auditRepository(
         ignored: [],
         rules: [],
         policy: [],
-        ...(status
-          ? { note: "agentgate's status alone (publish: status): no check run, so no record of approvals or rules" }
-          : note
-            ? { note: runs.length === 0 && !opts.botLogin ? `${note}; give --app-slug to read agentgate's statuses` : note }
-            : {}),
+        ...(why ? { note: why } : {}),
       });
     }
     const last = data[data.length - 1];

@@ -63,7 +63,7 @@ function transient(r: Read<unknown>): boolean {
 
 export const ENFORCEMENT_TTL_MS = 10 * 60_000;
 
-const enforcementKept = cacheSlot("enforcement", () => new LRUCache<string, EnforcementReads>({ max: 5_000, ttl: ENFORCEMENT_TTL_MS }));
+const enforcementKept = cacheSlot(() => new LRUCache<string, EnforcementReads>({ max: 5_000, ttl: ENFORCEMENT_TTL_MS }));
 
 /** The reads for a branch, from this process's cache when younger than 10 minutes. */
 export async function cachedEnforcement(gh: Octokit, where: { owner: string; repo: string }, branch: string): Promise<EnforcementReads> {

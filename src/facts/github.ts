@@ -59,8 +59,8 @@ export type { PullRequestRef } from "./reads.js";
  * FACT_CACHE_TTL_MS, and only well-formed answers are kept.
  */
 export const FACT_CACHE_TTL_MS = 60_000;
-const permissionsKept = cacheSlot("permissions", () => new LRUCache<string, Permission>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
-const membershipsKept = cacheSlot("memberships", () => new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
+const permissionsKept = cacheSlot(() => new LRUCache<string, Permission>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
+const membershipsKept = cacheSlot(() => new LRUCache<string, boolean>({ max: 10_000, ttl: FACT_CACHE_TTL_MS }));
 
 /** Reads that may be answered from the caches above; `fresh` bypasses them (and refills them). */
 export interface ReadOptions {
@@ -80,7 +80,7 @@ export interface ReadOptions {
  * own policy that saves two requests a webhook. A push that changes a policy file forgets that
  * repository's copies (in this process). The policy on the PR's base branch is always read fresh.
  */
-const defaultBranchPoliciesKept = cacheSlot("default-branch-policies", () => new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 }));
+const defaultBranchPoliciesKept = cacheSlot(() => new LRUCache<string, { file: PolicyFile | null }>({ max: 1_000, ttl: 60_000 }));
 
 /**
  * The Octokits of deliveries handled by one of several replicas, with the copies they share. The
@@ -201,7 +201,6 @@ export function forgetPermissions(gh: object) {
  * repository without a policy file costs no 404 per evaluation.
  */
 const policyFilesAtCommitKept = cacheSlot(
-  "policy-files-at-commit",
   () =>
     new LRUCache<string, { file: PolicyFile | null }>({
       max: 10_000,
@@ -327,7 +326,7 @@ export async function readRepoFile(
  *  cannot be told apart from one that hides a local action in the rest: the check errors. */
 export const MAX_WORKFLOW_FILES = 100;
 // What each workflow blob runs, by blob sha: a blob never changes, so this cannot go stale.
-const actionsByWorkflowBlobKept = cacheSlot("actions-by-workflow-blob", () => new LRUCache<string, string[]>({ max: 10_000 }));
+const actionsByWorkflowBlobKept = cacheSlot(() => new LRUCache<string, string[]>({ max: 10_000 }));
 
 /**
  * The local actions (`uses: ./dir`) that the base branch's workflows run: their code runs with the
@@ -335,7 +334,7 @@ const actionsByWorkflowBlobKept = cacheSlot("actions-by-workflow-blob", () => ne
  * .github/workflows at the base) plus 1 per workflow blob not seen before.
  */
 // The local actions of a base commit: a commit never changes, so neither does what its workflows run.
-const localActionsAtCommitKept = cacheSlot("local-actions-at-commit", () => new LRUCache<string, string[]>({ max: 5_000 }));
+const localActionsAtCommitKept = cacheSlot(() => new LRUCache<string, string[]>({ max: 5_000 }));
 
 async function localActionDirs(reads: PullRequestReads, ref: PullRequestRef, baseSha: string, incomplete: string[]): Promise<string[]> {
   const atCommit = `${ref.owner}/${ref.repo}@${baseSha}`.toLowerCase();
@@ -494,7 +493,7 @@ const COMPARE_FILE_LIMIT = 300;
  * same, the copy stands in for the compare, but only for a decision that is not a success (the
  * gate compares afresh before one, see withFreshDiffChecks): the base may have moved since.
  */
-const changeAtHeadKept = cacheSlot("change-at-head", () => new LRUCache<string, string>({ max: 20_000 }));
+const changeAtHeadKept = cacheSlot(() => new LRUCache<string, string>({ max: 20_000 }));
 const changeKey = (ref: PullRequestRef, head: string, baseRef: string) => `${ref.owner}/${ref.repo}#${ref.number}@${head}:${baseRef}`.toLowerCase();
 const digest = (fingerprint: string) => createHash("sha256").update(fingerprint).digest("hex");
 

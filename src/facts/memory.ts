@@ -62,7 +62,7 @@ const gone = (e: unknown) => statusOf(e) === 404 || statusOf(e) === 422;
  * before one), it is not used when replicas share the repository's turn (another process may have
  * written since), and any write it does not see (a deploy record, a failed write) forgets the commit.
  */
-const knownRunsKept = cacheSlot("own-check-runs", () => new LRUCache<string, { appId: number; runs: OwnCheckRun[] }>({ max: 20_000 }));
+const knownRunsKept = cacheSlot(() => new LRUCache<string, { appId: number; runs: OwnCheckRun[] }>({ max: 20_000 }));
 const runsKey = (where: Where, sha: string) => `${where.owner}/${where.repo}@${sha}`.toLowerCase();
 
 /** A write to this commit's runs that the copy does not follow: `client` is the writer's (its app's copy is forgotten). */

@@ -136,7 +136,7 @@ export async function readAndDecide(
  * How many files and commits each PR had when last read in this process. Only a guess at whether
  * its lists fit on one page, so that reading them early cannot cost a long PR many requests; never a fact.
  */
-const lastSizesKept = cacheSlot("last-sizes", () => new LRUCache<string, { files: number; commits: number }>({ max: 20_000 }));
+const lastSizesKept = cacheSlot(() => new LRUCache<string, { files: number; commits: number }>({ max: 20_000 }));
 const sizeKey = (ref: PullRequestRef) => `${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
 const ONE_PAGE = 100;
 

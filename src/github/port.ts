@@ -63,7 +63,7 @@ export interface GatePort {
  * not publish older ones after it. So the list's copy stands in for pulls.get only for a PR nothing
  * evaluated since the list was read, and never with replicas (another one may have).
  */
-const evaluationsKept = cacheSlot("evaluations", () => ({ count: 0, at: new LRUCache<string, number>({ max: 100_000 }) }));
+const evaluationsKept = cacheSlot(() => ({ count: 0, at: new LRUCache<string, number>({ max: 100_000 }) }));
 /** Evaluations this client's app started so far (the sweep notes it before its list read). */
 export const evaluationsSoFar = (client: object): number => cachesOf(client).of(evaluationsKept).count;
 

@@ -14,7 +14,7 @@ import { cacheSlot, cachesOf } from "../runtime/caches.js";
  * requests for nothing. The name is kept a few minutes per repository, and forgotten when the policy
  * changes (see push.ts).
  */
-const checkNamesKept = cacheSlot("status-check-names", () => new LRUCache<string, string>({ max: 5_000, ttl: 5 * 60_000 }));
+const checkNamesKept = cacheSlot(() => new LRUCache<string, string>({ max: 5_000, ttl: 5 * 60_000 }));
 
 /** The policy changed: `gh`'s app reads the name again. */
 export function forgetCheckName(gh: object, owner: string, repo: string): void {

@@ -14,7 +14,7 @@
  * GitHub's 65535 characters. When the lists do not fit they are cut and `cut` says so.
  */
 import { z } from "zod";
-import type { Decision, GateState, ReasonCode } from "../policy/types.js";
+import { GATE_STATES, type Decision, type GateState, type ReasonCode } from "../policy/types.js";
 
 export const RESULT_VERSION = 1;
 /** Within GitHub's 65535 characters of `output.text` beside the memory record's MEMORY_TEXT_MAX and a
@@ -49,7 +49,7 @@ const short = z.string().max(200);
 
 const resultSchema = z.strictObject({
   v: z.literal(RESULT_VERSION),
-  state: z.enum(["success", "pending", "failure", "error"]),
+  state: z.enum(GATE_STATES),
   sha: z.union([sha, z.literal("")]),
   check: short,
   prs: z.array(z.number().int().positive().max(2 ** 31)).max(100),

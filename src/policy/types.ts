@@ -7,7 +7,9 @@ import type { PolicyFileRef } from "../config/load.js";
 
 /** What is published. success: not gated or requirement met; pending: waiting for approvals;
  *  failure: blocked by a rule, changes requested or an invalid policy; error: could not decide. */
-export type GateState = "success" | "pending" | "failure" | "error";
+/** Every state agentgate publishes, as a status or a check run's verdict. */
+export const GATE_STATES = ["success", "pending", "failure", "error"] as const;
+export type GateState = (typeof GATE_STATES)[number];
 
 export interface TeamRequirement {
   /** `org/slug`. */

@@ -13,12 +13,11 @@
 
 /** What one module keeps: made the first time an app's caches are asked for it. */
 export interface CacheSlot<T> {
-  readonly name: string;
   make(): T;
 }
 
-export function cacheSlot<T>(name: string, make: () => T): CacheSlot<T> {
-  return { name, make };
+export function cacheSlot<T>(make: () => T): CacheSlot<T> {
+  return { make };
 }
 
 /** Anything a slot may hold that can be emptied (an LRU cache, a map). */
@@ -41,11 +40,6 @@ export class AppCaches {
       if (typeof (held as Partial<Clearable>).clear === "function") (held as Clearable).clear();
       else this.#held.delete(slot);
     }
-  }
-
-  /** The slots this app has used, by name (for tests and diagnostics). */
-  get names(): string[] {
-    return [...this.#held.keys()].map((s) => s.name).sort();
   }
 }
 

@@ -9,7 +9,7 @@ import { describe, expect } from "@jest/globals";
 import { attack, control } from "./suite.js";
 import { decodeMemory } from "../../src/memory/record.js";
 import { BYPASS_CHECK_NAME } from "../../src/bypass/record.js";
-import { checkRunOf, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 
 const stack = stackPerTest();
 
@@ -69,10 +69,18 @@ describe("c6: publish: status", () => {
   control("c6", "publish: status: an agent PR gets its check run beside the status: it holds the memory", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": STATUS_ONLY });
-    const { number } = await copilotPullRequest(sim, CHANGE);
+    const { number, branch } = await copilotPullRequest(sim, CHANGE);
     const sha = headOf(sim, number);
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
     expect(decodeMemory(checkRunOf(sim, sha)?.output.text)).toMatchObject({ kind: "record", record: { prs: [number], agents: ["copilot"] } });
+
+    // A new head gets both writes together, as under `both`: no read of its statuses first.
+    const pushed = await sim.push(REPO, branch, { files: { "src/app.ts": "export const answer = 43;\n" }, message: "Tweak", author: copilot.commitIdentity });
+    const sync = pushed.filter((d) => d.event === "pull_request");
+    expect(sync).toHaveLength(1);
+    expect(sync[0]!.requests.filter((r) => r.method === "GET" && /\/statuses\b/.test(r.path))).toEqual([]);
+    expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "0/2 approvals · agent: copilot" });
+    expect(decodeMemory(checkRunOf(sim, headOf(sim, number))?.output.text)).toMatchObject({ kind: "record" });
   }, 30_000);
 
   attack("c6", "publish: status: a forged success on a human PR agentgate holds pending (no run) is answered with failure", async () => {
