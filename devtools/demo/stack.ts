@@ -16,7 +16,7 @@ export interface Stack {
   webhookUrl: string;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
-  /** Stop the app and start it again on the same simulator: a new process, knowing nothing it kept. */
+  /** Stop the app and start it again on the same simulator: a new app, knowing nothing the last one kept. */
   restartApp(): Promise<void>;
   stop(): Promise<void>;
 }
