@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
+import { retryFailed } from "../../src/github/retry.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
@@ -76,10 +77,12 @@ export async function startAppServer(
       secret: opts.secret,
       baseUrl: `${sim.url}/api/v3`,
       log: opts.log,
-      Octokit: ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+      // As the server's (src/server/main.ts): agentgate's retries in place of Probot's, here quick.
+      Octokit: ProbotOctokit.plugin(retryFailed as never).defaults((o: Record<string, unknown>) => ({
         ...o,
         throttle: { enabled: opts.throttle },
-        retry: { retryAfterBaseValue: 5 },
+        retry: { enabled: false },
+        retryFailed: { retryBaseMs: 5 },
       })),
     }),
   });

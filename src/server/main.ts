@@ -21,6 +21,7 @@ import { JOURNAL_DEFAULTS, NoJournal, RedisJournal } from "../runtime/journal.js
 import { journalDeliveries, type Recovery } from "./recovery.js";
 import { RedisCommitFacts } from "../runtime/commit-facts.js";
 import { mendThrottleConnection } from "./throttle.js";
+import { retryFailed } from "../github/retry.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -74,10 +75,12 @@ export async function serve(settings: ServerSettings, opts: ServeOptions = {}) {
     baseUrl: settings.baseUrl,
     log,
     ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
-    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts).
-    Octokit: ProbotOctokit.plugin(observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
+    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts),
+    // and agentgate's retries (github/retry.ts) stand in for Probot's retry plugin.
+    Octokit: ProbotOctokit.plugin(retryFailed as never, observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
       mendThrottleConnection(options.throttle?.connection);
-      return opts.githubThrottle === false ? { ...options, throttle: { ...options.throttle, enabled: false } } : options;
+      const retries = { ...options, retry: { enabled: false } };
+      return opts.githubThrottle === false ? { ...retries, throttle: { ...options.throttle, enabled: false } } : retries;
     }),
   });
   let middleware: Middleware | undefined;
