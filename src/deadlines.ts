@@ -1,7 +1,7 @@
 /**
  * Nothing waits on GitHub forever. Two bounds:
  * - every attempt of a GitHub request is answered within `requestTimeoutMs`, or fails with
- *   RequestTimeoutError (Octokit retries it three times, as a 5xx); the gate publishes the error;
+ *   RequestTimeoutError (retried three times, as a 5xx: github/retry.ts); the gate publishes the error;
  * - a delivery holds its repository's turn (gate.ts oneAtATime) at most `turnLimitMs`. Then the
  *   next delivery for that repository goes ahead, and the one that overran is fenced: its requests in
  *   flight are aborted and every later request it makes throws TurnExpiredError, so it cannot
@@ -82,34 +82,48 @@ interface RequestOptions {
 
 const guarded = new WeakSet<object>();
 
-/** A fetch whose every call (each of Octokit's retries) gives up after the timeout, or when the turn ends. */
+/** "GET /repos/o/r/pulls/1", for a message; worked out only when one is needed. */
+function described(url: string, init: RequestInit): string {
+  return `${init.method ?? "GET"} ${new URL(url).pathname}`;
+}
+
+/**
+ * A fetch whose every call (each retry is one) gives up after the timeout, or when the turn ends.
+ * One controller and one timer a call: AbortSignal.timeout and AbortSignal.any cost several times
+ * as much (weak references and finalizers for every request), and this runs on every request.
+ */
 function boundedFetch(fetch: Fetch, turn: Turn | undefined, ms: number): Fetch {
-  return async (url, init = {}) => {
-    const what = `${init.method ?? "GET"} ${new URL(url).pathname}`;
-    if (turn?.signal.aborted) throw new TurnExpiredError(`not sent (${what}): the delivery's turn is over`);
-    const timeout = AbortSignal.timeout(ms);
-    const signal = AbortSignal.any([timeout, ...(turn ? [turn.signal] : []), ...(init.signal ? [init.signal] : [])]);
-    try {
-      // Raced as well: a fetch that ignores its signal still does not hold the delivery.
-      return await new Promise<Response>((resolve, reject) => {
-        const onAbort = () => reject(signal.reason as Error);
-        signal.addEventListener("abort", onAbort, { once: true });
-        fetch(url, { ...init, signal })
-          .then(resolve, reject)
-          .finally(() => signal.removeEventListener("abort", onAbort));
-      });
-    } catch (e) {
-      if (turn?.signal.aborted) throw new TurnExpiredError(`stopped (${what}): the delivery's turn is over`);
-      if (timeout.aborted) throw new RequestTimeoutError(`GitHub did not answer ${what} within ${ms / 1000} s`);
-      throw e;
-    }
+  return (url, init = {}) => {
+    if (turn?.signal.aborted) return Promise.reject(new TurnExpiredError(`not sent (${described(url, init)}): the delivery's turn is over`));
+    const controller = new AbortController();
+    const caller = init.signal ?? undefined;
+    if (caller?.aborted) return Promise.reject(caller.reason as Error);
+    return new Promise<Response>((resolve, reject) => {
+      // Rejected at once as well: a fetch that ignores its signal still does not hold the delivery.
+      const stop = (error: Error) => {
+        controller.abort(error);
+        reject(error);
+      };
+      const timer = setTimeout(() => stop(new RequestTimeoutError(`GitHub did not answer ${described(url, init)} within ${ms / 1000} s`)), ms);
+      const onTurnEnd = () => stop(new TurnExpiredError(`stopped (${described(url, init)}): the delivery's turn is over`));
+      const onCallerAbort = () => stop(caller!.reason as Error);
+      turn?.signal.addEventListener("abort", onTurnEnd, { once: true });
+      caller?.addEventListener("abort", onCallerAbort, { once: true });
+      fetch(url, { ...init, signal: controller.signal })
+        .then(resolve, reject)
+        .finally(() => {
+          clearTimeout(timer);
+          turn?.signal.removeEventListener("abort", onTurnEnd);
+          caller?.removeEventListener("abort", onCallerAbort);
+        });
+    });
   };
 }
 
 /**
  * Gives every request of this Octokit the timeout and the delivery's fence. Idempotent. The bound
- * is per attempt (time spent in Probot's write throttle does not count, and Octokit retries a
- * timed-out attempt like a 5xx): a request gives up after four attempts, well inside a turn.
+ * is per attempt (time spent in Probot's write throttle does not count, and github/retry.ts retries
+ * a timed-out attempt like a 5xx): a request gives up after four attempts, well inside a turn.
  */
 export function guardRequests(octokit: unknown, bounds: Deadlines = deadlines): void {
   const o = octokit as HookedOctokit;
