@@ -17,6 +17,7 @@ import { ProbotOctokit } from "probot";
 import { guardRequests } from "../src/deadlines.js";
 import { ConditionalCache, useConditionalRequests } from "../src/github/conditional.js";
 import { retryFailed } from "../src/github/retry.js";
+import { githubFetch } from "../src/github/transport.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -52,14 +53,17 @@ interface Layers {
   retry: "probot" | "agentgate" | "none";
   guard: boolean;
   conditional: boolean;
+  /** Node's fetch, or undici's request (github/transport.ts). */
+  transport: "fetch" | "undici";
 }
 
 const LAYERS: Layers[] = [
-  { name: "Octokit as Probot makes it (its retry plugin)", retry: "probot", guard: false, conditional: false },
-  { name: "  without any retry plugin", retry: "none", guard: false, conditional: false },
-  { name: "  with agentgate's retries instead", retry: "agentgate", guard: false, conditional: false },
-  { name: "  + the deadlines (deadlines.ts)", retry: "agentgate", guard: true, conditional: false },
-  { name: "  + conditional requests: agentgate's client", retry: "agentgate", guard: true, conditional: true },
+  { name: "Octokit as Probot makes it (its retry plugin)", retry: "probot", guard: false, conditional: false, transport: "fetch" },
+  { name: "  without any retry plugin", retry: "none", guard: false, conditional: false, transport: "fetch" },
+  { name: "  with agentgate's retries instead", retry: "agentgate", guard: false, conditional: false, transport: "fetch" },
+  { name: "  + the deadlines (deadlines.ts)", retry: "agentgate", guard: true, conditional: false, transport: "fetch" },
+  { name: "  + conditional requests", retry: "agentgate", guard: true, conditional: true, transport: "fetch" },
+  { name: "  + undici's request for fetch: agentgate's client", retry: "agentgate", guard: true, conditional: true, transport: "undici" },
 ];
 
 async function measure(baseUrl: string, layers: Layers, answer: 200 | 304, requests: number, concurrency: number, rounds: number) {
@@ -67,7 +71,13 @@ async function measure(baseUrl: string, layers: Layers, answer: 200 | 304, reque
   const cache = new ConditionalCache();
   // A new client per request, as Probot makes one per delivery.
   const client = () => {
-    const octokit = new Octokit({ auth: { token: "bench" }, baseUrl, throttle: { enabled: false }, retry: { enabled: layers.retry === "probot" } } as never);
+    const octokit = new Octokit({
+      auth: { token: "bench" },
+      baseUrl,
+      throttle: { enabled: false },
+      retry: { enabled: layers.retry === "probot" },
+      ...(layers.transport === "undici" ? { request: { fetch: githubFetch } } : {}),
+    } as never);
     if (layers.guard) guardRequests(octokit);
     if (layers.conditional) useConditionalRequests(octokit as never, cache, "1");
     return octokit;

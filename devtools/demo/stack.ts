@@ -7,6 +7,7 @@ import { pino, type Logger } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
 import { retryFailed } from "../../src/github/retry.js";
+import { githubFetch } from "../../src/github/transport.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
@@ -77,12 +78,13 @@ export async function startAppServer(
       secret: opts.secret,
       baseUrl: `${sim.url}/api/v3`,
       log: opts.log,
-      // As the server's (src/server/main.ts): agentgate's retries in place of Probot's, here quick.
-      Octokit: ProbotOctokit.plugin(retryFailed as never).defaults((o: Record<string, unknown>) => ({
+      // As the server's (src/server/main.ts): agentgate's retries (here quick) and transport.
+      Octokit: ProbotOctokit.plugin(retryFailed as never).defaults((o: { request?: Record<string, unknown> }) => ({
         ...o,
         throttle: { enabled: opts.throttle },
         retry: { enabled: false },
         retryFailed: { retryBaseMs: 5 },
+        request: { ...o.request, fetch: githubFetch },
       })),
     }),
   });

@@ -22,6 +22,7 @@ import { journalDeliveries, type Recovery } from "./recovery.js";
 import { RedisCommitFacts } from "../runtime/commit-facts.js";
 import { mendThrottleConnection } from "./throttle.js";
 import { retryFailed } from "../github/retry.js";
+import { githubFetch } from "../github/transport.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -76,12 +77,15 @@ export async function serve(settings: ServerSettings, opts: ServeOptions = {}) {
     log,
     ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
     // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts),
-    // and agentgate's retries (github/retry.ts) stand in for Probot's retry plugin.
-    Octokit: ProbotOctokit.plugin(retryFailed as never, observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
-      mendThrottleConnection(options.throttle?.connection);
-      const retries = { ...options, retry: { enabled: false } };
-      return opts.githubThrottle === false ? { ...retries, throttle: { ...options.throttle, enabled: false } } : retries;
-    }),
+    // agentgate's retries (github/retry.ts) stand in for Probot's retry plugin, and requests go out
+    // through github/transport.ts.
+    Octokit: ProbotOctokit.plugin(retryFailed as never, observeRequests(metrics) as never).defaults(
+      (options: { throttle?: { connection?: unknown }; request?: Record<string, unknown> }) => {
+        mendThrottleConnection(options.throttle?.connection);
+        const ours = { ...options, retry: { enabled: false }, request: { ...options.request, fetch: githubFetch } };
+        return opts.githubThrottle === false ? { ...ours, throttle: { ...options.throttle, enabled: false } } : ours;
+      },
+    ),
   });
   let middleware: Middleware | undefined;
   const checks: ReadinessCheck[] = [
