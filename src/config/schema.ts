@@ -8,6 +8,7 @@
  * Every object is strict: an unknown key is an error, never silently ignored.
  */
 import { z } from "zod";
+import { deepFreeze } from "../frozen.js";
 import { globError, isKnownRuleId, unknownRuleMessage, type GlobKind } from "./lint.js";
 import { patternProblem } from "./pattern.js";
 
@@ -326,14 +327,6 @@ export const DEFAULT_PROTECTED_PATHS: PathRule[] = [
 /** The rule that protects the files an `_extends` chain reads in the repository under review
  *  (beside the policy file itself): editing a base loosens the gate as much as editing the policy. */
 export const EXTENDS_RULE_NAME = "agentgate-policy-extends";
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 // One object for every repository without a policy: what is compiled from a policy (the agent
 // detector, keyed by its `agents` object) is then compiled once, not per webhook. Frozen, since a

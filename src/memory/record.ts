@@ -19,7 +19,9 @@
  * The record is bounded (see LIMITS; a full record is well under GitHub's 65535-character limit) and
  * monotonic: merging only adds. It never makes anything human; it can only make a PR agent-written.
  */
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
+import { deepFreeze } from "../frozen.js";
 import { markerSource } from "../config/schema.js";
 import { MEMORY_VERSION, type MemoryRecord } from "./types.js";
 import { decodeResultLine, looksLikeResultLine, type ResultRecord } from "./result.js";
@@ -179,7 +181,23 @@ export type CheckText =
  * text, or a line that is not exactly its record, is `garbled`. Never throws.
  */
 export function decodeCheckText(text: string | null | undefined): CheckText {
-  if (typeof text !== "string" || !text.trim()) return { kind: "none" };
+  if (typeof text !== "string") return { kind: "none" };
+  const known = decodedTexts.get(text);
+  if (known) return known;
+  const decoded = deepFreeze(decodeCheckTextNow(text));
+  decodedTexts.set(text, decoded);
+  return decoded;
+}
+
+/**
+ * Texts decoded before, and what they decoded to (frozen: every caller gets the same object). A
+ * delivery decodes the runs it reads, mostly the same texts as the delivery before; a pure memo,
+ * bounded in entries and in characters.
+ */
+const decodedTexts = new LRUCache<string, CheckText>({ max: 2_000, maxSize: 16 * 1024 * 1024, sizeCalculation: (_v, text) => Math.max(1, text.length) });
+
+function decodeCheckTextNow(text: string): CheckText {
+  if (!text.trim()) return { kind: "none" };
   const t = text.trim();
   if (t.length > 65_535) return { kind: "garbled" };
   const lines = t.split("\n");

@@ -176,3 +176,25 @@ describe("the memory record", () => {
     });
   });
 });
+
+describe("decoding a text seen before", () => {
+  it("gives what the first decoding gave, and no caller can change it for the next", () => {
+    const text = encodeMemory(sample());
+    const first = decodeMemory(text);
+    const again = decodeMemory(`${text}`);
+    expect(again).toEqual(first);
+    expect(first).toEqual({ kind: "record", record: bounded(sample()) });
+    if (first.kind !== "record") throw new Error("not decoded");
+    expect(() => first.record.commits.push(sha("c"))).toThrow(TypeError);
+    expect(() => Object.assign(first.record, { prs: [] })).toThrow(TypeError);
+    const later = decodeMemory(text);
+    expect(later.kind === "record" && later.record.commits).toEqual([sha("a"), sha("b")]);
+  });
+
+  it("still calls an edited text garbled", () => {
+    const text = encodeMemory(sample());
+    expect(decodeMemory(text).kind).toBe("record");
+    expect(decodeMemory(text.replace('"codex"', '"codex" ')).kind).toBe("record");
+    expect(decodeMemory(text.slice(0, -5)).kind).toBe("garbled");
+  });
+});
