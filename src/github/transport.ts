@@ -34,6 +34,9 @@ class Answer {
       const value = headers[name];
       if (value !== undefined) this.headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
+    // A type for no body (a 304 is most answers) would have Octokit parse nothing as JSON, throw a
+    // SyntaxError and catch it, to give the empty text it gives without the type.
+    if (bytes.length === 0) this.headers.delete("content-type");
   }
   async text(): Promise<string> {
     return this.bytes.toString("utf8");

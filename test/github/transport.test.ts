@@ -58,7 +58,9 @@ describe("agentgate's transport to GitHub", () => {
 
   it("answers a 304 as Octokit's Not modified error", async () => {
     const asked = octokit().request("GET /repos/acme/app/pulls/1", { headers: { "if-none-match": 'W/"1"' } });
-    await expect(asked).rejects.toMatchObject({ status: 304 });
+    // No body, so no type for one.
+    await expect(asked).rejects.toMatchObject({ status: 304, response: { data: "", headers: { etag: 'W/"1"' } } });
+    await expect(asked.catch((e: { response: { headers: object } }) => e.response.headers)).resolves.not.toHaveProperty("content-type");
   });
 
   it("turns GitHub's error body into Octokit's error message", async () => {
