@@ -100,4 +100,19 @@ describe("conditional requests", () => {
     expect(second.map((r) => r.name)).toEqual(["app"]);
     expect(second).toEqual(first);
   });
+
+  it("answers a 304 of a binary body with its bytes, and each caller's change stays its own", async () => {
+    const fetch = async (_url: string, init: { headers: Record<string, string> }) =>
+      init.headers["if-none-match"] === '"b"'
+        ? new Response(null, { status: 304, headers: { etag: '"b"' } })
+        : new Response(new Uint8Array([7, 8, 9]), { status: 200, headers: { "content-type": "application/octet-stream", etag: '"b"' } });
+    const cache = new ConditionalCache();
+    const gh = new Octokit({ request: { fetch } });
+    useConditionalRequests(gh as never, cache, "1");
+    const first = await gh.request("GET /repos/acme/app/contents/blob.bin");
+    new Uint8Array(first.data as ArrayBuffer).fill(0);
+    const second = await gh.request("GET /repos/acme/app/contents/blob.bin");
+    expect(cache.stats.notModified).toBe(1);
+    expect([...new Uint8Array(second.data as ArrayBuffer)]).toEqual([7, 8, 9]);
+  });
 });
