@@ -644,7 +644,7 @@ async function readChange(
 
 /**
  * Gather every fact about one pull request, fresh. Truncation or unreadable parts are recorded in
- * `incomplete` (the core then refuses to pass); API errors after Octokit's retries are thrown.
+ * `incomplete` (the core then refuses to pass); API errors after the retries (github/retry.ts) are thrown.
  */
 export async function gatherFacts(
   reads: PullRequestReads,

@@ -50,7 +50,7 @@ export function githubReadSource(gh: Octokit): ReadSource {
  * The App's steps for one pull request: fresh PR, the policy from its base branch (never the head:
  * an agent cannot loosen its own gate), fresh facts, agentgate's own memory of the PR and its
  * commits (with `memory`; see facts/memory.ts), decide. Read-only. Throws when GitHub fails
- * (after Octokit's retries) or answers malformed; the CLI's `explain` uses this as it is, without memory.
+ * (after the retries of github/retry.ts) or answers malformed; the CLI's `explain` uses this as it is, without memory.
  */
 export async function readAndDecide(
   source: ReadSource,
