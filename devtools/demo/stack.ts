@@ -4,10 +4,9 @@
  */
 import type { AddressInfo } from "node:net";
 import { pino, type Logger } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, Server } from "probot";
 import { createAgentgate, type AgentgateOptions } from "../../src/index.js";
-import { retryFailed } from "../../src/github/retry.js";
-import { githubFetch } from "../../src/github/transport.js";
+import { AgentgateOctokit } from "../../src/github/client.js";
 import { GitHubSimulator } from "../simulator/index.js";
 import { newPrivateKey } from "./keys.js";
 import { freePort } from "./net.js";
@@ -78,13 +77,11 @@ export async function startAppServer(
       secret: opts.secret,
       baseUrl: `${sim.url}/api/v3`,
       log: opts.log,
-      // As the server's (src/server/main.ts): agentgate's retries (here quick) and transport.
-      Octokit: ProbotOctokit.plugin(retryFailed as never).defaults((o: { request?: Record<string, unknown> }) => ({
+      // The server's client class (src/github/client.ts), with quick retries.
+      Octokit: AgentgateOctokit.defaults((o: Record<string, unknown>) => ({
         ...o,
         throttle: { enabled: opts.throttle },
-        retry: { enabled: false },
         retryFailed: { retryBaseMs: 5 },
-        request: { ...o.request, fetch: githubFetch },
       })),
     }),
   });

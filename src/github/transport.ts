@@ -20,7 +20,6 @@ const dispatcher = new Agent({ keepAliveTimeout: 10_000 }).compose(interceptors.
 class Answer {
   readonly statusText: string;
   readonly headers: Map<string, string>;
-  readonly ok: boolean;
   constructor(
     readonly status: number,
     readonly url: string,
@@ -28,7 +27,6 @@ class Answer {
     readonly bytes: Buffer,
   ) {
     this.statusText = STATUS_CODES[status] ?? "";
-    this.ok = status >= 200 && status < 300;
     this.headers = new Map();
     for (const name in headers) {
       const value = headers[name];
@@ -40,9 +38,6 @@ class Answer {
   }
   async text(): Promise<string> {
     return this.bytes.toString("utf8");
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.bytes.toString("utf8")) as unknown;
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
     return new Uint8Array(this.bytes).buffer;

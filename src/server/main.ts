@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
-import { createNodeMiddleware, Probot, ProbotOctokit, run, type ApplicationFunction } from "probot";
+import { createNodeMiddleware, Probot, run, type ApplicationFunction } from "probot";
 import agentgate, { createAgentgate } from "../index.js";
 import { createAppServer, InFlight, type Middleware } from "./http.js";
 import { Redis } from "ioredis";
@@ -21,8 +21,7 @@ import { JOURNAL_DEFAULTS, NoJournal, RedisJournal } from "../runtime/journal.js
 import { journalDeliveries, type Recovery } from "./recovery.js";
 import { RedisCommitFacts } from "../runtime/commit-facts.js";
 import { mendThrottleConnection } from "./throttle.js";
-import { retryFailed } from "../github/retry.js";
-import { githubFetch } from "../github/transport.js";
+import { AgentgateOctokit } from "../github/client.js";
 import { Metrics } from "./metrics.js";
 import { readinessProbe, redisPing, type ReadinessCheck } from "./readiness.js";
 import { startMode, type ServerSettings } from "./settings.js";
@@ -76,16 +75,11 @@ export async function serve(settings: ServerSettings, opts: ServeOptions = {}) {
     baseUrl: settings.baseUrl,
     log,
     ...(settings.redisUrl ? { redisConfig: settings.redisUrl } : {}),
-    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts),
-    // agentgate's retries (github/retry.ts) stand in for Probot's retry plugin, and requests go out
-    // through github/transport.ts.
-    Octokit: ProbotOctokit.plugin(retryFailed as never, observeRequests(metrics) as never).defaults(
-      (options: { throttle?: { connection?: unknown }; request?: Record<string, unknown> }) => {
-        mendThrottleConnection(options.throttle?.connection);
-        const ours = { ...options, retry: { enabled: false }, request: { ...options.request, fetch: githubFetch } };
-        return opts.githubThrottle === false ? { ...ours, throttle: { ...options.throttle, enabled: false } } : ours;
-      },
-    ),
+    // Probot's options reach these defaults: the shared throttle's connection is mended (throttle.ts).
+    Octokit: AgentgateOctokit.plugin(observeRequests(metrics) as never).defaults((options: { throttle?: { connection?: unknown } }) => {
+      mendThrottleConnection(options.throttle?.connection);
+      return opts.githubThrottle === false ? { ...options, throttle: { ...options.throttle, enabled: false } } : options;
+    }),
   });
   let middleware: Middleware | undefined;
   const checks: ReadinessCheck[] = [
