@@ -33,11 +33,13 @@ export interface StackOptions {
   latencyMs?: number;
   /** "concurrent": webhooks do not wait for the one before (see SimulatorOptions.deliveries). */
   deliveries?: "serial" | "concurrent";
+  /** The simulator's clock (see SimulatorOptions.clock). */
+  clock?: () => string;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const secret = opts.webhookSecret ?? "local-webhook-secret";
-  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0, ...(opts.deliveries ? { deliveries: opts.deliveries } : {}) });
+  const sim = await GitHubSimulator.start({ webhookSecret: secret, appId: 1, appSlug: "agentgate", latencyMs: opts.latencyMs ?? 0, ...(opts.deliveries ? { deliveries: opts.deliveries } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
   const logs: Record<string, unknown>[] = [];
   const log = pino({ level: opts.logLevel ?? "info" }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
   const startApp = () => startAppServer(sim, { secret, log, throttle: opts.throttle ?? false, options: opts.deadlines });

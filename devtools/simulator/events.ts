@@ -88,8 +88,11 @@ export function pushEvent(
   pusher: { name: string; email: string | null },
   forced = false,
 ) {
-  const after = commits.length ? (commits[commits.length - 1] as { commit: SimCommit }).commit.sha : before;
+  // A push of commits the repository already had (a reset) lists none, but still moves the branch.
+  const after = commits.length ? (commits[commits.length - 1] as { commit: SimCommit }).commit.sha : (repo.git.branches.get(branch) ?? before);
   const list = commits.map(({ commit, changes }) => pushCommit(state, repo, commit, changes));
+  const tip = repo.git.get(after);
+  const headCommit = list[list.length - 1] ?? (after !== before && tip ? pushCommit(state, repo, tip, []) : null);
   return {
     ref: `refs/heads/${branch}`,
     before,
@@ -100,7 +103,7 @@ export function pushEvent(
     base_ref: null,
     compare: `${state.urls.html}/${repo.fullName}/compare/${before.slice(0, 12)}...${after.slice(0, 12)}`,
     commits: list,
-    head_commit: list[list.length - 1] ?? null,
+    head_commit: headCommit,
     pusher,
     // Push events carry the repository's times as Unix seconds.
     ...envelope(state, repo, sender, true),

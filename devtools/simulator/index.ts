@@ -121,6 +121,11 @@ export interface SimulatorOptions {
   maxPatchBytes?: number;
   /** Delay every API answer by this many milliseconds (a GitHub far away; the benchmark's `--latency`). */
   latencyMs?: number;
+  /**
+   * The time GitHub stamps on what happens (reviews, events, commits), as ISO 8601; default the
+   * wall clock. A test that must order a review against a retarget can step it instead of sleeping.
+   */
+  clock?: () => string;
 }
 
 /** A pull request as GET /repos/{o}/{r}/pulls/{n} answers it. */
@@ -204,7 +209,7 @@ export class GitHubSimulator {
       { api: url, html: "https://github.com" },
       { id: opts.appId ?? 1, slug: opts.appSlug ?? "agentgate" },
       opts.maxPatchBytes ?? 400_000,
-      isoNow,
+      opts.clock ?? isoNow,
     );
     return new GitHubSimulator(server, opts, url, state);
   }
@@ -932,6 +937,22 @@ export class GitHubSimulator {
     r.pushedAt = this.state.now();
     const sender = this.state.requireUser(by);
     return this.announcePush(r, branch, before, commits, sender, { name: sender.login, email: sender.email ?? null });
+  }
+
+  /**
+   * `git push --force <sha>:<branch>` of a commit the repository already has (an agent putting its
+   * branch back to an earlier head). Sends the push, with no new commits, and each open PR's
+   * `synchronize`.
+   */
+  async resetBranch(repo: string, branch: string, sha: string, by: string): Promise<Delivery[]> {
+    const r = this.state.requireRepo(repo);
+    const before = r.git.branches.get(branch);
+    if (!before) throw new Error(`unknown branch ${branch} in ${repo}`);
+    if (!r.git.get(sha)) throw new Error(`No commit found for SHA: ${sha}`);
+    r.git.branches.set(branch, sha);
+    r.pushedAt = this.state.now();
+    const sender = this.state.requireUser(by);
+    return this.announcePush(r, branch, before, [], sender, { name: sender.login, email: sender.email ?? null }, true);
   }
 
   /** Set-up (no webhooks): an environment (requestDeployment and addDeployment add theirs too). */

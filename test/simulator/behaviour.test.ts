@@ -117,6 +117,20 @@ describe("webhooks", () => {
     }
   });
 
+  it("announce a reset to an earlier commit as a forced push with no commits, and move the PR's head", async () => {
+    const number = await agentPullRequest({ "x.txt": "1\n" });
+    const first = sim.pullRequest(REPO, number).head.sha;
+    await sim.push(REPO, "copilot/x", { files: { "x.txt": "2\n" }, message: "two", author: agent });
+    const second = sim.pullRequest(REPO, number).head.sha;
+    receiver.received.length = 0;
+
+    await sim.resetBranch(REPO, "copilot/x", first, "maria");
+    expect(sim.pullRequest(REPO, number).head.sha).toBe(first);
+    const [push, sync] = receiver.received.map((r) => r.payload);
+    expect(push).toMatchObject({ ref: "refs/heads/copilot/x", before: second, after: first, forced: true, commits: [], head_commit: { id: first } });
+    expect(sync).toMatchObject({ action: "synchronize", before: second, after: first, pull_request: { head: { sha: first } } });
+  });
+
   it("reports an unreachable app as status 0 instead of throwing", async () => {
     sim.setWebhookTarget("http://127.0.0.1:1/nowhere");
     const d = await sim.deliver("ping", { zen: "Keep it simple." });

@@ -57,7 +57,12 @@ async function scenario() {
   });
   const { number } = await sim.openPullRequest(REPO, { head: "copilot/fix", title: "Fix", body: `Fixes #${issue}`, author: "Copilot", labels: ["agent"] });
   await sim.assign(REPO, number, ["max"], "maria");
+  const beforeMore = sim.branchHead(REPO, "copilot/fix") as string;
   await sim.push(REPO, "copilot/fix", { files: { "src/c.ts": "c\n" }, message: "More", author: copilot });
+  // A force-push back to a commit the branch had, and forward again: pushes that list no commits.
+  const more = sim.branchHead(REPO, "copilot/fix") as string;
+  await sim.resetBranch(REPO, "copilot/fix", beforeMore, "maria");
+  await sim.resetBranch(REPO, "copilot/fix", more, "maria");
   await sim.addLabel(REPO, number, "infra", "maria");
   await sim.removeLabel(REPO, number, "infra", "maria");
   await sim.editPullRequest(REPO, number, { title: "Fix it", body: "Fixes #2" }, "maria");
