@@ -1,0 +1,297 @@
+/**
+ * Random sequences of what the agent and the humans around it do to one agent PR, end to end (the
+ * real app over HTTP, signed webhooks, the simulator), with a model of the two-person rule beside
+ * the gate. After every step the model says what the rule allows, and the test compares:
+ *
+ * - attack: whenever the PR's head shows `success` (the latest `agentgate` status, which is what a
+ *   branch protection that does not pin the App reads, or the check run), the model finds two
+ *   eligible humans who approved exactly this head against this base, and no change request of an
+ *   eligible reviewer that only someone who could approve may lift;
+ * - control: whenever the model finds that beyond doubt, the head shows `success`.
+ *
+ * The model is lenient for the attack (it gives the gate every benefit of the doubt) and strict for
+ * the control, so where the two differ (a human whose commit a reset took out of the PR, a reviewer
+ * promoted after approving) neither is asserted.
+ *
+ * Each pushed change is new, so no approval may carry to another head: the model needs no diffs.
+ * `AGENTGATE_SEQUENCE_RUNS` and `AGENTGATE_SEQUENCE_SEED` explore further than CI does.
+ */
+import { describe, expect } from "@jest/globals";
+import fc from "fast-check";
+import { startStack, type Stack } from "../../devtools/demo/stack.js";
+import type { Permission } from "../../devtools/simulator/model.js";
+import { checkRunOf, copilot, people, REPO, SECRET, seedRepo } from "../e2e/harness.js";
+import { attack, control } from "./suite.js";
+
+const RUNS = Number(process.env.AGENTGATE_SEQUENCE_RUNS ?? 60);
+const SEED = Number(process.env.AGENTGATE_SEQUENCE_SEED ?? 20261202);
+const BRANCH = "copilot/answer";
+
+const mona = { login: "mona", name: "Mona Maintainer", email: "mona@acme.example" };
+const olga = { login: "olga", name: "Olga Owner", email: "olga@acme.example" };
+const { requester: dana, maintainerA: maria, maintainerB: max, platform: pat, reader: rita } = people;
+
+/** Who may review; `renovate[bot]` has write access and Copilot wrote the PR. */
+const REVIEWERS = [maria.login, max.login, mona.login, pat.login, rita.login, dana.login, "renovate[bot]"] as const;
+const HUMANS = [maria, max, mona, dana] as const;
+const DISMISSERS = [copilot.login, maria.login, max.login, mona.login, dana.login, rita.login] as const;
+
+type Action =
+  | { kind: "review"; who: string; event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT" }
+  | { kind: "dismiss"; reviewer: string; by: string }
+  | { kind: "agent-push" }
+  | { kind: "human-push"; who: string }
+  | { kind: "reset"; back: number }
+  | { kind: "retarget" }
+  | { kind: "assign"; who: string }
+  | { kind: "permission"; who: string; to: "read" | "write" }
+  | { kind: "forge" }
+  | { kind: "edit-body" }
+  | { kind: "main-moves" };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("review" as const), who: fc.constantFrom(...REVIEWERS), event: fc.constantFrom("APPROVE" as const, "APPROVE" as const, "REQUEST_CHANGES" as const, "COMMENT" as const) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("dismiss" as const), reviewer: fc.constantFrom(...REVIEWERS), by: fc.constantFrom(...DISMISSERS) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: "agent-push" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("human-push" as const), who: fc.constantFrom(...HUMANS.map((h) => h.login)) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("reset" as const), back: fc.nat(4) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "retarget" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("assign" as const), who: fc.constantFrom(maria.login, max.login, mona.login) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("permission" as const), who: fc.constantFrom(maria.login, max.login, mona.login, rita.login), to: fc.constantFrom("read" as const, "write" as const) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "forge" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "edit-body" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "main-moves" as const }) },
+);
+
+interface ModelReview {
+  id: number;
+  login: string;
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+  commit: string;
+  step: number;
+  permissionThen: Permission | "none";
+  dismissedBy?: string;
+}
+
+/** What the model knows of the PR: every review, who pushed into which head, the base's changes. */
+class Model {
+  readonly reviews: ModelReview[] = [];
+  readonly assigned = new Set<string>();
+  readonly everPushed = new Set<string>();
+  /** The humans whose commits each head's history holds. */
+  readonly pushersAt = new Map<string, ReadonlySet<string>>();
+  readonly heads: string[] = [];
+  permissions = new Map<string, Permission | "none">();
+  lastRetarget = -1;
+  base = "main";
+  head = "";
+
+  constructor(initial: Map<string, Permission | "none">) {
+    this.permissions = initial;
+  }
+
+  moveTo(head: string, pusher?: string): void {
+    const before = this.pushersAt.get(this.head) ?? new Set<string>();
+    if (!this.pushersAt.has(head)) this.pushersAt.set(head, pusher ? new Set([...before, pusher]) : before);
+    if (pusher) this.everPushed.add(pusher);
+    this.head = head;
+    this.heads.push(head);
+  }
+
+  private writes(login: string, permission = this.permissions.get(login) ?? "none"): boolean {
+    return permission === "write" || permission === "maintain" || permission === "admin";
+  }
+
+  /** Could approve, giving the gate the benefit of the doubt (lenient) or none (strict). */
+  eligible(login: string, strict: boolean): boolean {
+    if (login === copilot.login || login.endsWith("[bot]")) return false;
+    if (!this.writes(login)) return false;
+    if (login === dana.login || this.assigned.has(login)) return false;
+    return strict ? !this.everPushed.has(login) : !this.pushersAt.get(this.head)?.has(login);
+  }
+
+  private latestDecisive(login: string): ModelReview | undefined {
+    return this.reviews.filter((r) => r.login === login && r.state !== "COMMENTED").at(-1);
+  }
+
+  approvals(strict: boolean): string[] {
+    const logins = [...new Set(this.reviews.map((r) => r.login))];
+    return logins.filter((login) => {
+      if (!this.eligible(login, strict)) return false;
+      const latest = this.latestDecisive(login);
+      if (!latest || latest.state !== "APPROVED" || latest.dismissedBy) {
+        if (strict || latest?.state === "CHANGES_REQUESTED") return false;
+      }
+      const here = this.reviews.filter((r) => r.login === login && r.state === "APPROVED" && !r.dismissedBy && r.commit === this.head && r.step > this.lastRetarget);
+      if (strict) return latest === here.at(-1) && here.length > 0 && this.writes(login, latest!.permissionThen);
+      return here.length > 0;
+    });
+  }
+
+  /** Change requests that still stand: by someone who could approve, lifted only by such a person. */
+  blockers(strict: boolean): string[] {
+    const logins = [...new Set(this.reviews.map((r) => r.login))];
+    return logins.filter((login) => {
+      const latest = this.latestDecisive(login);
+      if (latest?.state !== "CHANGES_REQUESTED") return false;
+      const reviewerCounts = strict ? !(login === copilot.login || login.endsWith("[bot]")) : this.eligible(login, true);
+      if (!reviewerCounts) return false;
+      return latest.dismissedBy === undefined || !this.eligible(latest.dismissedBy, strict);
+    });
+  }
+
+  /** Lenient: the rule allows success. Strict: the rule certainly allows it. */
+  allows(strict: boolean): boolean {
+    return this.approvals(strict).length >= 2 && this.blockers(strict).length === 0;
+  }
+}
+
+interface Findings {
+  bypasses: string[];
+  withheld: string[];
+  successes: number;
+  steps: number;
+}
+
+async function play(actions: Action[], findings: Findings): Promise<void> {
+  let now = Date.now();
+  const stack: Stack = await startStack({
+    webhookSecret: SECRET,
+    clock: () => new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+  });
+  const { sim } = stack;
+  const trace: string[] = [];
+  try {
+    seedRepo(sim);
+    for (const u of [mona, olga]) sim.addUser(u);
+    sim.setPermission(REPO, mona.login, "write");
+    sim.setPermission(REPO, olga.login, "admin");
+    sim.setPermission(REPO, "renovate[bot]", "write");
+    sim.createBranch(REPO, "release", "main");
+    sim.createBranch(REPO, BRANCH, "main");
+    sim.commit(REPO, {
+      branch: BRANCH,
+      files: { "src/app.ts": "export const answer = 42;\n" },
+      message: `Fix the answer\n\nCo-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>`,
+      author: copilot.commitIdentity,
+    });
+    const { number } = await sim.openPullRequest(REPO, { head: BRANCH, title: "Fix the answer", body: "Fixes the answer.", author: copilot.login });
+    const model = new Model(new Map([[maria.login, "maintain"], [max.login, "write"], [mona.login, "write"], [pat.login, "write"], [rita.login, "read"], [dana.login, "write"], ["renovate[bot]", "write"]]));
+    const currentHead = () => sim.pullRequest(REPO, number).head.sha;
+    model.moveTo(currentHead());
+    let lines = 0;
+    const fileWithNewLine = () => ({ "src/app.ts": `export const answer = 42;\n${Array.from({ length: ++lines }, (_, i) => `// note ${i + 1}\n`).join("")}` });
+
+    for (const [step, a] of actions.entries()) {
+      now += 1000; // GitHub's times are whole seconds: each step in its own second.
+      const s = step + 1;
+      switch (a.kind) {
+        case "review": {
+          const { reviewId } = await sim.submitReview(REPO, number, { reviewer: a.who, event: a.event });
+          const state = a.event === "APPROVE" ? "APPROVED" : a.event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : "COMMENTED";
+          model.reviews.push({ id: reviewId, login: a.who, state, commit: model.head, step: s, permissionThen: model.permissions.get(a.who) ?? "none" });
+          trace.push(`${a.who} ${state.toLowerCase()}`);
+          break;
+        }
+        case "dismiss": {
+          const review = model.reviews.filter((r) => r.login === a.reviewer && r.state !== "COMMENTED" && !r.dismissedBy).at(-1);
+          if (!review) continue;
+          await sim.dismissReview(REPO, number, review.id, a.by);
+          review.dismissedBy = a.by;
+          trace.push(`${a.by} dismissed ${a.reviewer}'s ${review.state.toLowerCase()}`);
+          break;
+        }
+        case "agent-push":
+          await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Tidy", author: copilot.commitIdentity });
+          model.moveTo(currentHead());
+          trace.push("agent pushed");
+          break;
+        case "human-push": {
+          const who = HUMANS.find((h) => h.login === a.who)!;
+          await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Nudge", author: who });
+          model.moveTo(currentHead(), who.login);
+          trace.push(`${who.login} pushed to the agent's branch`);
+          break;
+        }
+        case "reset": {
+          const target = model.heads[Math.max(0, model.heads.length - 1 - (a.back % model.heads.length))]!;
+          if (target === model.head) continue;
+          await sim.resetBranch(REPO, BRANCH, target, copilot.login);
+          model.moveTo(target);
+          trace.push(`agent reset its branch to ${target.slice(0, 7)}`);
+          break;
+        }
+        case "retarget":
+          model.base = model.base === "main" ? "release" : "main";
+          await sim.editPullRequest(REPO, number, { base: model.base }, copilot.login);
+          model.lastRetarget = s;
+          trace.push(`agent retargeted to ${model.base}`);
+          break;
+        case "assign":
+          await sim.assign(REPO, number, [a.who], copilot.login);
+          model.assigned.add(a.who);
+          trace.push(`agent assigned ${a.who}`);
+          break;
+        case "permission":
+          if (model.permissions.get(a.who) === a.to) continue;
+          await sim.changePermission(REPO, a.who, a.to, olga.login);
+          model.permissions.set(a.who, a.to);
+          trace.push(`${a.who} now has ${a.to}`);
+          break;
+        case "forge":
+          await sim.postStatus(REPO, model.head, { state: "success", context: "agentgate", description: "2/2 approvals" }, copilot.login);
+          trace.push("agent posted a success status");
+          break;
+        case "edit-body":
+          await sim.editPullRequest(REPO, number, { body: "Nothing to see." }, copilot.login);
+          trace.push("agent edited the body");
+          break;
+        case "main-moves":
+          await sim.push(REPO, "main", { files: { [`docs/step-${s}.md`]: "notes\n" }, message: "Docs", author: maria });
+          trace.push("main moved on");
+          break;
+      }
+      expect(currentHead()).toBe(model.head);
+      findings.steps++;
+      const status = sim.latestStatus(REPO, model.head, "agentgate");
+      const run = checkRunOf(sim, model.head);
+      const shown = `status ${status?.state ?? "none"} "${status?.description ?? ""}", check run ${run?.conclusion ?? run?.status ?? "none"}`;
+      const success = status?.state === "success" || run?.conclusion === "success";
+      if (success) findings.successes++;
+      const story = () => `${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]`;
+      if (success && !model.allows(false)) findings.bypasses.push(story());
+      if (model.allows(true) && !(status?.state === "success" && run?.conclusion === "success")) findings.withheld.push(story());
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+describe("random sequences against a model of the two-person rule", () => {
+  let explored: Promise<Findings> | undefined;
+  const explore = () =>
+    (explored ??= (async () => {
+      const findings: Findings = { bypasses: [], withheld: [], successes: 0, steps: 0 };
+      await fc.assert(
+        // The random steps, then the eligible humans' approvals: most runs then reach a state
+        // where success is possible, which is where a bypass would show.
+        fc.asyncProperty(fc.array(action, { minLength: 4, maxLength: 16 }), fc.shuffledSubarray([maria.login, max.login, mona.login, pat.login], { minLength: 2 }), async (actions, finale) => {
+          await play([...actions, ...finale.map((who) => ({ kind: "review" as const, who, event: "APPROVE" as const }))], findings);
+        }),
+        { numRuns: RUNS, seed: SEED, endOnFailure: true },
+      );
+      console.log(`${RUNS} sequences (seed ${SEED}): ${findings.steps} steps, ${findings.successes} showed success`);
+      return findings;
+    })());
+
+  attack("c1", "random pushes, resets, retargets, reviews, dismissals, assignments, permission changes and forged statuses never show success the rule does not allow", async () => {
+    const findings = await explore();
+    expect(findings.bypasses).toEqual([]);
+  }, 600_000);
+
+  control("c1", "in the same sequences, every state the rule certainly allows shows success (and some do)", async () => {
+    const findings = await explore();
+    expect(findings.withheld).toEqual([]);
+    expect(findings.successes).toBeGreaterThan(0);
+  }, 600_000);
+});
