@@ -13,7 +13,8 @@
  * the control, so where the two differ (a human whose commit a reset took out of the PR, a reviewer
  * promoted after approving) neither is asserted.
  *
- * Each pushed change is new, so no approval may carry to another head: the model needs no diffs.
+ * The model knows each head by what it holds (the notes in src/app.ts, src/extra.ts, main's docs),
+ * so it can tell when a force-push recreates a change that was approved, which may carry.
  * `AGENTGATE_SEQUENCE_RUNS` and `AGENTGATE_SEQUENCE_SEED` explore further than CI does.
  */
 import { describe, expect } from "@jest/globals";
@@ -42,6 +43,7 @@ type Action =
   | { kind: "agent-push" }
   | { kind: "human-push"; who: string }
   | { kind: "reset"; back: number }
+  | { kind: "rewrite"; notes: number; extra: boolean; trailer: boolean }
   | { kind: "retarget" }
   | { kind: "assign"; who: string }
   | { kind: "permission"; who: string; to: "read" | "write" }
@@ -55,6 +57,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: "agent-push" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("human-push" as const), who: fc.constantFrom(...HUMANS.map((h) => h.login)) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("reset" as const), back: fc.nat(4) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("rewrite" as const), notes: fc.nat(3), extra: fc.boolean(), trailer: fc.boolean() }) },
   { weight: 1, arbitrary: fc.constant({ kind: "retarget" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("assign" as const), who: fc.constantFrom(maria.login, max.login, mona.login) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("permission" as const), who: fc.constantFrom(maria.login, max.login, mona.login, rita.login), to: fc.constantFrom("read" as const, "write" as const) }) },
@@ -73,6 +76,14 @@ interface ModelReview {
   dismissedBy?: string;
 }
 
+/** What a head holds beyond the base: the notes added to src/app.ts, src/extra.ts, main's docs. */
+interface Content {
+  notes: number;
+  extra: boolean;
+  /** How many of main's docs files the head's tree has (they differ from `release`, not from main). */
+  docs: number;
+}
+
 /** What the model knows of the PR: every review, who pushed into which head, the base's changes. */
 class Model {
   readonly reviews: ModelReview[] = [];
@@ -81,6 +92,7 @@ class Model {
   /** The humans whose commits each head's history holds. */
   readonly pushersAt = new Map<string, ReadonlySet<string>>();
   readonly heads: string[] = [];
+  readonly contentAt = new Map<string, Content>();
   permissions = new Map<string, Permission | "none">();
   lastRetarget = -1;
   base = "main";
@@ -90,9 +102,12 @@ class Model {
     this.permissions = initial;
   }
 
-  moveTo(head: string, pusher?: string): void {
-    const before = this.pushersAt.get(this.head) ?? new Set<string>();
+  /** A push on the head (`content` given) or a branch rewritten from the base (`rewritten`). */
+  moveTo(head: string, how: { pusher?: string; content?: Content; rewritten?: boolean } = {}): void {
+    const { pusher } = how;
+    const before = how.rewritten ? new Set<string>() : (this.pushersAt.get(this.head) ?? new Set<string>());
     if (!this.pushersAt.has(head)) this.pushersAt.set(head, pusher ? new Set([...before, pusher]) : before);
+    if (how.content && !this.contentAt.has(head)) this.contentAt.set(head, how.content);
     if (pusher) this.everPushed.add(pusher);
     this.head = head;
     this.heads.push(head);
@@ -107,7 +122,22 @@ class Model {
     if (login === copilot.login || login.endsWith("[bot]")) return false;
     if (!this.writes(login)) return false;
     if (login === dana.login || this.assigned.has(login)) return false;
-    return strict ? !this.everPushed.has(login) : !this.pushersAt.get(this.head)?.has(login);
+    return !this.contributors().has(login) && !(strict && this.everPushed.has(login));
+  }
+
+  /**
+   * The humans whose commits the PR holds now: pushes to the agent's branch, and maria's docs
+   * commits on main when a head built on main is compared with `release`.
+   */
+  private contributors(): ReadonlySet<string> {
+    const pushers = this.pushersAt.get(this.head) ?? new Set<string>();
+    return this.base === "release" && this.contentAt.get(this.head)!.docs > 0 ? new Set([...pushers, maria.login]) : pushers;
+  }
+
+  /** The PR's change at a head, against the current base: identical changes carry approvals. */
+  private change(head: string): string {
+    const c = this.contentAt.get(head)!;
+    return `${c.notes}|${c.extra}|${this.base === "main" ? "" : c.docs}`;
   }
 
   private latestDecisive(login: string): ModelReview | undefined {
@@ -122,7 +152,9 @@ class Model {
       if (!latest || latest.state !== "APPROVED" || latest.dismissedBy) {
         if (strict || latest?.state === "CHANGES_REQUESTED") return false;
       }
-      const here = this.reviews.filter((r) => r.login === login && r.state === "APPROVED" && !r.dismissedBy && r.commit === this.head && r.step > this.lastRetarget);
+      // Lenient: an approval of an identical change carries; strict: only of this very head.
+      const covers = (r: ModelReview) => (strict ? r.commit === this.head : this.change(r.commit) === this.change(this.head));
+      const here = this.reviews.filter((r) => r.login === login && r.state === "APPROVED" && !r.dismissedBy && covers(r) && r.step > this.lastRetarget);
       if (strict) return latest === here.at(-1) && here.length > 0 && this.writes(login, latest!.permissionThen);
       return here.length > 0;
     });
@@ -178,9 +210,12 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
     const { number } = await sim.openPullRequest(REPO, { head: BRANCH, title: "Fix the answer", body: "Fixes the answer.", author: copilot.login });
     const model = new Model(new Map([[maria.login, "maintain"], [max.login, "write"], [mona.login, "write"], [pat.login, "write"], [rita.login, "read"], [dana.login, "write"], ["renovate[bot]", "write"]]));
     const currentHead = () => sim.pullRequest(REPO, number).head.sha;
-    model.moveTo(currentHead());
-    let lines = 0;
-    const fileWithNewLine = () => ({ "src/app.ts": `export const answer = 42;\n${Array.from({ length: ++lines }, (_, i) => `// note ${i + 1}\n`).join("")}` });
+    model.moveTo(currentHead(), { content: { notes: 0, extra: false, docs: 0 } });
+    let notes = 0;
+    let mainDocs = 0;
+    const appWith = (n: number) => ({ "src/app.ts": `export const answer = 42;\n${Array.from({ length: n }, (_, i) => `// note ${i + 1}\n`).join("")}` });
+    const fileWithNewLine = () => appWith(++notes);
+    const grown = (): Content => ({ ...model.contentAt.get(model.head)!, notes });
 
     for (const [step, a] of actions.entries()) {
       now += 1000; // GitHub's times are whole seconds: each step in its own second.
@@ -203,13 +238,13 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
         }
         case "agent-push":
           await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Tidy", author: copilot.commitIdentity });
-          model.moveTo(currentHead());
+          model.moveTo(currentHead(), { content: grown() });
           trace.push("agent pushed");
           break;
         case "human-push": {
           const who = HUMANS.find((h) => h.login === a.who)!;
           await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Nudge", author: who });
-          model.moveTo(currentHead(), who.login);
+          model.moveTo(currentHead(), { pusher: who.login, content: grown() });
           trace.push(`${who.login} pushed to the agent's branch`);
           break;
         }
@@ -219,6 +254,15 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           await sim.resetBranch(REPO, BRANCH, target, copilot.login);
           model.moveTo(target);
           trace.push(`agent reset its branch to ${target.slice(0, 7)}`);
+          break;
+        }
+        case "rewrite": {
+          // A force-push of one new commit on the base's tip: the same notes as an earlier head, or not.
+          const n = Math.min(a.notes, notes);
+          const trailer = a.trailer ? `\n\nCo-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>` : "";
+          await sim.forcePush(REPO, BRANCH, [{ files: { ...appWith(n), ...(a.extra ? { "src/extra.ts": "export const extra = true;\n" } : {}) }, message: `Redo${trailer}`, author: copilot.commitIdentity }], { by: copilot.login });
+          model.moveTo(currentHead(), { rewritten: true, content: { notes: n, extra: a.extra, docs: model.base === "main" ? mainDocs : 0 } });
+          trace.push(`agent force-pushed ${n} notes${a.extra ? " and src/extra.ts" : ""}${a.trailer ? "" : ", without the co-author trailer"}`);
           break;
         }
         case "retarget":
@@ -248,6 +292,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           break;
         case "main-moves":
           await sim.push(REPO, "main", { files: { [`docs/step-${s}.md`]: "notes\n" }, message: "Docs", author: maria });
+          mainDocs++;
           trace.push("main moved on");
           break;
       }
@@ -258,7 +303,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
       const shown = `status ${status?.state ?? "none"} "${status?.description ?? ""}", check run ${run?.conclusion ?? run?.status ?? "none"}`;
       const success = status?.state === "success" || run?.conclusion === "success";
       if (success) findings.successes++;
-      const story = () => `${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]`;
+      const story = () => `${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]; the check run says: ${run?.output.summary ?? ""} ${(run?.output.text ?? "").slice(0, 3000)}`;
       if (success && !model.allows(false)) findings.bypasses.push(story());
       if (model.allows(true) && !(status?.state === "success" && run?.conclusion === "success")) findings.withheld.push(story());
     }
@@ -284,7 +329,7 @@ describe("random sequences against a model of the two-person rule", () => {
       return findings;
     })());
 
-  attack("c1", "random pushes, resets, retargets, reviews, dismissals, assignments, permission changes and forged statuses never show success the rule does not allow", async () => {
+  attack("c1", "random pushes, force-pushes, resets, retargets, reviews, dismissals, assignments, permission changes and forged statuses never show success the rule does not allow", async () => {
     const findings = await explore();
     expect(findings.bypasses).toEqual([]);
   }, 600_000);
