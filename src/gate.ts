@@ -432,12 +432,18 @@ export async function answerForgedStatusWith(
   // Forgotten again within the turn: a publish that was running when the forged status came in may
   // have remembered its own write after the status handler forgot it.
   await run.published?.forget(publishedKey(where, sha, context));
-  const ours = await port.ownCheckRuns(where, sha, self.appId);
   const names = [...watched, ...publishedCheckNames(port, where)];
-  if (!isOurContext(context, ours, names)) return;
-  // No run of this name (`publish: status`): agentgate's own newest status there is its decision (1 read).
-  const own = ours.some((r) => r.name === context) ? undefined : (await port.ownStatuses(where, sha, self.botLogin)).find((s) => s.context === context);
-  const answer = forgeryAnswer(context, forger, forged.state, ours, names, own);
+  let answer: ForgeryAnswer;
+  try {
+    const ours = await port.ownCheckRuns(where, sha, self.appId);
+    if (!isOurContext(context, ours, names)) return;
+    // No run of this name (`publish: status`): agentgate's own newest status there is its decision (1 read).
+    const own = ours.some((r) => r.name === context) ? undefined : (await port.ownStatuses(where, sha, self.botLogin)).find((s) => s.context === context);
+    answer = forgeryAnswer(context, forger, forged.state, ours, names, own);
+  } catch (e) {
+    await answerUnverifiedForgery(port, run, where, forged, names, e);
+    throw e;
+  }
   if (answer.kind === "ignore") return;
   try {
     await port.postStatus(where, sha, { state: answer.state, context, description: answer.description });
@@ -456,6 +462,31 @@ export async function answerForgedStatusWith(
     { repo: `${where.owner}/${where.repo}`, sha, context, forger, forgedState: forged.state, answer: answer.state, ...(run.requestCount ? { githubRequests: run.requestCount() } : {}) },
     "forged status answered",
   );
+}
+
+/**
+ * What agentgate decided on the commit could not be read, so the forgery cannot be answered from
+ * it: a forged success on a context known to be agentgate's is overwritten with an error meanwhile
+ * (fail closed). The caller still fails the delivery, so a redelivery or the next event answers it
+ * from the decision. A forged non-success passes nothing and is left for that answer.
+ */
+async function answerUnverifiedForgery(
+  port: GatePort,
+  run: GateContext,
+  where: RepoRef,
+  forged: { sha: string; context: string; forger: string; state: string },
+  names: readonly string[],
+  why: unknown,
+): Promise<void> {
+  if (forged.state !== "success" || !isOurContext(forged.context, [], names)) return;
+  const description = truncate(`forged status by @${forged.forger} overwritten · agentgate could not read its decision; judging again`, STATUS_DESCRIPTION_LIMIT);
+  const at = { repo: `${where.owner}/${where.repo}`, sha: forged.sha, context: forged.context, forger: forged.forger };
+  try {
+    await port.postStatus(where, forged.sha, { state: "error", context: forged.context, description });
+    run.log.warn({ ...at, err: why }, "forged status overwritten with error: agentgate's decision could not be read");
+  } catch (e) {
+    run.log.error({ ...at, err: e }, "forged status could not be overwritten");
+  }
 }
 
 /** GitHub's limit on a check run's summary. */

@@ -99,6 +99,51 @@ describe("c13: an unreadable pull request does not leave an earlier success stan
   });
 });
 
+describe("c13: a forged success is not left standing while GitHub fails the reads that answer it", () => {
+  const CHECK_RUNS = /^\/repos\/acme\/app\/commits\/[0-9a-f]{40}\/check-runs/;
+
+  attack("c13", "a forged success on a pending PR while the App's check runs cannot be listed: error, not success", async () => {
+    const sim = await startStack();
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    expect(statusOf(sim, number)?.state).toBe("pending");
+    sim.malformNext({ method: "GET", pathPattern: CHECK_RUNS }, () => "<html>upstream error</html>");
+    const forged = await sim.postStatus(REPO, headOf(sim, number), { state: "success", context: "agentgate", description: "2/2 approvals" }, people.requester.login);
+
+    expect(forged.status).toBeGreaterThanOrEqual(500); // failed, so the catch-up redelivers it
+    expect(statusOf(sim, number)).toMatchObject({ state: "error", description: expect.stringMatching(/^forged status by @dana overwritten · agentgate could not read its decision/) });
+  });
+
+  attack("c13", "a forged success while GitHub answers 502 beyond the retries: error, not success", async () => {
+    const sim = await startStack();
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    sim.failNext({ method: "GET", pathPattern: CHECK_RUNS }, 502, 4);
+    await sim.postStatus(REPO, headOf(sim, number), { state: "success", context: "agentgate" }, people.requester.login);
+    expect(statusOf(sim, number)?.state).toBe("error");
+  });
+
+  control("c13", "a forged success while the policy, which names the check, cannot be read is still answered on the default name", async () => {
+    const sim = await startStack();
+    const { number } = await copilotPullRequest(sim, TF_CHANGE);
+    await stack!.restartApp(); // a new process, which has no copy of the policy yet
+    sim.failNext({ method: "GET", pathPattern: /^\/repos\/acme\/app\/(?:contents|git)\// }, 502, 40);
+    const forged = await sim.postStatus(REPO, headOf(sim, number), { state: "success", context: "agentgate" }, people.requester.login);
+    expect(forged.status).toBe(200);
+    expect(statusOf(sim, number)).toMatchObject({ state: "failure", description: "forged status by @dana overwritten · re-run the check" });
+  });
+
+  control("c13", "once GitHub answers again, the redelivered status gets agentgate's decision back: success on an approved PR", async () => {
+    const sim = await startStack();
+    const number = await approvedPullRequest(sim);
+    sim.malformNext({ method: "GET", pathPattern: CHECK_RUNS }, () => "<html>upstream error</html>");
+    const forged = await sim.postStatus(REPO, headOf(sim, number), { state: "failure", context: "agentgate" }, people.requester.login);
+    // A forged failure passes nothing: left alone until the decision can be read.
+    expect(statusOf(sim, number)?.state).toBe("failure");
+
+    await sim.redeliver(forged);
+    expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "2/2 approvals · agent: copilot" });
+  });
+});
+
 describe("c13: a PR as a list gives it is never the reason for a success", () => {
   // After a push, the PR is taken from the list of the head's PRs (pulls.get would not be a 304).
   const HEAD_PULLS = /^\/repos\/acme\/app\/commits\/[0-9a-f]{40}\/pulls$/;
