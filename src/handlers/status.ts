@@ -29,9 +29,10 @@ export async function checkNameOf(gh: Octokit, where: { owner: string; repo: str
   const cached = keep ? checkNames.get(key) : undefined;
   if (cached) return cached;
   const loaded = await loadPolicy(githubPolicyReader(gh), { ...where, ref: branch });
-  // An unreadable or invalid policy: the default name is the one we publish under then.
+  // An unreadable or invalid policy: the default name is the one we publish under then. It is not
+  // kept: a failed read must not hide the policy's own name from the next forgeries.
   const name = loaded.policy?.check_name ?? defaultPolicy().check_name;
-  if (keep) checkNames.set(key, name);
+  if (keep && loaded.policy) checkNames.set(key, name);
   return name;
 }
 

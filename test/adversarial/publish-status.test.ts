@@ -40,6 +40,23 @@ function nameDanaAnAgent(policy: string) {
 }
 
 describe("c6: publish: status", () => {
+  attack("c6", "publish: status: a policy read that failed once does not hide the policy's check name from the next forgery", async () => {
+    const { sim } = stack;
+    seedRepo(sim, { ".agentgate.yml": `${STATUS_ONLY}check_name: gate-x\napplies_to: all\n` });
+    const number = await humanPullRequest();
+    const sha = headOf(sim, number);
+    expect(statusOf(sim, number, "gate-x")?.state).toBe("pending");
+    await stack.restartApp(); // no name published lately in this process, and no check run to name it
+
+    // CI's status arrives while GitHub fails the policy read beyond the retries.
+    sim.failNext({ method: "GET", pathPattern: /^\/repos\/acme\/app\/(?:git|contents)\// }, 502, 4);
+    await sim.postStatus(REPO, sha, { state: "success", context: "ci" }, people.requester.login);
+    sim.clearFaults();
+
+    await sim.postStatus(REPO, sha, { state: "success", context: "gate-x" }, people.requester.login);
+    expect(statusOf(sim, number, "gate-x")).toMatchObject({ state: "failure", description: "forged status by @dana overwritten · agentgate said pending" });
+  }, 30_000);
+
   control("c6", "publish: status: a human PR gets the status and no check run; an unchanged re-evaluation writes nothing", async () => {
     const { sim } = stack;
     seedRepo(sim, { ".agentgate.yml": STATUS_ONLY });
