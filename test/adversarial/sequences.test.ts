@@ -5,9 +5,12 @@
  *
  * - attack: whenever the PR's head shows `success` (the latest `agentgate` status, which is what a
  *   branch protection that does not pin the App reads, or the check run), the model finds two
- *   eligible humans who approved exactly this head against this base, and no change request of an
- *   eligible reviewer that only someone who could approve may lift;
- * - control: whenever the model finds that beyond doubt, the head shows `success`.
+ *   eligible humans who approved this change (this head, or one holding the same change) against
+ *   this base, and no change request of an eligible reviewer that only someone who could approve
+ *   may lift; also while GitHub fails some of the reads a step causes (5xx beyond the retries, or
+ *   answers that are not what GitHub documents);
+ * - control: whenever the model finds that beyond doubt, the head shows `success` (not asserted
+ *   from a step with failed reads until the next review, the event that judges the PR again).
  *
  * The model is lenient for the attack (it gives the gate every benefit of the doubt) and strict for
  * the control, so where the two differ (a human whose commit a reset took out of the PR, a reviewer
@@ -37,6 +40,31 @@ const REVIEWERS = [maria.login, max.login, mona.login, pat.login, rita.login, da
 const HUMANS = [maria, max, mona, dana] as const;
 const DISMISSERS = [copilot.login, maria.login, max.login, mona.login, dana.login, rita.login] as const;
 
+/** Reads a step causes that GitHub may fail: the gate must then fail closed, never pass. */
+const READS = {
+  "the PR": /\/pulls\/\d+(?:\?|$)/,
+  "the reviews": /\/pulls\/\d+\/reviews/,
+  "the PR's events": /\/issues\/\d+\/events/,
+  "the commits and files": /\/pulls\/\d+\/(?:commits|files)|\/compare\//,
+  "a permission": /\/collaborators\/[^/]+\/permission/,
+  "the check runs": /\/commits\/[^/]+\/check-runs/,
+  "the statuses": /\/commits\/[^/]+\/status/,
+  "the PRs of a commit": /\/commits\/[^/]+\/pulls/,
+  "the co-authors (GraphQL)": /^\/(?:api\/)?graphql/,
+} as const;
+type Read = keyof typeof READS;
+
+/** Answers that are not what GitHub documents: an error page, or objects without their parts. */
+const MALFORMED = {
+  "an HTML page": () => "<html>upstream error</html>",
+  "objects without their parts": (body: unknown) => {
+    const strip = (o: unknown) => (o && typeof o === "object" ? Object.fromEntries(Object.entries(o).filter(([, v]) => !v || typeof v !== "object")) : o);
+    return Array.isArray(body) ? body.map(strip) : strip(body);
+  },
+} as const;
+
+type Fault = { read: Read; fail: number } | { read: Read; malformed: keyof typeof MALFORMED };
+
 type Action =
   | { kind: "review"; who: string; event: "APPROVE" | "REQUEST_CHANGES" | "COMMENT" }
   | { kind: "dismiss"; reviewer: string; by: string }
@@ -49,9 +77,10 @@ type Action =
   | { kind: "permission"; who: string; to: "read" | "write" }
   | { kind: "forge" }
   | { kind: "edit-body" }
-  | { kind: "main-moves" };
+  | { kind: "main-moves" }
+  | { kind: "faulty"; fault: Fault; then: Action };
 
-const action: fc.Arbitrary<Action> = fc.oneof(
+const plainAction: fc.Arbitrary<Action> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("review" as const), who: fc.constantFrom(...REVIEWERS), event: fc.constantFrom("APPROVE" as const, "APPROVE" as const, "REQUEST_CHANGES" as const, "COMMENT" as const) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("dismiss" as const), reviewer: fc.constantFrom(...REVIEWERS), by: fc.constantFrom(...DISMISSERS) }) },
   { weight: 2, arbitrary: fc.constant({ kind: "agent-push" as const }) },
@@ -64,6 +93,16 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "forge" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "edit-body" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "main-moves" as const }) },
+);
+
+const fault: fc.Arbitrary<Fault> = fc.oneof(
+  fc.record({ read: fc.constantFrom(...(Object.keys(READS) as Read[])), fail: fc.integer({ min: 1, max: 6 }) }),
+  fc.record({ read: fc.constantFrom(...(Object.keys(READS) as Read[])), malformed: fc.constantFrom(...(Object.keys(MALFORMED) as (keyof typeof MALFORMED)[])) }),
+);
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 5, arbitrary: plainAction },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("faulty" as const), fault, then: plainAction }) },
 );
 
 interface ModelReview {
@@ -217,44 +256,56 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
     const fileWithNewLine = () => appWith(++notes);
     const grown = (): Content => ({ ...model.contentAt.get(model.head)!, notes });
 
-    for (const [step, a] of actions.entries()) {
-      now += 1000; // GitHub's times are whole seconds: each step in its own second.
-      const s = step + 1;
+    /** Does what the action says and tells the model; false when it had nothing to act on. */
+    const perform = async (a: Action, s: number): Promise<boolean> => {
       switch (a.kind) {
+        case "faulty": {
+          const match = { method: "GET", pathPattern: READS[a.fault.read] };
+          if (a.fault.read === "the co-authors (GraphQL)") delete (match as { method?: string }).method;
+          if ("fail" in a.fault) sim.failNext(match, 502, a.fault.fail);
+          else sim.malformNext(match, MALFORMED[a.fault.malformed], 2);
+          const label = "fail" in a.fault ? `${a.fault.fail} × 502 on ${a.fault.read}` : `${a.fault.malformed} as ${a.fault.read}`;
+          trace.push(`GitHub answers ${label}, then:`);
+          try {
+            return await perform(a.then, s);
+          } finally {
+            sim.clearFaults();
+          }
+        }
         case "review": {
           const { reviewId } = await sim.submitReview(REPO, number, { reviewer: a.who, event: a.event });
           const state = a.event === "APPROVE" ? "APPROVED" : a.event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : "COMMENTED";
           model.reviews.push({ id: reviewId, login: a.who, state, commit: model.head, step: s, permissionThen: model.permissions.get(a.who) ?? "none" });
           trace.push(`${a.who} ${state.toLowerCase()}`);
-          break;
+          return true;
         }
         case "dismiss": {
           const review = model.reviews.filter((r) => r.login === a.reviewer && r.state !== "COMMENTED" && !r.dismissedBy).at(-1);
-          if (!review) continue;
+          if (!review) return false;
           await sim.dismissReview(REPO, number, review.id, a.by);
           review.dismissedBy = a.by;
           trace.push(`${a.by} dismissed ${a.reviewer}'s ${review.state.toLowerCase()}`);
-          break;
+          return true;
         }
         case "agent-push":
           await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Tidy", author: copilot.commitIdentity });
           model.moveTo(currentHead(), { content: grown() });
           trace.push("agent pushed");
-          break;
+          return true;
         case "human-push": {
           const who = HUMANS.find((h) => h.login === a.who)!;
           await sim.push(REPO, BRANCH, { files: fileWithNewLine(), message: "Nudge", author: who });
           model.moveTo(currentHead(), { pusher: who.login, content: grown() });
           trace.push(`${who.login} pushed to the agent's branch`);
-          break;
+          return true;
         }
         case "reset": {
           const target = model.heads[Math.max(0, model.heads.length - 1 - (a.back % model.heads.length))]!;
-          if (target === model.head) continue;
+          if (target === model.head) return false;
           await sim.resetBranch(REPO, BRANCH, target, copilot.login);
           model.moveTo(target);
           trace.push(`agent reset its branch to ${target.slice(0, 7)}`);
-          break;
+          return true;
         }
         case "rewrite": {
           // A force-push of one new commit on the base's tip: the same notes as an earlier head, or not.
@@ -263,39 +314,48 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           await sim.forcePush(REPO, BRANCH, [{ files: { ...appWith(n), ...(a.extra ? { "src/extra.ts": "export const extra = true;\n" } : {}) }, message: `Redo${trailer}`, author: copilot.commitIdentity }], { by: copilot.login });
           model.moveTo(currentHead(), { rewritten: true, content: { notes: n, extra: a.extra, docs: model.base === "main" ? mainDocs : 0 } });
           trace.push(`agent force-pushed ${n} notes${a.extra ? " and src/extra.ts" : ""}${a.trailer ? "" : ", without the co-author trailer"}`);
-          break;
+          return true;
         }
         case "retarget":
           model.base = model.base === "main" ? "release" : "main";
           await sim.editPullRequest(REPO, number, { base: model.base }, copilot.login);
           model.lastRetarget = s;
           trace.push(`agent retargeted to ${model.base}`);
-          break;
+          return true;
         case "assign":
           await sim.assign(REPO, number, [a.who], copilot.login);
           model.assigned.add(a.who);
           trace.push(`agent assigned ${a.who}`);
-          break;
+          return true;
         case "permission":
-          if (model.permissions.get(a.who) === a.to) continue;
+          if (model.permissions.get(a.who) === a.to) return false;
           await sim.changePermission(REPO, a.who, a.to, olga.login);
           model.permissions.set(a.who, a.to);
           trace.push(`${a.who} now has ${a.to}`);
-          break;
+          return true;
         case "forge":
           await sim.postStatus(REPO, model.head, { state: "success", context: "agentgate", description: "2/2 approvals" }, copilot.login);
           trace.push("agent posted a success status");
-          break;
+          return true;
         case "edit-body":
           await sim.editPullRequest(REPO, number, { body: "Nothing to see." }, copilot.login);
           trace.push("agent edited the body");
-          break;
+          return true;
         case "main-moves":
           await sim.push(REPO, "main", { files: { [`docs/step-${s}.md`]: "notes\n" }, message: "Docs", author: maria });
           mainDocs++;
           trace.push("main moved on");
-          break;
+          return true;
       }
+    };
+
+    // Liveness holds from the next review after a step with failed reads: that review judges again.
+    let judgedSinceFault = true;
+    for (const [step, a] of actions.entries()) {
+      now += 1000; // GitHub's times are whole seconds: each step in its own second.
+      if (!(await perform(a, step + 1))) continue;
+      if (a.kind === "faulty") judgedSinceFault = false;
+      else if (a.kind === "review") judgedSinceFault = true;
       expect(currentHead()).toBe(model.head);
       findings.steps++;
       const status = sim.latestStatus(REPO, model.head, "agentgate");
@@ -305,7 +365,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
       if (success) findings.successes++;
       const story = () => `${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]; the check run says: ${run?.output.summary ?? ""} ${(run?.output.text ?? "").slice(0, 3000)}`;
       if (success && !model.allows(false)) findings.bypasses.push(story());
-      if (model.allows(true) && !(status?.state === "success" && run?.conclusion === "success")) findings.withheld.push(story());
+      if (judgedSinceFault && model.allows(true) && !(status?.state === "success" && run?.conclusion === "success")) findings.withheld.push(story());
     }
   } finally {
     await stack.stop();
