@@ -14,6 +14,7 @@ import { earlyReadsFor, gatherFacts, githubPolicyReader, listedPullRequest, star
 import type { PullRequestFacts } from "../facts/types.js";
 import { readMemory } from "../facts/memory.js";
 import { withMemory } from "../memory/remember.js";
+import { emptyRecord } from "../memory/record.js";
 import type { Decision } from "../policy/types.js";
 import type { AppIdentity, RepoRef } from "../publish.js";
 import { errorDecision, reasonOf, SHA, type Evaluation, type Logger } from "../evaluation.js";
@@ -206,8 +207,20 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
     const checkName =
       seen.loaded?.policy?.check_name ??
       (seen.headSha || !hinted ? defaultPolicy().check_name : await fallbackCheckName(gh, ref, opts.fallback?.baseRef));
-    return { ref, headSha, loaded: seen.loaded ?? null, decision: errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`) };
+    const failed = errorDecision(headSha, checkName, `could not evaluate: ${reasonOf(e)}`);
+    return { ref, headSha, loaded: seen.loaded ?? null, decision: keepingEarlierHead(failed, opts.memory?.earlierHeads?.[ref.number], headSha) };
   }
+}
+
+/**
+ * An evaluation that failed before it read agentgate's memory still names, in the error's record,
+ * the head the event replaced (a force-push's `before`) as unread. Otherwise that head's record
+ * (the steering humans, the erased evidence) would be read by no later event on the new head, and
+ * a human who steered the agent could approve once the rewrite had dropped their trailer.
+ */
+export function keepingEarlierHead(d: Decision, before: string | undefined, headSha: string): Decision {
+  if (!before || !SHA.test(before) || before === headSha) return d;
+  return { ...d, memory: { record: { ...emptyRecord(), unread: [before] } } };
 }
 
 /** Open PRs whose head is this SHA (they share its status), as GitHub lists them. */

@@ -6,7 +6,7 @@
 import { describe, expect } from "@jest/globals";
 import { decodeMemory, encodeMemory, emptyRecord } from "../../src/memory/record.js";
 import { installationToken } from "../cli/helpers.js";
-import { checkRunOf, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
+import { checkRunOf, copilot, copilotPullRequest, headOf, people, REPO, seedRepo, stackPerTest, statusOf } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
 const stack = stackPerTest();
@@ -262,6 +262,37 @@ describe("[c4] once agent-written, always agent-written", () => {
     sim.clearFaults();
     await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
     expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "1/2 approvals · agent: claude-code" });
+  });
+
+  describe("a force-push whose judging failed before agentgate's memory was read", () => {
+    /** Copilot's PR, co-authored by Dana (she steered it), then rewritten without her trailer while GitHub fails `fault`. */
+    async function rewrittenWhileFailing(fault?: RegExp) {
+      const { sim } = stack;
+      seedRepo(sim);
+      const { number, branch } = await copilotPullRequest(sim, CHANGE);
+      if (fault) sim.failNext({ method: "GET", pathPattern: fault }, 502, 4);
+      await sim.forcePush(REPO, branch, [{ files: CHANGE, message: "Bump the answer", author: copilot.commitIdentity }], { by: copilot.login });
+      sim.clearFaults();
+      return number;
+    }
+
+    attack("c4", "the steering human whose trailer the rewrite dropped still cannot approve on the next events", async () => {
+      const { sim } = stack;
+      const number = await rewrittenWhileFailing(/\/pulls\/\d+\/reviews/);
+      expect(statusOf(sim, number)?.state).toBe("error");
+      await sim.submitReview(REPO, number, { reviewer: people.requester.login, event: "APPROVE" });
+      await sim.submitReview(REPO, number, { reviewer: people.maintainerA.login, event: "APPROVE" });
+
+      expect(statusOf(sim, number)).toMatchObject({ state: "pending", description: "1/2 approvals · agent: copilot" });
+      expect(summaryOf(headOf(sim, number))).toContain("@dana: steered the agent");
+    });
+
+    control("c4", "the same rewrite while GitHub fails: two eligible approvals afterwards pass", async () => {
+      const { sim } = stack;
+      const number = await rewrittenWhileFailing(/\/pulls\/\d+\/reviews/);
+      await approveTwice(number);
+      expect(statusOf(sim, number)).toMatchObject({ state: "success", description: "2/2 approvals · agent: copilot" });
+    });
   });
 
   control("c4", "a force-push over a head whose run this process wrote remembers it without reading it again", async () => {
