@@ -16,8 +16,10 @@
  * the control, so where the two differ (a human whose commit a reset took out of the PR, a reviewer
  * promoted after approving) neither is asserted.
  *
- * The model knows each head by what it holds (the notes in src/app.ts, src/extra.ts, main's docs),
- * so it can tell when a force-push recreates a change that was approved, which may carry.
+ * The model knows each head by what it holds (the notes in src/app.ts, src/extra.ts, a policy file
+ * of the agent's, main's commits), so it can tell when a force-push recreates a change that was
+ * approved, which may carry. Maria's commits to main add docs or change the policy the PR is judged
+ * by (`approvals.required`); a PR into `release` is judged by the defaults and holds those commits.
  * `AGENTGATE_SEQUENCE_RUNS` and `AGENTGATE_SEQUENCE_SEED` explore further than CI does.
  */
 import { describe, expect } from "@jest/globals";
@@ -78,6 +80,8 @@ type Action =
   | { kind: "forge" }
   | { kind: "edit-body" }
   | { kind: "main-moves" }
+  | { kind: "main-policy"; required: 1 | 2 | 3 }
+  | { kind: "agent-policy" }
   | { kind: "faulty"; fault: Fault; then: Action };
 
 const plainAction: fc.Arbitrary<Action> = fc.oneof(
@@ -93,6 +97,8 @@ const plainAction: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "forge" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "edit-body" as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: "main-moves" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("main-policy" as const), required: fc.constantFrom(1 as const, 2 as const, 3 as const) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "agent-policy" as const }) },
 );
 
 const fault: fc.Arbitrary<Fault> = fc.oneof(
@@ -115,12 +121,14 @@ interface ModelReview {
   dismissedBy?: string;
 }
 
-/** What a head holds beyond the base: the notes added to src/app.ts, src/extra.ts, main's docs. */
+/** What a head holds beyond the base: the notes added to src/app.ts, src/extra.ts, main's commits. */
 interface Content {
   notes: number;
   extra: boolean;
-  /** How many of main's docs files the head's tree has (they differ from `release`, not from main). */
-  docs: number;
+  /** The agent wrote its own `.agentgate.yml` (a protected path: never success). */
+  agentPolicy: boolean;
+  /** How many of main's commits since the start the head holds (they differ from `release`, not from main). */
+  fromMain: number;
 }
 
 /** What the model knows of the PR: every review, who pushed into which head, the base's changes. */
@@ -134,6 +142,8 @@ class Model {
   readonly contentAt = new Map<string, Content>();
   permissions = new Map<string, Permission | "none">();
   lastRetarget = -1;
+  /** Main's commits since the start, in order: docs, or the policy with its `approvals.required`. */
+  readonly mainLog: ({ docs: true } | { required: number })[] = [];
   base = "main";
   head = "";
 
@@ -170,13 +180,26 @@ class Model {
    */
   private contributors(): ReadonlySet<string> {
     const pushers = this.pushersAt.get(this.head) ?? new Set<string>();
-    return this.base === "release" && this.contentAt.get(this.head)!.docs > 0 ? new Set([...pushers, maria.login]) : pushers;
+    return this.base === "release" && this.contentAt.get(this.head)!.fromMain > 0 ? new Set([...pushers, maria.login]) : pushers;
   }
 
   /** The PR's change at a head, against the current base: identical changes carry approvals. */
   private change(head: string): string {
     const c = this.contentAt.get(head)!;
-    return `${c.notes}|${c.extra}|${this.base === "main" ? "" : c.docs}`;
+    return `${c.notes}|${c.extra}|${c.agentPolicy}|${this.base === "main" ? "" : c.fromMain}`;
+  }
+
+  /** The approvals the base branch's policy asks for: main's latest, the defaults on `release`. */
+  required(): number {
+    const policies = this.base === "main" ? this.mainLog.filter((e) => "required" in e) : [];
+    const latest = policies.at(-1);
+    return latest && "required" in latest ? latest.required : 2;
+  }
+
+  /** A policy file in the PR's change: the agent's own, or main's when compared with `release`. */
+  blockedPath(): boolean {
+    const c = this.contentAt.get(this.head)!;
+    return c.agentPolicy || (this.base === "release" && this.mainLog.slice(0, c.fromMain).some((e) => "required" in e));
   }
 
   private latestDecisive(login: string): ModelReview | undefined {
@@ -213,7 +236,7 @@ class Model {
 
   /** Lenient: the rule allows success. Strict: the rule certainly allows it. */
   allows(strict: boolean): boolean {
-    return this.approvals(strict).length >= 2 && this.blockers(strict).length === 0;
+    return !this.blockedPath() && this.approvals(strict).length >= this.required() && this.blockers(strict).length === 0;
   }
 }
 
@@ -249,9 +272,8 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
     const { number } = await sim.openPullRequest(REPO, { head: BRANCH, title: "Fix the answer", body: "Fixes the answer.", author: copilot.login });
     const model = new Model(new Map([[maria.login, "maintain"], [max.login, "write"], [mona.login, "write"], [pat.login, "write"], [rita.login, "read"], [dana.login, "write"], ["renovate[bot]", "write"]]));
     const currentHead = () => sim.pullRequest(REPO, number).head.sha;
-    model.moveTo(currentHead(), { content: { notes: 0, extra: false, docs: 0 } });
+    model.moveTo(currentHead(), { content: { notes: 0, extra: false, agentPolicy: false, fromMain: 0 } });
     let notes = 0;
-    let mainDocs = 0;
     const appWith = (n: number) => ({ "src/app.ts": `export const answer = 42;\n${Array.from({ length: n }, (_, i) => `// note ${i + 1}\n`).join("")}` });
     const fileWithNewLine = () => appWith(++notes);
     const grown = (): Content => ({ ...model.contentAt.get(model.head)!, notes });
@@ -312,7 +334,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           const n = Math.min(a.notes, notes);
           const trailer = a.trailer ? `\n\nCo-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>` : "";
           await sim.forcePush(REPO, BRANCH, [{ files: { ...appWith(n), ...(a.extra ? { "src/extra.ts": "export const extra = true;\n" } : {}) }, message: `Redo${trailer}`, author: copilot.commitIdentity }], { by: copilot.login });
-          model.moveTo(currentHead(), { rewritten: true, content: { notes: n, extra: a.extra, docs: model.base === "main" ? mainDocs : 0 } });
+          model.moveTo(currentHead(), { rewritten: true, content: { notes: n, extra: a.extra, agentPolicy: false, fromMain: model.base === "main" ? model.mainLog.length : 0 } });
           trace.push(`agent force-pushed ${n} notes${a.extra ? " and src/extra.ts" : ""}${a.trailer ? "" : ", without the co-author trailer"}`);
           return true;
         }
@@ -343,8 +365,18 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           return true;
         case "main-moves":
           await sim.push(REPO, "main", { files: { [`docs/step-${s}.md`]: "notes\n" }, message: "Docs", author: maria });
-          mainDocs++;
+          model.mainLog.push({ docs: true });
           trace.push("main moved on");
+          return true;
+        case "main-policy":
+          await sim.push(REPO, "main", { files: { ".agentgate.yml": `# step ${s}\napprovals:\n  required: ${a.required}\n` }, message: "Policy", author: maria });
+          model.mainLog.push({ required: a.required });
+          trace.push(`maria set main's policy to ${a.required} approvals`);
+          return true;
+        case "agent-policy":
+          await sim.push(REPO, BRANCH, { files: { ...fileWithNewLine(), ".agentgate.yml": `# step ${s}\napprovals:\n  required: 1\n` }, message: "Relax", author: copilot.commitIdentity });
+          model.moveTo(currentHead(), { content: { ...grown(), agentPolicy: true } });
+          trace.push("agent wrote its own .agentgate.yml");
           return true;
       }
     };
