@@ -247,7 +247,13 @@ interface Findings {
   steps: number;
 }
 
-async function play(actions: Action[], findings: Findings): Promise<void> {
+type PublishMode = "both" | "check_run" | "status";
+
+/**
+ * Under `publish: check_run` only the App's check run is read (branch protection then requires it
+ * from the App, and statuses on the name are not agentgate's to answer); otherwise the status too.
+ */
+async function play(actions: Action[], publish: PublishMode, findings: Findings): Promise<void> {
   let now = Date.now();
   const stack: Stack = await startStack({
     webhookSecret: SECRET,
@@ -256,7 +262,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
   const { sim } = stack;
   const trace: string[] = [];
   try {
-    seedRepo(sim);
+    seedRepo(sim, { ".agentgate.yml": `publish: ${publish}\n` });
     for (const u of [mona, olga]) sim.addUser(u);
     sim.setPermission(REPO, mona.login, "write");
     sim.setPermission(REPO, olga.login, "admin");
@@ -369,7 +375,7 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
           trace.push("main moved on");
           return true;
         case "main-policy":
-          await sim.push(REPO, "main", { files: { ".agentgate.yml": `# step ${s}\napprovals:\n  required: ${a.required}\n` }, message: "Policy", author: maria });
+          await sim.push(REPO, "main", { files: { ".agentgate.yml": `# step ${s}\npublish: ${publish}\napprovals:\n  required: ${a.required}\n` }, message: "Policy", author: maria });
           model.mainLog.push({ required: a.required });
           trace.push(`maria set main's policy to ${a.required} approvals`);
           return true;
@@ -393,11 +399,12 @@ async function play(actions: Action[], findings: Findings): Promise<void> {
       const status = sim.latestStatus(REPO, model.head, "agentgate");
       const run = checkRunOf(sim, model.head);
       const shown = `status ${status?.state ?? "none"} "${status?.description ?? ""}", check run ${run?.conclusion ?? run?.status ?? "none"}`;
-      const success = status?.state === "success" || run?.conclusion === "success";
+      const statusRead = publish !== "check_run";
+      const success = (statusRead && status?.state === "success") || run?.conclusion === "success";
       if (success) findings.successes++;
-      const story = () => `${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]; the check run says: ${run?.output.summary ?? ""} ${(run?.output.text ?? "").slice(0, 3000)}`;
+      const story = () => `publish: ${publish}: ${trace.map((t, i) => `${i + 1}. ${t}`).join("; ")} → ${shown}; lenient approvals [${model.approvals(false).join(", ")}], blockers [${model.blockers(false).join(", ")}]; the check run says: ${run?.output.summary ?? ""} ${(run?.output.text ?? "").slice(0, 3000)}`;
       if (success && !model.allows(false)) findings.bypasses.push(story());
-      if (judgedSinceFault && model.allows(true) && !(status?.state === "success" && run?.conclusion === "success")) findings.withheld.push(story());
+      if (judgedSinceFault && model.allows(true) && !((!statusRead || status?.state === "success") && run?.conclusion === "success")) findings.withheld.push(story());
     }
   } finally {
     await stack.stop();
@@ -412,9 +419,14 @@ describe("random sequences against a model of the two-person rule", () => {
       await fc.assert(
         // The random steps, then the eligible humans' approvals: most runs then reach a state
         // where success is possible, which is where a bypass would show.
-        fc.asyncProperty(fc.array(action, { minLength: 4, maxLength: 16 }), fc.shuffledSubarray([maria.login, max.login, mona.login, pat.login], { minLength: 2 }), async (actions, finale) => {
-          await play([...actions, ...finale.map((who) => ({ kind: "review" as const, who, event: "APPROVE" as const }))], findings);
-        }),
+        fc.asyncProperty(
+          fc.array(action, { minLength: 4, maxLength: 16 }),
+          fc.shuffledSubarray([maria.login, max.login, mona.login, pat.login], { minLength: 2 }),
+          fc.constantFrom<PublishMode>("both", "check_run", "status"),
+          async (actions, finale, publish) => {
+            await play([...actions, ...finale.map((who) => ({ kind: "review" as const, who, event: "APPROVE" as const }))], publish, findings);
+          },
+        ),
         { numRuns: RUNS, seed: SEED, endOnFailure: true },
       );
       console.log(`${RUNS} sequences (seed ${SEED}): ${findings.steps} steps, ${findings.successes} showed success`);
