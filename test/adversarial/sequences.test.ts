@@ -29,7 +29,7 @@ import type { Permission } from "../../devtools/simulator/model.js";
 import { checkRunOf, copilot, people, REPO, SECRET, seedRepo } from "../e2e/harness.js";
 import { attack, control } from "./suite.js";
 
-const RUNS = Number(process.env.AGENTGATE_SEQUENCE_RUNS ?? 60);
+const RUNS = Number(process.env.AGENTGATE_SEQUENCE_RUNS ?? 100);
 const SEED = Number(process.env.AGENTGATE_SEQUENCE_SEED ?? 20261202);
 const BRANCH = "copilot/answer";
 
@@ -82,23 +82,25 @@ type Action =
   | { kind: "main-moves" }
   | { kind: "main-policy"; required: 1 | 2 | 3 }
   | { kind: "agent-policy" }
+  | { kind: "twin" }
   | { kind: "faulty"; fault: Fault; then: Action };
 
 const plainAction: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("review" as const), who: fc.constantFrom(...REVIEWERS), event: fc.constantFrom("APPROVE" as const, "APPROVE" as const, "REQUEST_CHANGES" as const, "COMMENT" as const) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant("dismiss" as const), reviewer: fc.constantFrom(...REVIEWERS), by: fc.constantFrom(...DISMISSERS) }) },
-  { weight: 2, arbitrary: fc.constant({ kind: "agent-push" as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("human-push" as const), who: fc.constantFrom(...HUMANS.map((h) => h.login)) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("reset" as const), back: fc.nat(4) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("rewrite" as const), notes: fc.nat(3), extra: fc.boolean(), trailer: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "retarget" as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("assign" as const), who: fc.constantFrom(maria.login, max.login, mona.login) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("permission" as const), who: fc.constantFrom(maria.login, max.login, mona.login, rita.login), to: fc.constantFrom("read" as const, "write" as const) }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "forge" as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "edit-body" as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "main-moves" as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("main-policy" as const), required: fc.constantFrom(1 as const, 2 as const, 3 as const) }) },
-  { weight: 1, arbitrary: fc.constant({ kind: "agent-policy" as const }) },
+  { weight: 18, arbitrary: fc.record({ kind: fc.constant("review" as const), who: fc.constantFrom(...REVIEWERS), event: fc.constantFrom("APPROVE" as const, "APPROVE" as const, "REQUEST_CHANGES" as const, "COMMENT" as const) }) },
+  { weight: 12, arbitrary: fc.record({ kind: fc.constant("dismiss" as const), reviewer: fc.constantFrom(...REVIEWERS), by: fc.constantFrom(...DISMISSERS) }) },
+  { weight: 6, arbitrary: fc.constant({ kind: "agent-push" as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("human-push" as const), who: fc.constantFrom(...HUMANS.map((h) => h.login)) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("reset" as const), back: fc.nat(4) }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("rewrite" as const), notes: fc.nat(3), extra: fc.boolean(), trailer: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "retarget" as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("assign" as const), who: fc.constantFrom(maria.login, max.login, mona.login) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("permission" as const), who: fc.constantFrom(maria.login, max.login, mona.login, rita.login), to: fc.constantFrom("read" as const, "write" as const) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "forge" as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "edit-body" as const }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "main-moves" as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("main-policy" as const), required: fc.constantFrom(1 as const, 2 as const, 3 as const) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: "agent-policy" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "twin" as const }) },
 );
 
 const fault: fc.Arbitrary<Fault> = fc.oneof(
@@ -142,6 +144,8 @@ class Model {
   readonly contentAt = new Map<string, Content>();
   permissions = new Map<string, Permission | "none">();
   lastRetarget = -1;
+  /** A second PR of the agent's, from the same branch into `release`: it shares every head, unapproved. */
+  twin = false;
   /** Main's commits since the start, in order: docs, or the policy with its `approvals.required`. */
   readonly mainLog: ({ docs: true } | { required: number })[] = [];
   base = "main";
@@ -236,7 +240,8 @@ class Model {
 
   /** Lenient: the rule allows success. Strict: the rule certainly allows it. */
   allows(strict: boolean): boolean {
-    return !this.blockedPath() && this.approvals(strict).length >= this.required() && this.blockers(strict).length === 0;
+    // A twin shares the head's status and check run, and nobody reviewed it: the strictest wins.
+    return !this.twin && !this.blockedPath() && this.approvals(strict).length >= this.required() && this.blockers(strict).length === 0;
   }
 }
 
@@ -344,7 +349,15 @@ async function play(actions: Action[], publish: PublishMode, findings: Findings)
           trace.push(`agent force-pushed ${n} notes${a.extra ? " and src/extra.ts" : ""}${a.trailer ? "" : ", without the co-author trailer"}`);
           return true;
         }
+        case "twin":
+          if (model.twin || model.base === "release") return false;
+          await sim.openPullRequest(REPO, { head: BRANCH, base: "release", title: "Fix the answer on release", body: "Backport.", author: copilot.login });
+          model.twin = true;
+          trace.push("agent opened a twin PR into release");
+          return true;
         case "retarget":
+          // GitHub refuses a second open PR of the same head and base.
+          if (model.twin && model.base === "main") return false;
           model.base = model.base === "main" ? "release" : "main";
           await sim.editPullRequest(REPO, number, { base: model.base }, copilot.login);
           model.lastRetarget = s;
