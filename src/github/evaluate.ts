@@ -218,7 +218,7 @@ export async function evaluatePullRequest(gh: Octokit, ref: PullRequestRef, log?
  * (the steering humans, the erased evidence) would be read by no later event on the new head, and
  * a human who steered the agent could approve once the rewrite had dropped their trailer.
  */
-export function keepingEarlierHead(d: Decision, before: string | undefined, headSha: string): Decision {
+function keepingEarlierHead(d: Decision, before: string | undefined, headSha: string): Decision {
   if (!before || !SHA.test(before) || before === headSha) return d;
   return { ...d, memory: { record: { ...emptyRecord(), unread: [before] } } };
 }

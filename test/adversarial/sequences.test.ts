@@ -36,6 +36,8 @@ const BRANCH = "copilot/answer";
 const mona = { login: "mona", name: "Mona Maintainer", email: "mona@acme.example" };
 const olga = { login: "olga", name: "Olga Owner", email: "olga@acme.example" };
 const { requester: dana, maintainerA: maria, maintainerB: max, platform: pat, reader: rita } = people;
+/** Dana asked the agent for the change: its commits name her, so she steers and never approves. */
+const DANA_TRAILER = `Co-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>`;
 
 /** Who may review; `renovate[bot]` has write access and Copilot wrote the PR. */
 const REVIEWERS = [maria.login, max.login, mona.login, pat.login, rita.login, dana.login, "renovate[bot]"] as const;
@@ -113,6 +115,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("faulty" as const), fault, then: plainAction }) },
 );
 
+const isHuman = (login: string) => login !== copilot.login && !login.endsWith("[bot]");
+
 interface ModelReview {
   id: number;
   login: string;
@@ -142,7 +146,6 @@ class Model {
   readonly pushersAt = new Map<string, ReadonlySet<string>>();
   readonly heads: string[] = [];
   readonly contentAt = new Map<string, Content>();
-  permissions = new Map<string, Permission | "none">();
   lastRetarget = -1;
   /** A second PR of the agent's, from the same branch into `release`: it shares every head, unapproved. */
   twin = false;
@@ -151,9 +154,7 @@ class Model {
   base = "main";
   head = "";
 
-  constructor(initial: Map<string, Permission | "none">) {
-    this.permissions = initial;
-  }
+  constructor(readonly permissions: Map<string, Permission | "none">) {}
 
   /** A push on the head (`content` given) or a branch rewritten from the base (`rewritten`). */
   moveTo(head: string, how: { pusher?: string; content?: Content; rewritten?: boolean } = {}): void {
@@ -172,8 +173,7 @@ class Model {
 
   /** Could approve, giving the gate the benefit of the doubt (lenient) or none (strict). */
   eligible(login: string, strict: boolean): boolean {
-    if (login === copilot.login || login.endsWith("[bot]")) return false;
-    if (!this.writes(login)) return false;
+    if (!isHuman(login) || !this.writes(login)) return false;
     if (login === dana.login || this.assigned.has(login)) return false;
     return !this.contributors().has(login) && !(strict && this.everPushed.has(login));
   }
@@ -195,9 +195,8 @@ class Model {
 
   /** The approvals the base branch's policy asks for: main's latest, the defaults on `release`. */
   required(): number {
-    const policies = this.base === "main" ? this.mainLog.filter((e) => "required" in e) : [];
-    const latest = policies.at(-1);
-    return latest && "required" in latest ? latest.required : 2;
+    if (this.base !== "main") return 2;
+    return this.mainLog.filter((e): e is { required: number } => "required" in e).at(-1)?.required ?? 2;
   }
 
   /** A policy file in the PR's change: the agent's own, or main's when compared with `release`. */
@@ -213,16 +212,14 @@ class Model {
   approvals(strict: boolean): string[] {
     const logins = [...new Set(this.reviews.map((r) => r.login))];
     return logins.filter((login) => {
-      if (!this.eligible(login, strict)) return false;
       const latest = this.latestDecisive(login);
-      if (!latest || latest.state !== "APPROVED" || latest.dismissedBy) {
-        if (strict || latest?.state === "CHANGES_REQUESTED") return false;
-      }
+      if (!this.eligible(login, strict) || latest?.state === "CHANGES_REQUESTED") return false;
       // Lenient: an approval of an identical change carries; strict: only of this very head.
       const covers = (r: ModelReview) => (strict ? r.commit === this.head : this.change(r.commit) === this.change(this.head));
       const here = this.reviews.filter((r) => r.login === login && r.state === "APPROVED" && !r.dismissedBy && covers(r) && r.step > this.lastRetarget);
-      if (strict) return latest === here.at(-1) && here.length > 0 && this.writes(login, latest!.permissionThen);
-      return here.length > 0;
+      if (!strict) return here.length > 0;
+      // Strict: it is the reviewer's latest word, given with the permission it needs.
+      return latest !== undefined && latest === here.at(-1) && this.writes(login, latest.permissionThen);
     });
   }
 
@@ -232,7 +229,7 @@ class Model {
     return logins.filter((login) => {
       const latest = this.latestDecisive(login);
       if (latest?.state !== "CHANGES_REQUESTED") return false;
-      const reviewerCounts = strict ? !(login === copilot.login || login.endsWith("[bot]")) : this.eligible(login, true);
+      const reviewerCounts = strict ? isHuman(login) : this.eligible(login, true);
       if (!reviewerCounts) return false;
       return latest.dismissedBy === undefined || !this.eligible(latest.dismissedBy, strict);
     });
@@ -277,7 +274,7 @@ async function play(actions: Action[], publish: PublishMode, findings: Findings)
     sim.commit(REPO, {
       branch: BRANCH,
       files: { "src/app.ts": "export const answer = 42;\n" },
-      message: `Fix the answer\n\nCo-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>`,
+      message: `Fix the answer\n\n${DANA_TRAILER}`,
       author: copilot.commitIdentity,
     });
     const { number } = await sim.openPullRequest(REPO, { head: BRANCH, title: "Fix the answer", body: "Fixes the answer.", author: copilot.login });
@@ -293,8 +290,8 @@ async function play(actions: Action[], publish: PublishMode, findings: Findings)
     const perform = async (a: Action, s: number): Promise<boolean> => {
       switch (a.kind) {
         case "faulty": {
-          const match = { method: "GET", pathPattern: READS[a.fault.read] };
-          if (a.fault.read === "the co-authors (GraphQL)") delete (match as { method?: string }).method;
+          // GraphQL queries are POSTs; every other read is a GET.
+          const match = a.fault.read === "the co-authors (GraphQL)" ? { pathPattern: READS[a.fault.read] } : { method: "GET", pathPattern: READS[a.fault.read] };
           if ("fail" in a.fault) sim.failNext(match, 502, a.fault.fail);
           else sim.malformNext(match, MALFORMED[a.fault.malformed], 2);
           const label = "fail" in a.fault ? `${a.fault.fail} × 502 on ${a.fault.read}` : `${a.fault.malformed} as ${a.fault.read}`;
@@ -343,7 +340,7 @@ async function play(actions: Action[], publish: PublishMode, findings: Findings)
         case "rewrite": {
           // A force-push of one new commit on the base's tip: the same notes as an earlier head, or not.
           const n = Math.min(a.notes, notes);
-          const trailer = a.trailer ? `\n\nCo-authored-by: ${dana.name} <1001+${dana.login}@users.noreply.github.com>` : "";
+          const trailer = a.trailer ? `\n\n${DANA_TRAILER}` : "";
           await sim.forcePush(REPO, BRANCH, [{ files: { ...appWith(n), ...(a.extra ? { "src/extra.ts": "export const extra = true;\n" } : {}) }, message: `Redo${trailer}`, author: copilot.commitIdentity }], { by: copilot.login });
           model.moveTo(currentHead(), { rewritten: true, content: { notes: n, extra: a.extra, agentPolicy: false, fromMain: model.base === "main" ? model.mainLog.length : 0 } });
           trace.push(`agent force-pushed ${n} notes${a.extra ? " and src/extra.ts" : ""}${a.trailer ? "" : ", without the co-author trailer"}`);
